@@ -1,0 +1,106 @@
+/**
+ * Shared mechanisms of the `@sync` portal clients: the HTTP pipeline with
+ * authentication, safe retries and rate limits; batching with per-item reports;
+ * identifier mapping; fingerprints; and the error classes every client throws.
+ *
+ * @packageDocumentation
+ */
+export {
+  type AccessToken,
+  type AuthStrategy,
+  apiKeyAuth,
+  type BearerAuthOptions,
+  basicAuth,
+  bearerAuth,
+  type TokenProvider,
+} from './auth.js';
+export {
+  type BatchContext,
+  type BatchOptions,
+  type BatchProgress,
+  type BatchReport,
+  type BatchWorker,
+  chunk,
+  type Failed,
+  type ItemOutcome,
+  runBatches,
+  type Skipped,
+  type Succeeded,
+  type WorkerOutcome,
+} from './batch.js';
+export {
+  AuthenticationError,
+  ConflictError,
+  createHttpError,
+  type ErrorContext,
+  HttpError,
+  type HttpErrorOptions,
+  httpErrorClass,
+  type InputIssue,
+  InputValidationError,
+  isSyncError,
+  MAX_ERROR_BODY,
+  NetworkError,
+  NotFoundError,
+  PermissionError,
+  parseInput,
+  RateLimitError,
+  type RateLimitErrorOptions,
+  RETRYABLE_STATUS,
+  ServerError,
+  SyncError,
+  type SyncErrorOptions,
+  TimeoutError,
+  toInputIssues,
+  UnexpectedResponseError,
+  ValidationError,
+} from './errors.js';
+export {
+  type HttpEventBase,
+  type HttpEvents,
+  type Listener,
+  type RateLimitedEvent,
+  type RequestEvent,
+  type ResponseEvent,
+  type RetryEvent,
+  TypedEmitter,
+} from './events.js';
+export { canonicalJson, fingerprint } from './fingerprint.js';
+export {
+  HttpClient,
+  type HttpClientOptions,
+  type HttpMethod,
+  type HttpResponse,
+  parseJsonSafely,
+  path,
+  type QueryInit,
+  type RequestOptions,
+} from './http-client.js';
+export {
+  type IdentifierEntry,
+  type IdentifierMap,
+  JsonFileIdentifierMap,
+  MemoryIdentifierMap,
+} from './identifier-map.js';
+export {
+  type RateLimit,
+  RateLimitBucket,
+  RateLimiter,
+  type RateLimitWait,
+  raceAbort,
+  readRateLimitHeaders,
+  type ServerRateLimitState,
+  sleep,
+} from './rate-limiter.js';
+export { isSensitiveName, REDACTED, Redactor } from './redact.js';
+export {
+  backoffCeiling,
+  DEFAULT_RETRY,
+  fullJitterDelay,
+  IDEMPOTENT_METHODS,
+  RetryBudget,
+  type RetryBudgetOptions,
+  type RetryOptions,
+  resetToDelayMs,
+  retryAfterMs,
+} from './retry.js';

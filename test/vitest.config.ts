@@ -1,0 +1,31 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const packages = readdirSync(new URL('../packages', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+
+// Tests run against the sources, so a change needs no build before `npm test`.
+const alias = packages.flatMap((name) => [
+  { find: new RegExp(`^@sync/${name}/msw$`), replacement: `${root}packages/${name}/src/msw/index.ts` },
+  { find: new RegExp(`^@sync/${name}$`), replacement: `${root}packages/${name}/src/index.ts` },
+]);
+
+export default defineConfig({
+  root,
+  resolve: { alias },
+  test: {
+    projects: [
+      ...packages.map((name) => ({
+        extends: true as const,
+        test: { name, root: `${root}packages/${name}`, include: ['test/**/*.test.ts'] },
+      })),
+      {
+        extends: true as const,
+        test: { name: 'sdk', root: `${root}test`, include: ['**/*.test.ts'], exclude: ['**/node_modules/**', 'bench/**'] },
+      },
+    ],
+  },
+});
