@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -6,6 +6,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const packages = readdirSync(new URL('../packages', import.meta.url), { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name);
+
+const versionOf = (name: string): string =>
+  (JSON.parse(readFileSync(`${root}packages/${name}/package.json`, 'utf8')) as { version: string }).version;
 
 // Tests run against the sources, so a change needs no build before `npm test`.
 const alias = packages.flatMap((name) => [
@@ -20,6 +23,7 @@ export default defineConfig({
     projects: [
       ...packages.map((name) => ({
         extends: true as const,
+        define: { __PACKAGE_VERSION__: JSON.stringify(versionOf(name)) },
         test: { name, root: `${root}packages/${name}`, include: ['test/**/*.test.ts'] },
       })),
       {

@@ -108,7 +108,13 @@ describe('HttpClient over a real HTTP server', () => {
   it('retries a POST declared idempotent, resending the same body', async () => {
     server = await startServer((_req, res, n) => (n < 3 ? json(res, 500, {}) : json(res, 200, { done: true })));
     const http = client(server.url);
-    const res = await http.request({ method: 'POST', path: '/bulk', json: { k: 'v' }, idempotent: true, operation: 'bulk' });
+    const res = await http.request({
+      method: 'POST',
+      path: '/bulk',
+      json: { k: 'v' },
+      idempotent: true,
+      operation: 'bulk',
+    });
     expect(res.data).toEqual({ done: true });
     expect(server.requests.map((r) => r.body)).toEqual(['{"k":"v"}', '{"k":"v"}', '{"k":"v"}']);
   });
@@ -116,7 +122,9 @@ describe('HttpClient over a real HTTP server', () => {
   it('does not retry a 4xx other than 408 and 429', async () => {
     server = await startServer((_req, res) => json(res, 404, { message: 'no such listing' }));
     const http = client(server.url);
-    const error = await http.request({ method: 'GET', path: path`/listings/${'L-1'}`, operation: 'listings.get', itemId: 'L-1' }).catch((e: unknown) => e);
+    const error = await http
+      .request({ method: 'GET', path: path`/listings/${'L-1'}`, operation: 'listings.get', itemId: 'L-1' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as Error).message).toContain('test listings.get [L-1]');
     expect((error as Error).message).toContain('no such listing');
@@ -181,7 +189,11 @@ describe('HttpClient over a real HTTP server', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"a":{"__proto__":{"polluted":true}},"b":1}');
     });
-    const res = await client(server.url).request<{ a: object; b: number }>({ method: 'GET', path: '/x', operation: 'x' });
+    const res = await client(server.url).request<{ a: object; b: number }>({
+      method: 'GET',
+      path: '/x',
+      operation: 'x',
+    });
     expect(res.data.b).toBe(1);
     expect(Object.getPrototypeOf(res.data.a)).toBe(Object.prototype);
     expect((res.data.a as Record<string, unknown>).polluted).toBeUndefined();
@@ -237,7 +249,12 @@ describe('HttpClient over a real HTTP server', () => {
 
   it('maps statuses to error classes and keeps the server message and request id', async () => {
     server = await startServer((_req, res) =>
-      json(res, 422, { statusCode: 422, message: ['price must be positive', 'title too short'] }, { 'x-request-id': 'req-42' }),
+      json(
+        res,
+        422,
+        { statusCode: 422, message: ['price must be positive', 'title too short'] },
+        { 'x-request-id': 'req-42' },
+      ),
     );
     const error = await client(server.url)
       .request({ method: 'PUT', path: '/x', json: {}, operation: 'x.put' })
@@ -296,18 +313,24 @@ describe('HttpClient over a real HTTP server', () => {
 
 describe('authentication', () => {
   it('sends an API key header and Basic credentials', async () => {
-    server = await startServer((req, res) => json(res, 200, { key: req.headers['x-api-key'], auth: req.headers.authorization }));
-    const a = await client(server.url, { auth: apiKeyAuth({ key: 'k-1', header: 'X-API-Key' }) }).request<{ key: string }>({
+    server = await startServer((req, res) =>
+      json(res, 200, { key: req.headers['x-api-key'], auth: req.headers.authorization }),
+    );
+    const a = await client(server.url, { auth: apiKeyAuth({ key: 'k-1', header: 'X-API-Key' }) }).request<{
+      key: string;
+    }>({
       method: 'GET',
       path: '/',
       operation: 'x',
     });
     expect(a.data.key).toBe('k-1');
-    const b = await client(server.url, { auth: basicAuth({ username: 'u', password: 'p' }) }).request<{ auth: string }>({
-      method: 'GET',
-      path: '/',
-      operation: 'x',
-    });
+    const b = await client(server.url, { auth: basicAuth({ username: 'u', password: 'p' }) }).request<{ auth: string }>(
+      {
+        method: 'GET',
+        path: '/',
+        operation: 'x',
+      },
+    );
     expect(b.data.auth).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
   });
 
@@ -332,7 +355,9 @@ describe('authentication', () => {
 
   it('renews the token after a 401 and repeats the call once, even a POST', async () => {
     server = await startServer((req, res) =>
-      req.headers.authorization === 'Bearer tok-2' ? json(res, 201, { ok: true }) : json(res, 401, { message: 'expired' }),
+      req.headers.authorization === 'Bearer tok-2'
+        ? json(res, 201, { ok: true })
+        : json(res, 401, { message: 'expired' }),
     );
     let calls = 0;
     const http = client(server.url, { auth: bearerAuth(async () => ({ token: `tok-${++calls}`, expiresIn: 3600 })) });
