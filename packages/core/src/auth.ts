@@ -5,8 +5,8 @@ import type { Redactor } from './redact.js';
  * {@link basicAuth} or {@link bearerAuth}.
  */
 export interface AuthStrategy {
-  /** Sets the credentials on an outgoing request. */
-  apply(headers: Headers, signal?: AbortSignal): Promise<void> | void;
+  /** Sets the credentials on an outgoing request's headers (lower-case names). */
+  apply(headers: Record<string, string>, signal?: AbortSignal): Promise<void> | void;
   /**
    * Called after a 401. Returns `true` when fresh credentials may cure it (the client
    * then retries the call once).
@@ -18,10 +18,12 @@ export interface AuthStrategy {
 
 /** Credentials sent in one header, e.g. `X-API-Key: …` or `Authorization: Api-Key …`. */
 export function apiKeyAuth(options: { key: string; header?: string; prefix?: string }): AuthStrategy {
-  const header = options.header ?? 'X-API-Key';
+  const header = (options.header ?? 'X-API-Key').toLowerCase();
   const value = options.prefix ? `${options.prefix} ${options.key}` : options.key;
   return {
-    apply: (headers) => headers.set(header, value),
+    apply: (headers) => {
+      headers[header] = value;
+    },
     registerSecrets: (redactor) => redactor.addSecret(options.key),
   };
 }
@@ -30,7 +32,9 @@ export function apiKeyAuth(options: { key: string; header?: string; prefix?: str
 export function basicAuth(options: { username: string; password: string }): AuthStrategy {
   const encoded = Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64');
   return {
-    apply: (headers) => headers.set('Authorization', `Basic ${encoded}`),
+    apply: (headers) => {
+      headers.authorization = `Basic ${encoded}`;
+    },
     registerSecrets: (redactor) => {
       redactor.addSecret(options.password);
       redactor.addSecret(encoded);
@@ -68,7 +72,9 @@ export function bearerAuth(provider: TokenProvider | string, options: BearerAuth
   if (typeof provider === 'string') {
     const token = provider;
     return {
-      apply: (headers) => headers.set('Authorization', `Bearer ${token}`),
+      apply: (headers) => {
+        headers.authorization = `Bearer ${token}`;
+      },
       registerSecrets: (redactor) => redactor.addSecret(token),
     };
   }
@@ -105,7 +111,7 @@ export function bearerAuth(provider: TokenProvider | string, options: BearerAuth
   return {
     async apply(headers, signal) {
       const token = cached && now() < cached.renewAt ? cached.token : await renew(signal);
-      headers.set('Authorization', `Bearer ${token}`);
+      headers.authorization = `Bearer ${token}`;
     },
     invalidate() {
       cached = undefined;

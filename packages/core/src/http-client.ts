@@ -1,9 +1,9 @@
-import ky, { isHTTPError, isNetworkError, isTimeoutError, type Options as KyOptions } from 'ky';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { AuthStrategy } from './auth.js';
 import {
   AuthenticationError,
   createHttpError,
+  type HttpError,
   InputValidationError,
   MAX_ERROR_BODY,
   NetworkError,
@@ -12,9 +12,16 @@ import {
   UnexpectedResponseError,
 } from './errors.js';
 import { type HttpEvents, TypedEmitter } from './events.js';
-import { type RateLimit, RateLimiter, readRateLimitHeaders } from './rate-limiter.js';
+import { type RateLimit, RateLimiter, readRateLimitHeaders, sleep } from './rate-limiter.js';
 import { Redactor } from './redact.js';
-import { DEFAULT_RETRY, fullJitterDelay, RetryBudget, type RetryOptions, retryAfterMs } from './retry.js';
+import {
+  DEFAULT_RETRY,
+  fullJitterDelay,
+  IDEMPOTENT_METHODS,
+  RetryBudget,
+  type RetryOptions,
+  retryAfterMs,
+} from './retry.js';
 
 /** HTTP methods the client sends. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -111,9 +118,7 @@ export interface HttpResponse<T = unknown> {
   elapsedMs: number;
 }
 
-const ALL_METHODS = ['get', 'head', 'put', 'delete', 'options', 'post', 'patch'];
-const SAFE_METHODS = ['get', 'head', 'put', 'delete', 'options'];
-const NO_BODY_STATUS = new Set([101, 204, 205, 304]);
+const utf8 = new TextDecoder();
 
 /**
  * Encodes each interpolated value as one path segment, so an id can never add a
@@ -169,13 +174,38 @@ interface CallState {
   readonly options: RequestOptions;
   readonly started: number;
   attempts: number;
-  nextDelayMs: number;
-  budgetExhausted: boolean;
+}
+
+/** What one attempt brought back: the status line, headers and the whole body. */
+interface RawResponse {
+  status: number;
+  headers: Headers;
+  bytes: Uint8Array;
+}
+
+/** A failed attempt: the error to throw if no retry follows, and what a retry would cost. */
+interface AttemptFailure {
+  error: Error;
+  retryable: boolean;
+  kind: 'retry' | 'timeout';
+  serverDelayMs: number | undefined;
+}
+
+/** Bodies that can be sent again on a retry; a stream can be read only once. */
+function isReplayable(body: BodyInit | undefined): boolean {
+  return body === undefined || body === null || !(body instanceof ReadableStream);
+}
+
+function isFetchNetworkError(error: unknown): boolean {
+  // undici reports refused, reset and cut connections as a TypeError ("fetch failed", "terminated").
+  return error instanceof TypeError;
 }
 
 /**
  * The HTTP pipeline every portal client sends its requests through: authentication,
- * rate limiting, ky with retries and timeouts, error mapping, redacted events.
+ * rate limiting, attempts with per-attempt timeouts under a whole-call deadline,
+ * retries of what is safe to repeat, error mapping, redacted events. It runs
+ * directly on `fetch` so that it adds next to nothing to a request's cost.
  */
 export class HttpClient extends TypedEmitter<HttpEvents> {
   /** Portal name used in errors and events. */
@@ -194,6 +224,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   readonly #limit: LimitFunction | undefined;
   readonly #fetch: typeof globalThis.fetch;
   readonly #requestIdHeaders: readonly string[];
+  readonly #headers: Record<string, string>;
+  readonly #limited: boolean;
 
   constructor(options: HttpClientOptions) {
     super();
@@ -216,10 +248,13 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       options.retry === false ? { ...DEFAULT_RETRY, maxAttempts: 1 } : { ...DEFAULT_RETRY, ...options.retry };
     this.retryBudget = this.#retry.budget ? new RetryBudget(this.#retry.budget) : undefined;
     this.rateLimiter = new RateLimiter(options.rateLimits ?? {});
+    this.#limited = this.rateLimiter.names.length > 0;
     this.#defaultBuckets = options.defaultBuckets ?? ['default'];
     this.#limit = options.concurrency ? pLimit(options.concurrency) : undefined;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#requestIdHeaders = options.requestIdHeaders ?? ['x-request-id', 'x-correlation-id', 'request-id'];
+    this.#headers = { 'user-agent': options.userAgent, accept: 'application/json' };
+    for (const [name, value] of Object.entries(options.headers ?? {})) this.#headers[name.toLowerCase()] = value;
     options.auth?.registerSecrets(this.redactor);
     for (const secret of options.secrets ?? []) this.redactor.addSecret(secret);
   }
@@ -250,211 +285,258 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   }
 
   async #send<T>(options: RequestOptions): Promise<HttpResponse<T>> {
-    const call: CallState = {
-      options,
-      started: performance.now(),
-      attempts: 0,
-      nextDelayMs: 0,
-      budgetExhausted: false,
-    };
+    const call: CallState = { options, started: performance.now(), attempts: 0 };
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs ?? 120_000;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 30_000;
+    const deadlineAt = Date.now() + deadlineMs;
     const buckets = options.buckets ?? this.#defaultBuckets;
-    // Waits outside ky's attempts (rate-limit slots, token renewal) obey the same deadline.
-    const deadline = AbortSignal.timeout(deadlineMs);
-    const waitSignal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-    const before = async (request: Request) => {
-      await this.#options.auth?.apply(request.headers, waitSignal);
-      const wait = await this.rateLimiter.acquire(buckets, waitSignal);
+    const serverBucket = this.#limited ? (options.serverBucket ?? buckets.at(-1)) : undefined;
+    const url = this.#url(options);
+    const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
+    const mayRetry =
+      this.#retry.maxAttempts > 1 &&
+      (IDEMPOTENT_METHODS.has(options.method) || options.idempotent === true) &&
+      isReplayable(body);
+    const signal = options.signal;
+
+    for (;;) {
+      if (signal?.aborted) throw signal.reason;
+      const headers: Record<string, string> = { ...this.#headers };
+      if (options.json !== undefined) headers['content-type'] = 'application/json';
+      if (options.headers)
+        for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
+      const applied = this.#options.auth?.apply(headers, signal);
+      if (applied) await applied;
+      const wait = this.#limited
+        ? await this.rateLimiter.acquire(buckets, signal, deadlineAt).catch((error: unknown) => {
+            throw this.#waitError(error, call, deadlineMs);
+          })
+        : undefined;
       if (wait && this.has('rateLimited')) {
         this.emit('rateLimited', {
-          ...this.#eventBase(call, request),
+          ...this.#eventBase(call, url),
           source: 'client',
           bucket: wait.bucket,
           waitMs: wait.waitedMs,
         });
       }
-    };
-    const kyOptions: KyOptions = {
-      method: options.method,
-      prefix: this.#baseUrl,
-      searchParams: options.query,
-      json: options.json,
-      body: options.body,
-      headers: { 'user-agent': this.#options.userAgent, ...this.#options.headers, ...options.headers },
-      signal: options.signal,
-      timeout: timeoutMs,
-      totalTimeout: deadlineMs,
-      retry: {
-        limit: this.#retry.maxAttempts - 1,
-        methods: options.idempotent ? ALL_METHODS : SAFE_METHODS,
-        statusCodes: [...this.#retry.statusCodes],
-        afterStatusCodes: [],
-        backoffLimit: Number.POSITIVE_INFINITY,
-        delay: () => call.nextDelayMs,
-        retryOnTimeout: true,
-        shouldRetry: ({ error, retryCount }) => this.#shouldRetry(call, error, retryCount),
-      },
-      fetch: (input, init) => this.#attempt(call, input as Request, init, options.serverBucket ?? buckets.at(-1)),
-      hooks: {
-        beforeRequest: [({ request }) => before(request)],
-        beforeRetry: [
-          ({ request, error }) => {
-            if (this.has('retry')) {
-              this.emit('retry', {
-                ...this.#eventBase(call, request),
-                attempt: call.attempts + 1,
-                reason: isHTTPError(error) ? String(error.response.status) : error.name,
-                delayMs: call.nextDelayMs,
-              });
-            }
-            return before(request);
-          },
-        ],
-      },
-    };
+      const remaining = deadlineAt - Date.now();
+      if (remaining <= 0) throw this.#deadlineError(call, deadlineMs);
 
-    let response: Response;
-    try {
-      response = await ky(options.path.replace(/^\/+/, ''), kyOptions);
-    } catch (error) {
-      throw this.#mapError(error, call, options, deadlineMs, timeoutMs);
+      let failure: AttemptFailure;
+      try {
+        const raw = await this.#attempt(
+          call,
+          url,
+          headers,
+          body,
+          Math.min(timeoutMs, remaining),
+          remaining < timeoutMs,
+        );
+        if (serverBucket) {
+          const state = readRateLimitHeaders(raw.headers);
+          if (state) this.rateLimiter.sync(serverBucket, state);
+        }
+        if (raw.status >= 200 && raw.status < 300) {
+          this.retryBudget?.recordSuccess();
+          return {
+            status: raw.status,
+            headers: raw.headers,
+            data: this.#readBody<T>(raw, options),
+            requestId: this.#requestId(raw.headers),
+            attempts: call.attempts,
+            elapsedMs: performance.now() - call.started,
+          };
+        }
+        failure = this.#httpFailure(raw, options);
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        failure = this.#attemptFailure(error, call, options, timeoutMs, deadlineMs);
+      }
+
+      if (!mayRetry || !failure.retryable || call.attempts >= this.#retry.maxAttempts) throw failure.error;
+      if (this.retryBudget && !this.retryBudget.tryAcquire(failure.kind)) {
+        throw annotate(failure.error, 'retry budget exhausted');
+      }
+      const delayMs =
+        failure.serverDelayMs !== undefined
+          ? Math.min(failure.serverDelayMs, this.#retry.maxRetryAfterMs)
+          : fullJitterDelay(call.attempts, this.#retry);
+      if (Date.now() + delayMs >= deadlineAt) throw annotate(failure.error, 'the next retry would pass the deadline');
+      if (this.has('retry')) {
+        this.emit('retry', {
+          ...this.#eventBase(call, url),
+          attempt: call.attempts + 1,
+          reason:
+            failure.error instanceof SyncError && 'status' in failure.error
+              ? String(failure.error.status)
+              : failure.error.name,
+          delayMs,
+        });
+      }
+      if (delayMs > 0) await sleep(delayMs, signal);
     }
-    this.retryBudget?.recordSuccess();
-    const data = await this.#readBody<T>(response, options);
-    return {
-      status: response.status,
-      headers: response.headers,
-      data,
-      requestId: this.#requestId(response.headers),
-      attempts: call.attempts,
-      elapsedMs: performance.now() - call.started,
-    };
   }
 
-  /** One attempt: the real fetch, with the body read in full so a connection cut mid-body counts as a network error. */
-  async #attempt(call: CallState, request: Request, init: RequestInit | undefined, serverBucket: string | undefined) {
+  /** One attempt: the request and its whole body under one timer, so a stalled or cut body counts against it. */
+  async #attempt(
+    call: CallState,
+    url: string,
+    headers: Record<string, string>,
+    body: BodyInit | undefined,
+    timeoutMs: number,
+    isDeadline: boolean,
+  ): Promise<RawResponse> {
     call.attempts++;
     const attempt = call.attempts;
+    const method = call.options.method;
     const sent = performance.now();
     if (this.has('request')) {
-      this.emit('request', {
-        ...this.#eventBase(call, request),
-        attempt,
-        headers: this.redactor.headers(request.headers),
-      });
+      this.emit('request', { ...this.#eventBase(call, url), attempt, headers: this.redactor.headers(headers) });
     }
-    const raw = await this.#fetch(request, init);
-    const bytes = request.method === 'HEAD' || NO_BODY_STATUS.has(raw.status) ? null : await raw.arrayBuffer();
-    const response = new Response(bytes && bytes.byteLength > 0 ? bytes : null, {
+    const controller = new AbortController();
+    const userSignal = call.options.signal;
+    const onAbort = () => controller.abort(userSignal?.reason);
+    userSignal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    try {
+      const init: RequestInit & { duplex?: 'half' } = {
+        method,
+        headers,
+        body: body ?? null,
+        signal: controller.signal,
+      };
+      if (body instanceof ReadableStream) init.duplex = 'half';
+      const response = await this.#fetch(url, init);
+      const bytes = method === 'HEAD' ? new Uint8Array() : new Uint8Array(await response.arrayBuffer());
+      if (this.has('response')) {
+        this.emit('response', {
+          ...this.#eventBase(call, url),
+          attempt,
+          status: response.status,
+          durationMs: performance.now() - sent,
+          requestId: this.#requestId(response.headers),
+          headers: this.redactor.headers(response.headers),
+        });
+      }
+      if (response.status === 429 && this.has('rateLimited')) {
+        this.emit('rateLimited', {
+          ...this.#eventBase(call, url),
+          source: 'server',
+          waitMs: retryAfterMs(response.headers) ?? 0,
+        });
+      }
+      return { status: response.status, headers: response.headers, bytes };
+    } catch (error) {
+      if (timedOut) {
+        throw new TimeoutError(
+          isDeadline
+            ? `no response within the call's deadline (${call.attempts} attempts)`
+            : `attempt ${attempt} got no complete response within ${timeoutMs} ms`,
+          { ...this.#context(call.options), timeoutMs },
+        );
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      userSignal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  #httpFailure(raw: RawResponse, options: RequestOptions): AttemptFailure {
+    const text = utf8.decode(raw.bytes);
+    let body: unknown = text === '' ? undefined : text;
+    const type = raw.headers.get('content-type') ?? '';
+    if (text !== '' && (type.includes('json') || /^\s*[[{]/.test(text))) {
+      try {
+        body = parseJsonSafely(text);
+      } catch {
+        // Not JSON after all: keep the text.
+      }
+    }
+    const serverMessage = (this.#options.errorMessage ?? defaultErrorMessage)(body);
+    const serverDelayMs = retryAfterMs(raw.headers);
+    const error: HttpError = createHttpError({
+      ...this.#context(options),
       status: raw.status,
-      statusText: raw.statusText,
-      headers: raw.headers,
+      requestId: this.#requestId(raw.headers),
+      body: typeof body === 'string' ? truncateBody(this.redactor.text(body)) : this.#redactValue(body),
+      serverMessage: serverMessage === undefined ? undefined : this.redactor.text(serverMessage),
+      retryAfterMs: serverDelayMs,
     });
-    if (serverBucket) {
-      const state = readRateLimitHeaders(response.headers);
-      if (state) this.rateLimiter.sync(serverBucket, state);
-    }
-    if (this.has('response')) {
-      this.emit('response', {
-        ...this.#eventBase(call, request),
-        attempt,
-        status: response.status,
-        durationMs: performance.now() - sent,
-        requestId: this.#requestId(response.headers),
-        headers: this.redactor.headers(response.headers),
-      });
-    }
-    if (response.status === 429 && this.has('rateLimited')) {
-      this.emit('rateLimited', {
-        ...this.#eventBase(call, request),
-        source: 'server',
-        waitMs: retryAfterMs(response.headers) ?? 0,
-      });
-    }
-    return response;
+    return { error, retryable: this.#retry.statusCodes.includes(raw.status), kind: 'retry', serverDelayMs };
   }
 
-  #shouldRetry(call: CallState, error: Error, retryCount: number): boolean {
-    let serverDelay: number | undefined;
-    let kind: 'retry' | 'timeout' = 'retry';
-    if (isHTTPError(error)) {
-      if (!this.#retry.statusCodes.includes(error.response.status)) return false;
-      serverDelay = retryAfterMs(error.response.headers);
-    } else if (isTimeoutError(error)) {
-      kind = 'timeout';
-    } else if (!isNetworkError(error)) {
-      return false;
+  #attemptFailure(
+    error: unknown,
+    call: CallState,
+    options: RequestOptions,
+    timeoutMs: number,
+    deadlineMs: number,
+  ): AttemptFailure {
+    if (error instanceof TimeoutError) {
+      const atDeadline = error.timeoutMs !== undefined && error.timeoutMs < timeoutMs;
+      return {
+        error: atDeadline ? this.#deadlineError(call, deadlineMs) : error,
+        retryable: !atDeadline,
+        kind: 'timeout',
+        serverDelayMs: undefined,
+      };
     }
-    if (this.retryBudget && !this.retryBudget.tryAcquire(kind)) {
-      call.budgetExhausted = true;
-      return false;
+    if (error instanceof SyncError) return { error, retryable: false, kind: 'retry', serverDelayMs: undefined };
+    if (isFetchNetworkError(error)) {
+      const cause = networkCause(error);
+      return {
+        error: new NetworkError(`connection failed${cause ? ` (${cause.message})` : ''}`, {
+          ...this.#context(options),
+          cause,
+        }),
+        retryable: true,
+        kind: 'retry',
+        serverDelayMs: undefined,
+      };
     }
-    call.nextDelayMs =
-      serverDelay !== undefined
-        ? Math.min(serverDelay, this.#retry.maxRetryAfterMs)
-        : fullJitterDelay(retryCount, this.#retry);
-    return true;
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      error: new SyncError(this.redactor.text(message), this.#context(options)),
+      retryable: false,
+      kind: 'retry',
+      serverDelayMs: undefined,
+    };
   }
 
-  async #readBody<T>(response: Response, options: RequestOptions): Promise<T> {
+  #deadlineError(call: CallState, deadlineMs: number): TimeoutError {
+    return new TimeoutError(`no response within the call's deadline of ${deadlineMs} ms (${call.attempts} attempts)`, {
+      ...this.#context(call.options),
+      timeoutMs: deadlineMs,
+    });
+  }
+
+  /** A rate-limit wait that ended early: the caller's abort passes through, the deadline becomes a TimeoutError. */
+  #waitError(error: unknown, call: CallState, deadlineMs: number): unknown {
+    if (call.options.signal?.aborted) return call.options.signal.reason;
+    if (error instanceof DOMException && error.name === 'TimeoutError') return this.#deadlineError(call, deadlineMs);
+    return error;
+  }
+
+  #readBody<T>(raw: RawResponse, options: RequestOptions): T {
     const type = options.responseType ?? 'json';
-    if (type === 'bytes') return new Uint8Array(await response.arrayBuffer()) as T;
-    const text = await response.text();
+    if (type === 'bytes') return raw.bytes as T;
+    const text = utf8.decode(raw.bytes);
     if (type === 'text') return text as T;
     if (text.trim() === '') return undefined as T;
     try {
       return parseJsonSafely(text) as T;
     } catch {
       throw new UnexpectedResponseError(
-        `expected JSON, got ${response.headers.get('content-type') ?? 'no content type'} that does not parse`,
-        {
-          ...this.#context(options),
-          status: response.status,
-          body: truncateBody(this.redactor.text(text)),
-        },
+        `expected JSON, got ${raw.headers.get('content-type') ?? 'no content type'} that does not parse`,
+        { ...this.#context(options), status: raw.status, body: truncateBody(this.redactor.text(text)) },
       );
     }
-  }
-
-  #mapError(error: unknown, call: CallState, options: RequestOptions, deadlineMs: number, timeoutMs: number): Error {
-    if (options.signal?.aborted) return options.signal.reason as Error;
-    const context = this.#context(options);
-    if (error instanceof SyncError) return error;
-    if (isHTTPError(error)) {
-      const body = error.data;
-      const redactedBody = typeof body === 'string' ? truncateBody(this.redactor.text(body)) : this.#redactValue(body);
-      const serverMessage = (this.#options.errorMessage ?? defaultErrorMessage)(body);
-      const built = createHttpError({
-        ...context,
-        status: error.response.status,
-        requestId: this.#requestId(error.response.headers),
-        body: redactedBody,
-        serverMessage: serverMessage === undefined ? undefined : this.redactor.text(serverMessage),
-        retryAfterMs: retryAfterMs(error.response.headers),
-      });
-      return call.budgetExhausted ? annotate(built, 'retry budget exhausted') : built;
-    }
-    const elapsed = performance.now() - call.started;
-    const isDeadline = elapsed >= deadlineMs - 5;
-    if (isTimeoutError(error) || (error instanceof DOMException && error.name === 'TimeoutError')) {
-      return new TimeoutError(
-        isDeadline
-          ? `no response within the call's deadline of ${deadlineMs} ms (${call.attempts} attempts)`
-          : `attempt ${call.attempts} got no response within ${timeoutMs} ms`,
-        { ...context, timeoutMs: isDeadline ? deadlineMs : timeoutMs },
-      );
-    }
-    if (isNetworkError(error)) {
-      const cause = networkCause(error);
-      const err = new NetworkError(
-        `connection failed after ${call.attempts} attempt${call.attempts === 1 ? '' : 's'}${cause ? ` (${cause.message})` : ''}`,
-        { ...context, cause },
-      );
-      return call.budgetExhausted ? annotate(err, 'retry budget exhausted') : err;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return new SyncError(this.redactor.text(message), context);
   }
 
   #redactValue(body: unknown): unknown {
@@ -476,28 +558,29 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   }
 
   #url(options: RequestOptions): string {
-    const url = new URL(`${this.#baseUrl}/${options.path.replace(/^\/+/, '')}`);
-    if (options.query !== undefined) {
-      const params =
-        typeof options.query === 'string' || options.query instanceof URLSearchParams
-          ? new URLSearchParams(options.query)
-          : new URLSearchParams(
-              Object.entries(options.query)
-                .filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
-                .map(([k, v]) => [k, String(v)]),
-            );
-      url.search = params.toString();
+    const p = options.path;
+    let url = `${this.#baseUrl}/${p.charCodeAt(0) === 47 ? p.replace(/^\/+/, '') : p}`;
+    const query = options.query;
+    if (query !== undefined) {
+      let params: URLSearchParams;
+      if (typeof query === 'string' || query instanceof URLSearchParams) params = new URLSearchParams(query);
+      else {
+        params = new URLSearchParams();
+        for (const [key, value] of Object.entries(query)) if (value !== undefined) params.append(key, String(value));
+      }
+      const search = params.toString();
+      if (search) url += `${url.includes('?') ? '&' : '?'}${search}`;
     }
-    return url.toString();
+    return url;
   }
 
-  #eventBase(call: CallState, request: Request) {
+  #eventBase(call: CallState, url: string) {
     return {
       portal: this.portal,
       operation: call.options.operation,
       itemId: call.options.itemId,
-      method: request.method,
-      url: this.redactor.url(request.url),
+      method: call.options.method,
+      url: this.redactor.url(url),
       elapsedMs: performance.now() - call.started,
     };
   }

@@ -153,13 +153,19 @@ export class RateLimiter {
 
   /**
    * Waits until each named bucket has a free slot, then takes one in each. Unknown
-   * names are ignored. Resolves with the wait, or `undefined` when there was none.
+   * names are ignored. Resolves with the wait, or `undefined` when there was none;
+   * rejects with the signal's reason on abort, or a `TimeoutError` `DOMException`
+   * once `deadline` (epoch milliseconds) passes.
    */
-  acquire(names: readonly string[], signal?: AbortSignal): Promise<RateLimitWait | undefined> {
-    const buckets = names.map((n) => this.#buckets.get(n)).filter((b): b is RateLimitBucket => b !== undefined);
+  acquire(names: readonly string[], signal?: AbortSignal, deadline?: number): Promise<RateLimitWait | undefined> {
+    const buckets: RateLimitBucket[] = [];
+    for (const name of names) {
+      const bucket = this.#buckets.get(name);
+      if (bucket) buckets.push(bucket);
+    }
     if (buckets.length === 0) return Promise.resolve(undefined);
     const start = this.#now();
-    const turn = this.#queue.then(() => this.#waitForSlots(buckets, start, signal));
+    const turn = this.#queue.then(() => this.#waitForSlots(buckets, start, signal, deadline));
     // The next request waits for this one's turn, whether it got its slot or was aborted.
     this.#queue = turn.then(
       () => undefined,
@@ -172,11 +178,14 @@ export class RateLimiter {
     buckets: RateLimitBucket[],
     start: number,
     signal: AbortSignal | undefined,
+    deadline: number | undefined,
   ): Promise<RateLimitWait | undefined> {
     let slowest: string | undefined;
     for (;;) {
       if (signal?.aborted) throw abortError(signal);
       const now = this.#now();
+      if (deadline !== undefined && now >= deadline)
+        throw new DOMException('The deadline passed while waiting for a rate-limit slot', 'TimeoutError');
       let wait = 0;
       for (const bucket of buckets) {
         const w = bucket.waitTime(now);
@@ -189,7 +198,7 @@ export class RateLimiter {
         for (const bucket of buckets) bucket.take(now);
         return slowest === undefined ? undefined : { bucket: slowest, waitedMs: now - start };
       }
-      await sleep(wait, signal);
+      await sleep(deadline === undefined ? wait : Math.max(0, Math.min(wait, deadline - now)), signal);
     }
   }
 

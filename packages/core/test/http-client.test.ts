@@ -385,14 +385,14 @@ describe('authentication', () => {
       refreshMarginMs: 60_000,
       now: () => now,
     });
-    const headers = new Headers();
+    const headers: Record<string, string> = {};
     await auth.apply(headers);
     now = 530_000;
     await auth.apply(headers);
-    expect(headers.get('authorization')).toBe('Bearer t1');
+    expect(headers.authorization).toBe('Bearer t1');
     now = 541_000;
     await auth.apply(headers);
-    expect(headers.get('authorization')).toBe('Bearer t2');
+    expect(headers.authorization).toBe('Bearer t2');
   });
 });
 
