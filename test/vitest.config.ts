@@ -28,7 +28,12 @@ export default defineConfig({
       })),
       {
         extends: true as const,
-        test: { name: 'sdk', root: `${root}test`, include: ['**/*.test.ts'], exclude: ['**/node_modules/**', 'bench/**'] },
+        test: {
+          name: 'sdk',
+          root: `${root}test`,
+          include: ['**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'bench/**'],
+        },
       },
     ],
   },

@@ -7,7 +7,7 @@ export const MAX_ERROR_BODY = 2_000;
 
 /** What was being done when an error happened; every field is free of secrets. */
 export interface ErrorContext {
-  /** Portal the client talks to, e.g. `rentix`. */
+  /** Portal the client talks to, e.g. `acme`. */
   portal?: string | undefined;
   /** The SDK operation, e.g. `listings.bulk`. */
   operation?: string | undefined;

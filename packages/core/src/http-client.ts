@@ -31,7 +31,7 @@ export type QueryInit = string | URLSearchParams | Record<string, string | numbe
 
 /** Options of {@link HttpClient}. */
 export interface HttpClientOptions {
-  /** Portal name used in errors and events, e.g. `rentix`. */
+  /** Portal name used in errors and events, e.g. `acme`. */
   portal: string;
   /** Root of the API. Must be `https:` unless {@link allowInsecureHttp} is set. */
   baseUrl: string;

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 
 /** One stored link between a CRM identifier and a portal identifier. */
 export interface IdentifierEntry {
-  /** Portal name, e.g. `indomio`. */
+  /** Portal name, e.g. `acme`. */
   portal: string;
   /** What is identified, e.g. `listing`, `user`, `media`. */
   kind: string;

@@ -62,7 +62,7 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
 
 /**
  * Serves `handlers` on a loopback address. Pass a function to build the handlers once
- * the server's URL is known (e.g. `(url) => createRentixHandlers({ baseUrl: url })`).
+ * the server's URL is known (e.g. `(url) => createAcmeHandlers({ baseUrl: url })`).
  * A request no handler answers gets a 404 that names it; a handler that returns
  * `HttpResponse.error()` drops the connection.
  */
