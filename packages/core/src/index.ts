@@ -83,6 +83,22 @@ export {
   MemoryIdentifierMap,
 } from './identifier-map.js';
 export {
+  type Listing,
+  type ListingAddress,
+  ListingAddressSchema,
+  type ListingAgent,
+  ListingAgentSchema,
+  type ListingPhoto,
+  ListingPhotoSchema,
+  ListingSchema,
+  type LocalizedText,
+  LocalizedTextSchema,
+  PROPERTY_CATEGORIES,
+  PROPERTY_TYPES,
+  type PropertyCategory,
+  type PropertyType,
+} from './listing.js';
+export {
   type RateLimit,
   RateLimitBucket,
   RateLimiter,
