@@ -1,0 +1,101 @@
+import {
+  basicAuth,
+  DEFAULT_RETRY,
+  HttpClient,
+  type IdentifierMap,
+  MemoryIdentifierMap,
+  type RateLimit,
+  type RetryOptions,
+} from '@sync/core';
+import { MediaResource } from './resources/media.js';
+import { PropertiesResource } from './resources/properties.js';
+import { VERSION } from './version.js';
+import { parseServiceResponse } from './xml/parse.js';
+
+/** Options of {@link IndomioClient}. */
+export interface IndomioClientOptions {
+  /** Username given by the portal's support. */
+  username: string;
+  /** Password given by the portal's support. */
+  password: string;
+  /** Value of the `X-IMMO-SOURCE` header, given with the username. */
+  source: string;
+  /** Feed host, e.g. `https://feed.immobiliare.it` (country portals have their own hosts). */
+  baseUrl: string;
+  /** Where `unique-id → idListing` is remembered; in memory when unset (use a persistent one for real syncs). */
+  idMap?: IdentifierMap | undefined;
+  /** Allows an `http:` base URL, for a local mock portal only. */
+  allowInsecureHttp?: boolean | undefined;
+  /** Retry policy (also bounds the retries of a `GENERIC_ERROR` answered with 200); `false` disables retries. */
+  retry?: Partial<RetryOptions> | false | undefined;
+  /** Limit of one attempt, in milliseconds. */
+  timeoutMs?: number | undefined;
+  /** Limit of a whole call, retries included, in milliseconds. */
+  deadlineMs?: number | undefined;
+  /** Most calls in flight at once. */
+  concurrency?: number | undefined;
+  /** Client-side rate limit of all calls. */
+  rateLimit?: RateLimit | undefined;
+  /** A `fetch` implementation, e.g. for instrumentation; also used by the media preflight. */
+  fetch?: typeof globalThis.fetch | undefined;
+}
+
+/** Name of the portal in errors, events and identifier maps. */
+export const PORTAL = 'indomio';
+/** Kind of the listing entries in the identifier map. */
+export const LISTING_KIND = 'listing';
+
+function errorMessage(body: unknown): string | undefined {
+  if (typeof body !== 'string' || !body.includes('ServiceResponse')) return undefined;
+  try {
+    return parseServiceResponse(body).errorMessage;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Client of the portal's real-time import: Basic auth plus `X-IMMO-SOURCE` on every
+ * call, XML bodies valid against the XSD, typed `ServiceResponse`s.
+ *
+ * ```ts
+ * const indomio = new IndomioClient({ username, password, source, baseUrl: 'https://feed.immobiliare.it' });
+ * const { idListing } = await indomio.properties.put(listing);
+ * ```
+ */
+export class IndomioClient {
+  /** The HTTP pipeline; subscribe to its `request`/`response`/`retry` events. */
+  readonly http: HttpClient;
+  /** Where `unique-id → idListing` is remembered. */
+  readonly idMap: IdentifierMap;
+  /** Listings: write, delete, sync. */
+  readonly properties: PropertiesResource;
+  /** Checks of pictures and documents before sending them. */
+  readonly media: MediaResource;
+  /** The retry policy in force. */
+  readonly retry: RetryOptions;
+
+  constructor(options: IndomioClientOptions) {
+    this.http = new HttpClient({
+      portal: PORTAL,
+      baseUrl: options.baseUrl,
+      allowInsecureHttp: options.allowInsecureHttp,
+      auth: basicAuth({ username: options.username, password: options.password }),
+      userAgent: `@sync/indomio/${VERSION}`,
+      headers: { 'X-IMMO-SOURCE': options.source },
+      timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
+      retry: options.retry,
+      rateLimits: options.rateLimit ? { default: options.rateLimit } : undefined,
+      concurrency: options.concurrency,
+      fetch: options.fetch,
+      errorMessage,
+      secrets: [options.source],
+    });
+    this.retry =
+      options.retry === false ? { ...DEFAULT_RETRY, maxAttempts: 1 } : { ...DEFAULT_RETRY, ...options.retry };
+    this.idMap = options.idMap ?? new MemoryIdentifierMap();
+    this.properties = new PropertiesResource(this);
+    this.media = new MediaResource(options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Typed client for the Indomio (Immobiliare.it group) listing import: property XML valid
+ * against the portal's XSD, the real-time REST client, sync, and the legacy batch feed.
+ *
+ * @packageDocumentation
+ */
+export { IndomioClient, type IndomioClientOptions, LISTING_KIND, PORTAL } from './client.js';
+export * from './error-codes.js';
+export * from './errors.js';
+export * from './feed.js';
+export * from './resources/media.js';
+export * from './resources/properties.js';
+export * from './schemas/property.js';
+export * from './schemas/service-response.js';
+export { VERSION } from './version.js';
+export { buildPropertyXml, propertyDocument, propertyFragment, validateProperty } from './xml/build.js';
+export {
+  assertNoDoctype,
+  decodeXmlText,
+  parseServiceResponse,
+  parseXmlSafely,
+  textOf,
+  XmlParseError,
+} from './xml/parse.js';

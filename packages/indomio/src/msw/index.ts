@@ -1,0 +1,17 @@
+/**
+ * A mock Indomio import portal for MSW: add {@link createIndomioHandlers} to your own
+ * server (this module never starts one), or serve them over HTTP for end-to-end tests.
+ *
+ * @packageDocumentation
+ */
+export { createIndomioHandlers, type IndomioHandlersOptions } from './handlers.js';
+export {
+  DEFAULT_TYPOLOGIES,
+  IndomioMockPortal,
+  type IndomioMockPortalOptions,
+  type MockAgency,
+  type MockAnswer,
+  type MockListing,
+  type MockRequest,
+  type MockTypology,
+} from './portal.js';

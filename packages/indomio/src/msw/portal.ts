@@ -1,0 +1,574 @@
+import { randomUUID } from 'node:crypto';
+import { create } from 'xmlbuilder2';
+import { ErrorCode, errorCodeInfo } from '../error-codes.js';
+import { xsDateTimeToMs } from '../schemas/property.js';
+import { parseXmlSafely, textOf, XmlParseError } from '../xml/parse.js';
+
+/** An agency known to the mock portal. */
+export interface MockAgency {
+  /** Agency username: the `agent/email` of its listings. */
+  email: string;
+  /** Agency id, sent back as `EntityOwnerID`. */
+  id: string;
+  /** An offline agency gets `OFFLINE_RE` (330). */
+  online: boolean;
+}
+
+/** A typology of the mock's table and the contracts it allows. */
+export interface MockTypology {
+  /** `building/@IDType`. */
+  id: number;
+  name: string;
+  /** Contracts allowed: `S` sale, `R` rent. */
+  contracts: readonly ('S' | 'R')[];
+}
+
+/** A listing stored by the mock portal. */
+export interface MockListing {
+  /** The portal's id, assigned at the first write. */
+  idListing: number;
+  uniqueId: string;
+  agencyEmail: string;
+  /** `date-updated` of the last applied write. */
+  dateUpdated: string;
+  /** `building/@IDType`. */
+  typeId: number;
+  /** Protected: writes and deletes get 403 with `lock=true`. */
+  locked: boolean;
+  /** Writes applied (ignored ones not counted). */
+  writes: number;
+  /** The last applied document. */
+  xml: string;
+}
+
+/** A request the mock portal received. */
+export interface MockRequest {
+  method: string;
+  /** Path below the base URL. */
+  path: string;
+  /** The answer's status. */
+  status: number;
+  /** The answer's `ErrorCode`, when it sent a `ServiceResponse`. */
+  errorCode?: number | undefined;
+}
+
+/** Options of {@link IndomioMockPortal}. */
+export interface IndomioMockPortalOptions {
+  /** Accepted username (default `user`). */
+  username?: string | undefined;
+  /** Accepted password (default `secret`). */
+  password?: string | undefined;
+  /** Expected `X-IMMO-SOURCE` (default `crm`). */
+  source?: string | undefined;
+  /** Agencies known (default one: `agency@example.com`). Strings are online agencies. */
+  agencies?: ReadonlyArray<string | MockAgency> | undefined;
+  /** Typology table (default {@link DEFAULT_TYPOLOGIES}). */
+  typologies?: readonly MockTypology[] | undefined;
+  /** Requests allowed per window (default 10,000 per minute). */
+  rateLimit?: { limit: number; windowMs: number } | undefined;
+}
+
+/**
+ * Typologies known to the mock. Ids from the portal's docs (14, 253, 254, 259) and a
+ * third-party mapping; replace them with your account's table if it differs.
+ */
+export const DEFAULT_TYPOLOGIES: readonly MockTypology[] = [
+  { id: 14, name: 'Appartamento', contracts: ['S', 'R'] },
+  { id: 15, name: 'Attico', contracts: ['S', 'R'] },
+  { id: 16, name: 'Mansarda', contracts: ['S', 'R'] },
+  { id: 17, name: 'Loft', contracts: ['S', 'R'] },
+  { id: 21, name: 'Casa indipendente', contracts: ['S', 'R'] },
+  { id: 23, name: 'Villa', contracts: ['S', 'R'] },
+  { id: 26, name: 'Villa a schiera', contracts: ['S', 'R'] },
+  { id: 28, name: 'Rustico', contracts: ['S', 'R'] },
+  { id: 253, name: 'Box', contracts: ['S', 'R'] },
+  { id: 254, name: 'Posto auto', contracts: ['S', 'R'] },
+  { id: 258, name: 'Ufficio', contracts: ['S', 'R'] },
+  { id: 259, name: 'Coworking', contracts: ['R'] },
+  { id: 261, name: 'Terreno', contracts: ['S', 'R'] },
+  { id: 268, name: 'Negozio', contracts: ['S', 'R'] },
+];
+
+/** An answer of the mock portal. */
+export interface MockAnswer {
+  status: number;
+  /** `ServiceResponse` XML, or plain text for authentication failures. */
+  body: string;
+  headers: Record<string, string>;
+  errorCode?: number | undefined;
+}
+
+/** Children of `<property>` in the XSD's order. */
+const PROPERTY_CHILDREN = [
+  'unique-id',
+  'published-on',
+  'date-updated',
+  'date-deletion',
+  'agent|user',
+  'location',
+  'pictures',
+  'videos',
+  'visits',
+  'estates',
+  'fotoplan',
+  'date-expiration',
+  'reference-code',
+  'publish',
+  'transactions',
+  'building',
+  'features',
+  'extra-features',
+  'extended',
+  'auction-features',
+  'documents',
+  'blueprints',
+  'raw-360s',
+  'registrar-data',
+  'work-start-date',
+  'work-end-date',
+  'project-name',
+  'proposer',
+  'sales-officer-address',
+  'housing-units',
+  'commercial-units',
+  'project-status',
+  'contact-infos',
+];
+const REQUIRED = ['unique-id', 'date-updated', 'agent|user', 'location', 'transactions', 'building', 'features'];
+const OPERATIONS = new Set(['write', 'force', 'delete', 'archive', 'partial', 'secret']);
+const XS_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+type Ordered = Record<string, unknown>[];
+
+class Refusal extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function nameOf(node: Record<string, unknown>): string | undefined {
+  return Object.keys(node).find((k) => k !== ':@' && k !== '#text' && k !== '#cdata');
+}
+
+function childrenOf(node: Record<string, unknown> | undefined): Ordered {
+  if (!node) return [];
+  const name = nameOf(node);
+  const value = name ? node[name] : undefined;
+  return Array.isArray(value) ? (value as Ordered) : [];
+}
+
+function child(node: Record<string, unknown> | undefined, name: string): Record<string, unknown> | undefined {
+  return childrenOf(node).find((c) => nameOf(c) === name);
+}
+
+function children(node: Record<string, unknown> | undefined, name: string): Ordered {
+  return childrenOf(node).filter((c) => nameOf(c) === name);
+}
+
+function attr(node: Record<string, unknown> | undefined, name: string): string | undefined {
+  const attrs = node?.[':@'] as Record<string, unknown> | undefined;
+  const value = attrs?.[`@${name}`];
+  return value === undefined ? undefined : textOf(String(value));
+}
+
+function text(node: Record<string, unknown> | undefined): string {
+  return childrenOf(node)
+    .map((c) => {
+      if (c['#text'] !== undefined) return textOf(String(c['#text']));
+      // CDATA: raw text, never entity-decoded.
+      const cdata = c['#cdata'];
+      if (Array.isArray(cdata))
+        return cdata.map((part) => String((part as Record<string, unknown>)['#text'] ?? '')).join('');
+      return '';
+    })
+    .join('')
+    .trim();
+}
+
+/**
+ * An in-memory Indomio import portal: checks credentials and the `X-IMMO-SOURCE`
+ * header, validates documents, refuses them with the portal's codes, applies the
+ * last-updated rule, assigns `idListing`s, and answers with `ServiceResponse` XML whose
+ * node order varies as the real portal's may. State is inspectable and resettable; fault
+ * switches simulate latency, failures and dropped connections.
+ */
+export class IndomioMockPortal {
+  /** Accepted credentials and source. */
+  readonly credentials: { username: string; password: string; source: string };
+  /** Agencies by e-mail. */
+  readonly agencies = new Map<string, MockAgency>();
+  /** Typologies by id. */
+  readonly typologies = new Map<number, MockTypology>();
+  /** Every request received, in order. */
+  readonly requests: MockRequest[] = [];
+  /** Requests allowed per window. */
+  rateLimit: { limit: number; windowMs: number };
+  /** Milliseconds every answer waits. */
+  latencyMs = 0;
+
+  readonly #options: IndomioMockPortalOptions;
+  readonly #listings = new Map<string, MockListing>();
+  #nextId = 100_000_001;
+  #failures: { status: number; errorCode: number }[] = [];
+  #drops = 0;
+  #window = { start: 0, count: 0 };
+  #answers = 0;
+
+  constructor(options: IndomioMockPortalOptions = {}) {
+    this.#options = options;
+    this.credentials = {
+      username: options.username ?? 'user',
+      password: options.password ?? 'secret',
+      source: options.source ?? 'crm',
+    };
+    this.rateLimit = options.rateLimit ?? { limit: 10_000, windowMs: 60_000 };
+    this.reset();
+  }
+
+  /** Back to the initial state: no listings, no requests, no faults, initial agencies and typologies. */
+  reset(): void {
+    this.#listings.clear();
+    this.requests.length = 0;
+    this.#failures = [];
+    this.#drops = 0;
+    this.latencyMs = 0;
+    this.#nextId = 100_000_001;
+    this.#window = { start: 0, count: 0 };
+    this.agencies.clear();
+    const agencies = this.#options.agencies ?? ['agency@example.com'];
+    agencies.forEach((a, i) => {
+      this.addAgency(typeof a === 'string' ? { email: a, id: String(67_000 + i), online: true } : a);
+    });
+    this.typologies.clear();
+    for (const t of this.#options.typologies ?? DEFAULT_TYPOLOGIES) this.typologies.set(t.id, t);
+  }
+
+  /** Adds or replaces an agency. */
+  addAgency(agency: MockAgency): void {
+    this.agencies.set(agency.email.toLowerCase(), { ...agency });
+  }
+
+  /** Takes an agency offline (its writes get 330) or back online. */
+  setAgencyOnline(email: string, online: boolean): void {
+    const agency = this.agencies.get(email.toLowerCase());
+    if (!agency) throw new Error(`unknown agency ${email}`);
+    agency.online = online;
+  }
+
+  /** Every stored listing. */
+  listings(): MockListing[] {
+    return [...this.#listings.values()].map((l) => ({ ...l }));
+  }
+
+  /** A stored listing by `unique-id` (of any agency unless `agencyEmail` is given). */
+  getListing(uniqueId: string, agencyEmail?: string): MockListing | undefined {
+    for (const l of this.#listings.values()) {
+      if (l.uniqueId === uniqueId && (agencyEmail === undefined || l.agencyEmail === agencyEmail.toLowerCase())) {
+        return { ...l };
+      }
+    }
+    return undefined;
+  }
+
+  /** Protects a listing as the portal's panel would: writes and deletes then get 403 with `lock=true`. */
+  lock(uniqueId: string, locked = true): void {
+    const listing = this.#find(uniqueId);
+    if (!listing) throw new Error(`unknown listing ${uniqueId}`);
+    listing.locked = locked;
+  }
+
+  /**
+   * The next `count` requests fail with `status` before any processing. With status 200
+   * and `errorCode` 500 they answer `Result=false GENERIC_ERROR` with a 200.
+   */
+  failNext(count: number, status = 500, errorCode: number = status === 200 ? ErrorCode.GENERIC_ERROR : status): void {
+    for (let i = 0; i < count; i++) this.#failures.push({ status, errorCode });
+  }
+
+  /** The next `count` requests have their connection dropped without an answer. */
+  dropNext(count: number): void {
+    this.#drops += count;
+  }
+
+  /** @internal Whether the next request is to be dropped (consumes one drop). */
+  takeDrop(): boolean {
+    if (this.#drops <= 0) return false;
+    this.#drops--;
+    return true;
+  }
+
+  /** Answers a `PUT …/property/{id}`. */
+  put(pathId: string, headers: Headers, body: string): MockAnswer {
+    return this.#handle('PUT', pathId, headers, () => this.#write(pathId, body));
+  }
+
+  /** Answers a `DELETE …/property/{idListing}`. */
+  delete(pathId: string, headers: Headers): MockAnswer {
+    return this.#handle('DELETE', pathId, headers, () => this.#remove(pathId));
+  }
+
+  #find(uniqueId: string): MockListing | undefined {
+    for (const l of this.#listings.values()) if (l.uniqueId === uniqueId) return l;
+    return undefined;
+  }
+
+  #handle(method: string, pathId: string, headers: Headers, run: () => MockAnswer): MockAnswer {
+    const answer = this.#answer(headers, run);
+    this.requests.push({
+      method,
+      path: `/ws/import/immobiliare/property/${pathId}`,
+      status: answer.status,
+      errorCode: answer.errorCode,
+    });
+    return answer;
+  }
+
+  #answer(headers: Headers, run: () => MockAnswer): MockAnswer {
+    const expected = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
+    if (headers.get('authorization') !== expected || headers.get('x-immo-source') !== this.credentials.source) {
+      return {
+        status: 401,
+        body: 'Unauthorized: Basic credentials and the X-IMMO-SOURCE header are required',
+        headers: { 'content-type': 'text/plain', 'www-authenticate': 'Basic realm="import"' },
+      };
+    }
+    const now = Date.now();
+    if (now - this.#window.start >= this.rateLimit.windowMs) this.#window = { start: now, count: 0 };
+    const resetSeconds = Math.max(1, Math.ceil((this.#window.start + this.rateLimit.windowMs - now) / 1000));
+    const remaining = Math.max(0, this.rateLimit.limit - this.#window.count - 1);
+    // Reset is sent only once the window is used up: clients read it as a wait before any retry.
+    const limitHeaders: Record<string, string> = {
+      'x-ratelimit-limit': String(this.rateLimit.limit),
+      'x-ratelimit-remaining': String(remaining),
+      ...(remaining === 0 ? { 'x-ratelimit-reset': String(resetSeconds) } : {}),
+    };
+    if (this.#window.count >= this.rateLimit.limit) {
+      return {
+        status: 429,
+        body: 'Too Many Requests',
+        headers: {
+          'content-type': 'text/plain',
+          'retry-after': String(resetSeconds),
+          ...limitHeaders,
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(resetSeconds),
+        },
+      };
+    }
+    this.#window.count++;
+    const failure = this.#failures.shift();
+    let answer: MockAnswer;
+    if (failure) {
+      answer = this.#response({ errorCode: failure.errorCode }, failure.status);
+    } else {
+      try {
+        answer = run();
+      } catch (error) {
+        if (!(error instanceof Refusal)) throw error;
+        const status = error.code === ErrorCode.LOCKED ? 403 : error.code;
+        answer = this.#response(
+          { errorCode: error.code, errorMessage: error.message, ...(error as Refusal & { extra?: object }).extra },
+          status,
+        );
+      }
+    }
+    return { ...answer, headers: { ...answer.headers, ...limitHeaders } };
+  }
+
+  #write(pathId: string, body: string): MockAnswer {
+    let doc: Ordered;
+    try {
+      doc = parseXmlSafely(body, true) as Ordered;
+    } catch (error) {
+      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, error instanceof XmlParseError ? error.message : 'unreadable XML');
+    }
+    const roots = doc.filter((n) => nameOf(n) !== undefined);
+    const root = roots[0];
+    if (roots.length !== 1 || !root || nameOf(root) !== 'property') {
+      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'the document must have one <property> root');
+    }
+    const operation = attr(root, 'operation') ?? 'write';
+    if (!OPERATIONS.has(operation)) throw new Refusal(ErrorCode.UNKNOWN_CMD, `unknown operation "${operation}"`);
+    this.#checkStructure(root);
+
+    const uniqueId = text(child(root, 'unique-id'));
+    const agent = child(root, 'agent') ?? child(root, 'user');
+    const email = text(child(agent, 'email')).toLowerCase();
+    const building = child(root, 'building');
+    const typeText = attr(building, 'IDType');
+    if (!uniqueId) throw new Refusal(ErrorCode.MISSING_FIELD, 'unique-id is empty');
+    if (!email) throw new Refusal(ErrorCode.MISSING_FIELD, 'agent/email is missing');
+    if (typeText === undefined) throw new Refusal(ErrorCode.MISSING_FIELD, 'building/@IDType is missing');
+
+    const agency = this.agencies.get(email);
+    const extra = { entityId: uniqueId, realEstate: email };
+    if (!agency) throw withExtra(new Refusal(ErrorCode.MISSING_RE, `agency ${email} not found`), extra);
+    const owner = { ...extra, entityOwnerId: agency.id };
+    if (!agency.online) throw withExtra(new Refusal(ErrorCode.OFFLINE_RE, `agency ${email} is offline`), owner);
+
+    const typeId = Number(typeText);
+    const typology = this.typologies.get(typeId);
+    if (!typology) throw withExtra(new Refusal(ErrorCode.UNRESOLVED_TYPOLOGY, `typology ${typeText} not found`), owner);
+    for (const t of children(child(root, 'transactions'), 'transaction')) {
+      const contract = attr(t, 'type') as 'S' | 'R';
+      if (!typology.contracts.includes(contract)) {
+        throw withExtra(
+          new Refusal(ErrorCode.UNRESOLVED_TYPOLOGY, `typology ${typology.name} does not allow contract ${contract}`),
+          owner,
+        );
+      }
+    }
+    const location = child(root, 'location');
+    const locality = child(location, 'locality');
+    const hasCode = (attr(child(location, 'city'), 'code') ?? '').trim() !== '';
+    const hasCoordinates = text(child(locality, 'latitude')) !== '' && text(child(locality, 'longitude')) !== '';
+    if (!hasCode && !hasCoordinates) {
+      throw withExtra(new Refusal(ErrorCode.MISSING_GEO, 'city code or coordinates required'), owner);
+    }
+
+    const key = `${email}\u0000${uniqueId}`;
+    const existing = this.#listings.get(key);
+    if (pathId !== uniqueId && (!existing || String(existing.idListing) !== pathId)) {
+      throw withExtra(new Refusal(ErrorCode.ID_MISMATCH, `id ${pathId} does not match unique-id ${uniqueId}`), owner);
+    }
+    const dateUpdated = text(child(root, 'date-updated'));
+    if (existing) {
+      const ids = { ...owner, idListing: existing.idListing };
+      if (existing.locked) throw withExtra(new Refusal(ErrorCode.LOCKED, 'listing is locked'), { ...ids, lock: true });
+      if (operation === 'delete') {
+        this.#listings.delete(key);
+        return this.#response({ ...ids, errorCode: 0, errorMessage: 'Success' }, 200);
+      }
+      if (xsDateTimeToMs(dateUpdated) <= xsDateTimeToMs(existing.dateUpdated)) {
+        // The last-updated rule: not newer, so nothing changes, and the answer is still a success.
+        return this.#response(
+          { ...ids, errorCode: 0, errorMessage: 'Success (not updated: date-updated is not newer)' },
+          200,
+        );
+      }
+      existing.dateUpdated = dateUpdated;
+      existing.typeId = typeId;
+      existing.writes++;
+      existing.xml = body;
+      return this.#response({ ...ids, errorCode: 0, errorMessage: 'Success' }, 200);
+    }
+    if (operation === 'delete') throw withExtra(new Refusal(ErrorCode.NOT_FOUND, 'listing not found'), owner);
+    const listing: MockListing = {
+      idListing: this.#nextId++,
+      uniqueId,
+      agencyEmail: email,
+      dateUpdated,
+      typeId,
+      locked: false,
+      writes: 1,
+      xml: body,
+    };
+    this.#listings.set(key, listing);
+    return this.#response({ ...owner, idListing: listing.idListing, errorCode: 0, errorMessage: 'Success' }, 200);
+  }
+
+  #checkStructure(root: Record<string, unknown>): void {
+    let last = -1;
+    const present = new Set<string>();
+    for (const c of childrenOf(root)) {
+      const name = nameOf(c);
+      if (name === undefined) {
+        if (typeof c['#text'] === 'string' && c['#text'].trim() !== '') {
+          throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'text directly inside <property>');
+        }
+        continue;
+      }
+      const slot = PROPERTY_CHILDREN.findIndex((n) => n.split('|').includes(name));
+      if (slot < 0) throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `unexpected element <${name}>`);
+      if (slot <= last) throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `element <${name}> is out of order or repeated`);
+      last = slot;
+      present.add(PROPERTY_CHILDREN[slot] ?? name);
+    }
+    for (const required of REQUIRED) {
+      if (!present.has(required)) {
+        throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `missing element <${required.replace('|', '> or <')}>`);
+      }
+    }
+    const date = text(child(root, 'date-updated'));
+    if (!XS_DATE_TIME.test(date) || Number.isNaN(xsDateTimeToMs(date))) {
+      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `date-updated "${date}" is not an xs:dateTime`);
+    }
+    const transactions = children(child(root, 'transactions'), 'transaction');
+    if (transactions.length < 1 || transactions.length > 3) {
+      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'transactions must hold 1 to 3 transaction elements');
+    }
+    for (const t of transactions) {
+      const type = attr(t, 'type');
+      if (type !== 'S' && type !== 'R') throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `transaction type "${type}"`);
+      if (!/^-?\d+$/.test(text(child(t, 'price')))) {
+        throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'transaction/price must be an integer');
+      }
+    }
+    if (!child(child(root, 'location'), 'city')) throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'missing location/city');
+    if (!child(child(root, 'features'), 'energy-class')) {
+      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'missing features/energy-class');
+    }
+  }
+
+  #remove(pathId: string): MockAnswer {
+    if (!/^\d+$/.test(pathId)) throw new Refusal(ErrorCode.ID_MISMATCH, `"${pathId}" is not a numeric idListing`);
+    for (const [key, listing] of this.#listings) {
+      if (String(listing.idListing) !== pathId) continue;
+      const ids = {
+        idListing: listing.idListing,
+        entityId: listing.uniqueId,
+        realEstate: listing.agencyEmail,
+        entityOwnerId: this.agencies.get(listing.agencyEmail)?.id,
+      };
+      if (listing.locked) throw withExtra(new Refusal(ErrorCode.LOCKED, 'listing is locked'), { ...ids, lock: true });
+      this.#listings.delete(key);
+      return this.#response({ ...ids, errorCode: 0, errorMessage: 'Success' }, 200);
+    }
+    throw new Refusal(ErrorCode.NOT_FOUND, `listing ${pathId} not found`);
+  }
+
+  #response(
+    fields: {
+      errorCode: number;
+      errorMessage?: string | undefined;
+      entityId?: string | undefined;
+      entityOwnerId?: string | undefined;
+      realEstate?: string | undefined;
+      idListing?: number | undefined;
+      lock?: boolean | undefined;
+    },
+    status: number,
+  ): MockAnswer {
+    const requestId = randomUUID().toUpperCase();
+    const nodes: [string, string][] = [
+      ['Result', String(fields.errorCode === 0)],
+      ['EntityID', fields.entityId ?? ''],
+      ['EntityOwnerID', fields.entityOwnerId ?? ''],
+      ['RealEstate', fields.realEstate ?? ''],
+      ['ErrorCode', String(fields.errorCode)],
+      ['ErrorMessage', fields.errorMessage ?? errorCodeInfo(fields.errorCode).meaning],
+      ['idListing', fields.idListing === undefined ? '' : String(fields.idListing)],
+      ['lock', String(fields.lock ?? false)],
+      ['RequestID', requestId],
+    ];
+    // The portal does not guarantee node order: rotate it on every answer.
+    const shift = this.#answers++ % nodes.length;
+    const ordered = [...nodes.slice(shift), ...nodes.slice(0, shift)];
+    const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele('ServiceResponse');
+    for (const [name, value] of ordered) doc.ele(name).txt(value).up();
+    return {
+      status,
+      body: doc.end(),
+      headers: { 'content-type': 'application/xml; charset=utf-8' },
+      errorCode: fields.errorCode,
+    };
+  }
+}
+
+function withExtra(refusal: Refusal, extra: object): Refusal {
+  Object.assign(refusal, { extra });
+  return refusal;
+}

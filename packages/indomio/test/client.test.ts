@@ -1,0 +1,295 @@
+import {
+  AuthenticationError,
+  InputValidationError,
+  MemoryIdentifierMap,
+  NetworkError,
+  UnexpectedResponseError,
+} from '@sync/core';
+import { type HandlerServer, serveHandlers } from '@sync/core/msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createSyncState,
+  ErrorCode,
+  IndomioClient,
+  IndomioError,
+  IndomioLockedError,
+  type PropertyInput,
+} from '../src/index.js';
+import { createIndomioHandlers, IndomioMockPortal } from '../src/msw/index.js';
+import { minimalProperty } from './helpers.js';
+
+const portal = new IndomioMockPortal({
+  agencies: ['agency@example.com', { email: 'offline@example.com', id: '9', online: false }],
+});
+let server: HandlerServer;
+
+beforeAll(async () => {
+  server = await serveHandlers((url) => createIndomioHandlers({ portal, baseUrl: url }));
+});
+afterAll(() => server.close());
+afterEach(() => portal.reset());
+
+function client(overrides: Partial<ConstructorParameters<typeof IndomioClient>[0]> = {}) {
+  return new IndomioClient({
+    username: 'user',
+    password: 'secret',
+    source: 'crm',
+    baseUrl: server.url,
+    allowInsecureHttp: true,
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    ...overrides,
+  });
+}
+
+describe('properties.put', () => {
+  it('writes a listing, returns the typed ServiceResponse and remembers its idListing', async () => {
+    const idMap = new MemoryIdentifierMap();
+    const result = await client({ idMap }).properties.put(minimalProperty('p-1'));
+    const stored = portal.getListing('p-1');
+    expect(stored).toBeDefined();
+    expect(result.idListing).toBe(stored?.idListing);
+    expect(result.response).toMatchObject({ result: true, errorCode: 0, lock: false, entityId: 'p-1' });
+    expect(typeof result.response.requestId).toBe('string');
+    expect(await idMap.get('indomio', 'listing', 'p-1')).toBe(String(stored?.idListing));
+  });
+
+  it('sends Basic credentials and X-IMMO-SOURCE: a wrong source is refused as an authentication error', async () => {
+    await expect(client({ source: 'other' }).properties.put(minimalProperty())).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+    await expect(client({ password: 'nope' }).properties.put(minimalProperty())).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+    expect(portal.listings()).toHaveLength(0);
+  });
+
+  it('refuses an invalid listing before any call, naming the listing and the field', async () => {
+    const bad = { ...minimalProperty('p-bad'), transactions: [{ type: 'S', price: 1, currency: 'USD' }] };
+    const error = await client()
+      .properties.put(bad as PropertyInput)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputValidationError);
+    expect((error as InputValidationError).issues.map((i) => i.path)).toContain('transactions.0.currency');
+    expect((error as Error).message).toContain('[p-bad]');
+    expect(portal.requests).toHaveLength(0);
+  });
+
+  it('ignores a write whose date-updated is not newer, and applies a newer one', async () => {
+    const c = client();
+    await c.properties.put({ ...minimalProperty('p-2'), dateUpdated: '2024-05-01T10:00:00' });
+    const same = await c.properties.put({
+      ...minimalProperty('p-2'),
+      dateUpdated: '2024-05-01T10:00:00',
+      building: { typeId: 15 },
+    });
+    expect(same.response.result).toBe(true);
+    expect(portal.getListing('p-2')).toMatchObject({ writes: 1, typeId: 14 });
+    await c.properties.put({ ...minimalProperty('p-2'), dateUpdated: '2024-05-01T10:00:01', building: { typeId: 15 } });
+    expect(portal.getListing('p-2')).toMatchObject({ writes: 2, typeId: 15 });
+  });
+
+  it.each([
+    ['an unknown agency', { agent: { email: 'nobody@example.com' } }, ErrorCode.MISSING_RE],
+    ['an offline agency', { agent: { email: 'offline@example.com' } }, ErrorCode.OFFLINE_RE],
+    ['an unknown typology', { building: { typeId: 9999 } }, ErrorCode.UNRESOLVED_TYPOLOGY],
+    [
+      'a typology not allowed for the contract',
+      { building: { typeId: 259 }, transactions: [{ type: 'S' as const, price: 5 }] },
+      ErrorCode.UNRESOLVED_TYPOLOGY,
+    ],
+  ])('throws an IndomioError with the code for %s, without retrying', async (_name, patch, code) => {
+    const error = await client()
+      .properties.put({ ...minimalProperty('p-3'), ...patch })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IndomioError);
+    const e = error as IndomioError;
+    expect(e.code).toBe(code);
+    expect(e.retryable).toBe(false);
+    expect(typeof e.requestId).toBe('string');
+    expect(e.itemId).toBe('p-3');
+    expect(portal.requests).toHaveLength(1);
+  });
+
+  it('reports a locked listing distinctly, with lock=true and its idListing', async () => {
+    const c = client();
+    const first = await c.properties.put(minimalProperty('p-4'));
+    portal.lock('p-4');
+    const error = await c.properties
+      .put({ ...minimalProperty('p-4'), dateUpdated: '2030-01-01T00:00:00Z' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IndomioLockedError);
+    expect(error).toBeInstanceOf(IndomioError);
+    expect(error).toMatchObject({ lock: true, status: 403, code: 403, idListing: first.idListing });
+  });
+
+  it('retries a dropped connection and a 5xx, then succeeds', async () => {
+    portal.dropNext(1);
+    portal.failNext(1, 503);
+    const result = await client().properties.put(minimalProperty('p-5'));
+    expect(result.response.result).toBe(true);
+    expect(portal.requests.map((r) => r.status)).toEqual([503, 200]);
+  });
+
+  it('retries GENERIC_ERROR whether it comes with a 500 or a 200', async () => {
+    portal.failNext(1, 500);
+    portal.failNext(2, 200, ErrorCode.GENERIC_ERROR);
+    const result = await client().properties.put(minimalProperty('p-6'));
+    expect(result.response.result).toBe(true);
+    expect(portal.requests.map((r) => [r.status, r.errorCode])).toEqual([
+      [500, 500],
+      [200, 500],
+      [200, 500],
+      [200, 0],
+    ]);
+  });
+
+  it('gives up on GENERIC_ERROR after the attempt limit with a retryable IndomioError', async () => {
+    portal.failNext(5, 200, ErrorCode.GENERIC_ERROR);
+    const error = await client({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } })
+      .properties.put(minimalProperty('p-7'))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 500, codeName: 'GENERIC_ERROR', retryable: true });
+    expect(portal.requests).toHaveLength(2);
+  });
+
+  it('fails with a network error when the connection keeps dropping', async () => {
+    portal.dropNext(10);
+    await expect(
+      client({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } }).properties.put(minimalProperty()),
+    ).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it('addresses a listing by idListing in the URL when asked', async () => {
+    const c = client();
+    const { idListing } = await c.properties.put(minimalProperty('p-8'));
+    const again = await c.properties.put(
+      { ...minimalProperty('p-8'), dateUpdated: '2030-01-01T00:00:00Z' },
+      { pathId: idListing },
+    );
+    expect(again.response.result).toBe(true);
+    expect(portal.requests.at(-1)?.path).toBe(`/ws/import/immobiliare/property/${idListing}`);
+    const mismatch = await c.properties
+      .put({ ...minimalProperty('p-8'), dateUpdated: '2031-01-01T00:00:00Z' }, { pathId: 'other' })
+      .catch((e: unknown) => e);
+    expect(mismatch).toMatchObject({ code: ErrorCode.ID_MISMATCH });
+  });
+});
+
+describe('mock portal checks of raw documents', () => {
+  const send = (body: string, id = 'x') =>
+    fetch(`${server.url}/ws/import/immobiliare/property/${id}`, {
+      method: 'PUT',
+      body,
+      headers: {
+        authorization: `Basic ${Buffer.from('user:secret').toString('base64')}`,
+        'x-immo-source': 'crm',
+      },
+    }).then(async (r) => ({ status: r.status, text: await r.text() }));
+
+  it('answers 470 BAD_JAXB_REQUEST to malformed XML and to a DOCTYPE', async () => {
+    expect((await send('<property><unique-id>x</property>')).status).toBe(470);
+    const bomb = '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaa">]><property>&a;</property>';
+    const answer = await send(bomb);
+    expect(answer.status).toBe(470);
+    expect(answer.text).toContain('<ErrorCode>470</ErrorCode>');
+  });
+
+  it('answers 480 to an unknown operation and 440 to a missing typology', async () => {
+    const { buildPropertyXml } = await import('../src/index.js');
+    const xml = buildPropertyXml(minimalProperty('x'));
+    expect((await send(xml.replace('operation="write"', 'operation="upsert"'))).status).toBe(480);
+    expect((await send(xml.replace(' IDType="14"', ''))).status).toBe(440);
+    expect((await send(xml.replace(' code="042021"', ''))).status).toBe(460);
+  });
+});
+
+describe('properties.delete', () => {
+  it('deletes by unique-id through the identifier map and forgets the mapping', async () => {
+    const idMap = new MemoryIdentifierMap();
+    const c = client({ idMap });
+    const { idListing } = await c.properties.put(minimalProperty('d-1'));
+    const result = await c.properties.delete('d-1');
+    expect(result.idListing).toBe(String(idListing));
+    expect(portal.requests.at(-1)).toMatchObject({
+      method: 'DELETE',
+      path: `/ws/import/immobiliare/property/${idListing}`,
+    });
+    expect(portal.getListing('d-1')).toBeUndefined();
+    expect(await idMap.get('indomio', 'listing', 'd-1')).toBeUndefined();
+  });
+
+  it('refuses an unknown unique-id without a call', async () => {
+    const error = await client()
+      .properties.delete('never-written')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputValidationError);
+    expect((error as Error).message).toContain('never-written');
+    expect(portal.requests).toHaveLength(0);
+  });
+
+  it('deletes by idListing and reports NOT_FOUND for an unknown one', async () => {
+    const c = client();
+    const { idListing } = await c.properties.put(minimalProperty('d-2'));
+    await c.properties.delete({ idListing: idListing ?? 0 });
+    expect(portal.listings()).toHaveLength(0);
+    await expect(c.properties.delete({ idListing: 1 })).rejects.toMatchObject({
+      code: ErrorCode.NOT_FOUND,
+      status: 404,
+    });
+  });
+});
+
+describe('properties.sync', () => {
+  const listing = (id: string, price = 100_000) => {
+    const { dateUpdated: _omit, ...rest } = minimalProperty(id);
+    return { ...rest, transactions: [{ type: 'S' as const, price }] };
+  };
+
+  it('sends only changed listings with a strictly newer date, and deletes the ones that disappeared', async () => {
+    const c = client();
+    const state = createSyncState();
+    let clock = Date.parse('2024-06-01T00:00:00Z');
+    const now = () => clock;
+    const first = await c.properties.sync([listing('s-1'), listing('s-2')], { state, now, concurrency: 2 });
+    expect(first).toMatchObject({ total: 2, succeeded: 2 });
+    expect(first.items.map((i) => i.status === 'succeeded' && i.value.action)).toEqual(['created', 'created']);
+
+    // Same clock second: the changed listing must still get a newer date than the last one sent.
+    const second = await c.properties.sync([listing('s-1'), listing('s-2', 99_000)], { state, now });
+    expect(second.items.map((i) => i.status)).toEqual(['skipped', 'succeeded']);
+    expect(portal.getListing('s-2')?.writes).toBe(2);
+    expect(portal.getListing('s-2')?.dateUpdated).toBe('2024-06-01T00:00:01Z');
+
+    clock += 60_000;
+    const third = await c.properties.sync([listing('s-2', 99_000)], { state, now });
+    expect(third.items).toHaveLength(2);
+    expect(third.items[1]).toMatchObject({ status: 'succeeded', value: { uniqueId: 's-1', action: 'deleted' } });
+    expect(portal.getListing('s-1')).toBeUndefined();
+    expect(Object.keys(state.listings)).toEqual(['s-2']);
+  });
+
+  it('reports a failing listing and goes on with the others', async () => {
+    const state = createSyncState();
+    const report = await client().properties.sync(
+      [listing('f-1'), { ...listing('f-2'), building: { typeId: 9999 } }, listing('f-1')],
+      { state },
+    );
+    expect(report.items.map((i) => i.status)).toEqual(['succeeded', 'failed', 'failed']);
+    expect(report.items[1]?.status === 'failed' && report.items[1].error).toBeInstanceOf(IndomioError);
+    expect(state.listings['f-2']).toBeUndefined();
+  });
+
+  it('keeps a unique-id named __proto__ as an ordinary state key', async () => {
+    const state = createSyncState();
+    await client().properties.sync([listing('__proto__')], { state });
+    expect(Object.keys(state.listings)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(state.listings)).toBe(Object.prototype);
+  });
+});
+
+describe('responses', () => {
+  it('turns a 2xx body that is not a ServiceResponse into an UnexpectedResponseError', async () => {
+    const c = client({ fetch: async () => new Response('<html>maintenance</html>', { status: 200 }) });
+    await expect(c.properties.put(minimalProperty())).rejects.toBeInstanceOf(UnexpectedResponseError);
+  });
+});

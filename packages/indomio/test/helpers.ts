@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { validateXML, type XMLValidationResult } from 'xmllint-wasm';
+import type { PropertyInput } from '../src/index.js';
+
+const xsdPath = fileURLToPath(new URL('../../../../shared/specs/indomio/import-schema.xsd', import.meta.url));
+const xsd = readFileSync(xsdPath, 'utf8');
+
+/** Validates documents against the portal's XSD with libxml2, all in one run. */
+export async function validateAgainstXsd(docs: readonly string[]): Promise<XMLValidationResult> {
+  return validateXML({
+    xml: docs.map((contents, i) => ({ fileName: `doc-${i}.xml`, contents })),
+    schema: [xsd],
+    maxMemoryPages: 16 * 1024,
+  });
+}
+
+/** The smallest property the portal accepts. */
+export function minimalProperty(uniqueId = 'crm-1'): PropertyInput {
+  return {
+    uniqueId,
+    dateUpdated: '2024-05-01T10:00:00',
+    agent: { email: 'agency@example.com' },
+    location: { city: { name: 'Jesi', code: '042021' } },
+    transactions: [{ type: 'S', price: 140000 }],
+    building: { typeId: 14 },
+    features: { energyClass: {} },
+  };
+}
+
+/** A property that uses every part of the model. */
+export function fullProperty(uniqueId = 'crm-full'): PropertyInput {
+  return {
+    operation: 'write',
+    uniqueId,
+    publishedOn: new Date('2024-01-02T03:04:05Z'),
+    dateUpdated: '2024-05-01T10:00:00+02:00',
+    dateExpiration: '2025-05-01T10:00:00Z',
+    referenceCode: 'REF & <1>',
+    agent: {
+      email: 'agency@example.com',
+      name: 'Agenzia "Test" & Figli',
+      officeName: 'Ufficio <Centro>',
+      phone: '+39 071 000000',
+      mobilePhone: '+39 333 0000000',
+      realtors: [{ id: 42, externalId: 'ag-7', firstName: 'Anna', surname: 'Rossi', role: 'agent' }],
+    },
+    location: {
+      countryCode: 'IT',
+      administrativeArea: 'Marche',
+      subAdministrativeArea: { name: 'Ancona', code: 'AN' },
+      city: { name: 'Jesi', code: '042021' },
+      locality: {
+        map: 'exact',
+        postalCode: '60035',
+        latitude: 43.5176,
+        longitude: 13.2506,
+        thoroughfare: { value: 'Via Marconi, 292', display: true },
+        streetNumber: '292',
+        addresses: [{ language: 'it', thoroughfare: 'Via Marconi', streetNumber: '292/A' }],
+      },
+    },
+    pictures: [
+      { url: 'https://img.example.com/1.jpg?a=1&b=2', sizeBytes: 1000, width: 800, height: 600 },
+      { url: 'https://img.example.com/2.jpg', position: 5, etag: 'W/"x"' },
+    ],
+    videos: [{ url: 'https://video.example.com/v.mp4', type: 'remote' }],
+    publish: [
+      {
+        id: 'immobiliare.it',
+        status: true,
+        visibilities: [
+          { type: 'premium', op: 'active' },
+          { type: 'showcase', op: 'remove' },
+        ],
+      },
+    ],
+    transactions: [
+      { type: 'S', price: 140000, currency: 'EUR', reserved: true, ownership: 'intera proprietà' },
+      { type: 'R', price: 900 },
+    ],
+    building: { typeId: 14, status: 'ottimo', class: 'signorile' },
+    features: {
+      size: { value: 95, unit: 'm2' },
+      sizes: {
+        unit: 'm2',
+        items: [
+          { type: 'Abitazione', floor: { value: 2, type: 'Intermedio' }, surface: 90.5, weight: 100, main: true },
+          { type: 'Balcone', surface: 8, weight: 30 },
+        ],
+      },
+      roomsDetail: { bedrooms: 2, otherRooms: 1.5, kitchen: 'Abitabile' },
+      descriptions: [
+        { language: 'it', native: true, title: 'Bel trilocale', content: 'Luminoso ]]> con <b>terrazzo</b> & vista' },
+        { language: 'en', title: 'Nice flat', content: 'Bright, with a terrace' },
+      ],
+      energyClass: {
+        value: 'B+',
+        zero: false,
+        scale: 2,
+        certified: true,
+        performance: [{ value: 75.3, unit: 'kWh/m2anno', type: 'nren' }],
+        seasons: [{ season: 'summer', level: 'high' }],
+      },
+      emissionsClass: { value: 'B', co2: { value: 12.5, unit: 'CO2/m2anno' } },
+    },
+    extraFeatures: {
+      bathrooms: 2,
+      garage: { count: 1, type: 'Box' },
+      heating: { type: 'Autonomo', system: 'A pavimento', source: 'Pompa di calore' },
+      airConditioning: { type: 'Autonomo', present: true, effect: 'Freddo/Caldo' },
+      garden: 'Privato',
+      terrace: true,
+      balcony: true,
+      elevator: false,
+      floor: { value: 2, type: 'Intermedio' },
+      numFloors: 5,
+      availableNow: true,
+      virtualTour: 'https://tour.example.com/x?y=1&z=2',
+      rentContract: '4+4',
+      furniture: 'Parzialmente Arredato',
+      buildYear: 1990,
+    },
+    documents: [
+      { url: 'https://docs.example.com/plan.pdf', type: 'planimetria', mimeType: 'application/pdf', sizeBytes: 100 },
+      { url: 'https://docs.example.com/ape.pdf', type: 'ape', title: 'APE ]]> 2024' },
+    ],
+    blueprints: [{ url: 'https://img.example.com/plan1.jpg' }],
+  };
+}
