@@ -20,7 +20,7 @@ import {
   IDEMPOTENT_METHODS,
   RetryBudget,
   type RetryOptions,
-  retryAfterMs,
+  serverRetryDelayMs,
 } from './retry.js';
 
 /** HTTP methods the client sends. */
@@ -59,6 +59,12 @@ export interface HttpClientOptions {
   fetch?: typeof globalThis.fetch | undefined;
   /** Extracts the portal's own message from an error body, so errors quote it verbatim. */
   errorMessage?: ((body: unknown) => string | undefined) | undefined;
+  /**
+   * Looks at every 2xx response and reports a failure the status does not show (e.g.
+   * an XML answer saying `Result=false`). A retryable problem is retried like a 503,
+   * within the same rules: idempotent calls only, under the budget and the deadline.
+   */
+  checkResponse?: ((response: CheckedResponse, request: RequestOptions) => ResponseProblem | undefined) | undefined;
   /** Response headers that carry the server's request id, in order of preference. */
   requestIdHeaders?: readonly string[] | undefined;
   /** More secret values to keep out of errors and events. */
@@ -100,6 +106,24 @@ export interface RequestOptions {
   deadlineMs?: number | undefined;
   /** How to read the body (default `json`; an empty body reads as `undefined`). */
   responseType?: 'json' | 'text' | 'bytes' | undefined;
+}
+
+/** A 2xx response as {@link HttpClientOptions.checkResponse} sees it. */
+export interface CheckedResponse {
+  /** HTTP status. */
+  status: number;
+  /** Response headers. */
+  headers: Headers;
+  /** The body as text. */
+  text: string;
+}
+
+/** A failure found in a 2xx response. */
+export interface ResponseProblem {
+  /** What to throw if the call is not retried. */
+  error: Error;
+  /** Whether repeating the call can cure it. */
+  retryable: boolean;
 }
 
 /** The outcome of a successful call. */
@@ -337,7 +361,15 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
           const state = readRateLimitHeaders(raw.headers);
           if (state) this.rateLimiter.sync(serverBucket, state);
         }
-        if (raw.status >= 200 && raw.status < 300) {
+        const problem =
+          raw.status >= 200 && raw.status < 300 && this.#options.checkResponse
+            ? this.#options.checkResponse(
+                { status: raw.status, headers: raw.headers, text: utf8.decode(raw.bytes) },
+                options,
+              )
+            : undefined;
+        if (problem) failure = { ...problem, kind: 'retry', serverDelayMs: undefined };
+        else if (raw.status >= 200 && raw.status < 300) {
           this.retryBudget?.recordSuccess();
           return {
             status: raw.status,
@@ -347,8 +379,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
             attempts: call.attempts,
             elapsedMs: performance.now() - call.started,
           };
-        }
-        failure = this.#httpFailure(raw, options);
+        } else failure = this.#httpFailure(raw, options);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         failure = this.#attemptFailure(error, call, options, timeoutMs, deadlineMs);
@@ -427,7 +458,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
         this.emit('rateLimited', {
           ...this.#eventBase(call, url),
           source: 'server',
-          waitMs: retryAfterMs(response.headers) ?? 0,
+          waitMs: serverRetryDelayMs(response.headers, 429) ?? 0,
         });
       }
       return { status: response.status, headers: response.headers, bytes };
@@ -459,7 +490,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       }
     }
     const serverMessage = (this.#options.errorMessage ?? defaultErrorMessage)(body);
-    const serverDelayMs = retryAfterMs(raw.headers);
+    const serverDelayMs = serverRetryDelayMs(raw.headers, raw.status);
     const error: HttpError = createHttpError({
       ...this.#context(options),
       status: raw.status,

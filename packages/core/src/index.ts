@@ -67,6 +67,7 @@ export {
 } from './events.js';
 export { canonicalJson, fingerprint } from './fingerprint.js';
 export {
+  type CheckedResponse,
   HttpClient,
   type HttpClientOptions,
   type HttpMethod,
@@ -75,6 +76,7 @@ export {
   path,
   type QueryInit,
   type RequestOptions,
+  type ResponseProblem,
 } from './http-client.js';
 export {
   type IdentifierEntry,
@@ -119,4 +121,5 @@ export {
   type RetryOptions,
   resetToDelayMs,
   retryAfterMs,
+  serverRetryDelayMs,
 } from './retry.js';

@@ -60,6 +60,18 @@ export function retryAfterMs(headers: Headers, now: number = Date.now()): number
   return undefined;
 }
 
+/**
+ * The wait a failed response asks for before a retry: its `Retry-After`, or its
+ * `X-RateLimit-Reset` when the response is a 429 or says no request remains — on any
+ * other failure the reset time describes the rate-limit window, not the failure.
+ */
+export function serverRetryDelayMs(headers: Headers, status: number, now: number = Date.now()): number | undefined {
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter !== null) return retryAfterMs(new Headers({ 'retry-after': retryAfter }), now);
+  if (status === 429 || headers.get('x-ratelimit-remaining')?.trim() === '0') return retryAfterMs(headers, now);
+  return undefined;
+}
+
 /** Unix times in seconds are larger than this; smaller reset values are durations. */
 const EPOCH_SECONDS_THRESHOLD = 1_000_000_000;
 

@@ -87,6 +87,46 @@ describe('HttpClient over a real HTTP server', () => {
     expect(retries[0]?.delayMs).toBe(50);
   });
 
+  it('waits for X-RateLimit-Reset only on a 429, not on a 5xx that carries it', async () => {
+    server = await startServer((_req, res, n) =>
+      n === 1
+        ? json(res, 500, {}, { 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '250', 'x-ratelimit-reset': '60' })
+        : n === 2
+          ? json(res, 429, {}, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '0.05' })
+          : json(res, 200, {}),
+    );
+    const http = client(server.url);
+    const retries = collect(http, 'retry');
+    await http.request({ method: 'GET', path: '/x', operation: 'x' });
+    expect(retries[0]?.delayMs).toBeLessThan(60);
+    expect(retries[1]?.delayMs).toBe(50);
+  });
+
+  it('retries a 2xx that checkResponse reports as a transient failure, for idempotent calls only', async () => {
+    server = await startServer((_req, res, n) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(n === 3 ? 'DONE' : 'BUSY');
+    });
+    const http = client(server.url, {
+      checkResponse: ({ text }) =>
+        text === 'BUSY' ? { error: new SyncError('portal busy'), retryable: true } : undefined,
+    });
+    const res = await http.request<string>({
+      method: 'PUT',
+      path: '/x',
+      body: 'a',
+      operation: 'x',
+      responseType: 'text',
+    });
+    expect(res.data).toBe('DONE');
+    expect(res.attempts).toBe(3);
+    const error = await http
+      .request({ method: 'POST', path: '/x', body: 'a', operation: 'x' })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain('portal busy');
+    expect(server.requests).toHaveLength(4);
+  });
+
   it('gives up on a GET after maxAttempts and throws ServerError with the status', async () => {
     server = await startServer((_req, res) => json(res, 503, { message: 'maintenance' }));
     const http = client(server.url, { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } });
