@@ -1,16 +1,20 @@
 import {
   basicAuth,
-  DEFAULT_RETRY,
+  type CheckedResponse,
   HttpClient,
   type IdentifierMap,
   MemoryIdentifierMap,
   type RateLimit,
+  type RequestOptions,
+  type ResponseProblem,
   type RetryOptions,
 } from '@sync/core';
+import { ErrorCode } from './error-codes.js';
+import { indomioErrorFrom } from './errors.js';
 import { MediaResource } from './resources/media.js';
 import { PropertiesResource } from './resources/properties.js';
 import { VERSION } from './version.js';
-import { parseServiceResponse } from './xml/parse.js';
+import { parseServiceResponse, readServiceResponse } from './xml/parse.js';
 
 /** Options of {@link IndomioClient}. */
 export interface IndomioClientOptions {
@@ -26,7 +30,7 @@ export interface IndomioClientOptions {
   idMap?: IdentifierMap | undefined;
   /** Allows an `http:` base URL, for a local mock portal only. */
   allowInsecureHttp?: boolean | undefined;
-  /** Retry policy (also bounds the retries of a `GENERIC_ERROR` answered with 200); `false` disables retries. */
+  /** Retry policy (also governs a `GENERIC_ERROR` answered with 200); `false` disables retries. */
   retry?: Partial<RetryOptions> | false | undefined;
   /** Limit of one attempt, in milliseconds. */
   timeoutMs?: number | undefined;
@@ -72,8 +76,6 @@ export class IndomioClient {
   readonly properties: PropertiesResource;
   /** Checks of pictures and documents before sending them. */
   readonly media: MediaResource;
-  /** The retry policy in force. */
-  readonly retry: RetryOptions;
 
   constructor(options: IndomioClientOptions) {
     this.http = new HttpClient({
@@ -90,12 +92,36 @@ export class IndomioClient {
       concurrency: options.concurrency,
       fetch: options.fetch,
       errorMessage,
+      checkResponse: (response, request) => this.#checkResponse(response, request),
       secrets: [options.source],
     });
-    this.retry =
-      options.retry === false ? { ...DEFAULT_RETRY, maxAttempts: 1 } : { ...DEFAULT_RETRY, ...options.retry };
     this.idMap = options.idMap ?? new MemoryIdentifierMap();
     this.properties = new PropertiesResource(this);
     this.media = new MediaResource(options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
+  }
+
+  /**
+   * The portal answers some refusals with a 2xx and `Result=false`: those become
+   * {@link IndomioError}s, and a `GENERIC_ERROR` is retried by the pipeline like a 5xx.
+   */
+  #checkResponse(response: CheckedResponse, request: RequestOptions): ResponseProblem | undefined {
+    const context = {
+      portal: PORTAL,
+      operation: request.operation,
+      itemId: request.itemId,
+      method: request.method,
+      url: `${this.http.baseUrl}${request.path}`,
+      status: response.status,
+    };
+    try {
+      const answer = readServiceResponse(response.text, context);
+      if (answer.result) return undefined;
+      return {
+        error: indomioErrorFrom(answer, { ...context, requestId: answer.requestId }),
+        retryable: answer.errorCode === ErrorCode.GENERIC_ERROR,
+      };
+    } catch (error) {
+      return { error: error as Error, retryable: false };
+    }
   }
 }

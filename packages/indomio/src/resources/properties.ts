@@ -2,12 +2,10 @@ import {
   type BatchProgress,
   type BatchReport,
   fingerprint,
-  fullJitterDelay,
   HttpError,
   InputValidationError,
   path,
   runBatches,
-  sleep,
 } from '@sync/core';
 import type { IndomioClient } from '../client.js';
 import { LISTING_KIND, PORTAL } from '../client.js';
@@ -296,9 +294,9 @@ export class PropertiesResource {
   }
 
   /**
-   * One call, answered by a `ServiceResponse`. Network errors and 5xx are retried by the
-   * HTTP pipeline (PUT and DELETE are idempotent); a `GENERIC_ERROR` answered with a 2xx
-   * status is retried here with the same backoff and attempt limit.
+   * One call, answered by a `ServiceResponse`. The pipeline retries network errors, 5xx
+   * and a `GENERIC_ERROR` (PUT and DELETE are idempotent) and turns `Result=false` into
+   * an {@link IndomioError}; a refusal sent with an error status is mapped here.
    */
   async #send(
     method: 'PUT' | 'DELETE',
@@ -309,37 +307,22 @@ export class PropertiesResource {
     options: CallOptions,
   ): Promise<ServiceResponse> {
     const http = this.#client.http;
-    const retry = this.#client.retry;
     const urlPath = path`/ws/import/immobiliare/property/${id}`;
     const context = { portal: PORTAL, operation, itemId, method, url: `${http.baseUrl}${urlPath}` };
-    for (let attempt = 1; ; attempt++) {
-      let status: number;
-      let text: string;
-      let requestId: string | undefined;
-      try {
-        const res = await http.request<string>({
-          method,
-          path: urlPath,
-          body,
-          headers: body === undefined ? undefined : { 'content-type': 'application/xml; charset=utf-8' },
-          operation,
-          itemId,
-          responseType: 'text',
-          signal: options.signal,
-        });
-        status = res.status;
-        text = res.data;
-        requestId = res.requestId;
-      } catch (error) {
-        throw this.#fromHttpError(error, context);
-      }
-      const response = readServiceResponse(text, { ...context, status });
-      if (response.result) return response;
-      if (response.errorCode === ErrorCode.GENERIC_ERROR && attempt < retry.maxAttempts) {
-        await sleep(fullJitterDelay(attempt, retry), options.signal);
-        continue;
-      }
-      throw indomioErrorFrom(response, { ...context, status, requestId: response.requestId ?? requestId });
+    try {
+      const res = await http.request<string>({
+        method,
+        path: urlPath,
+        body,
+        headers: body === undefined ? undefined : { 'content-type': 'application/xml; charset=utf-8' },
+        operation,
+        itemId,
+        responseType: 'text',
+        signal: options.signal,
+      });
+      return readServiceResponse(res.data, { ...context, status: res.status });
+    } catch (error) {
+      throw this.#fromHttpError(error, context);
     }
   }
 
