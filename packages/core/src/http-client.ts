@@ -106,6 +106,11 @@ export interface RequestOptions {
   deadlineMs?: number | undefined;
   /** How to read the body (default `json`; an empty body reads as `undefined`). */
   responseType?: 'json' | 'text' | 'bytes' | undefined;
+  /**
+   * Non-2xx statuses this call reads as an answer rather than an error, e.g. a bulk
+   * endpoint's 422 whose body reports each operation. Their body is returned whole.
+   */
+  okStatuses?: readonly number[] | undefined;
 }
 
 /** A 2xx response as {@link HttpClientOptions.checkResponse} sees it. */
@@ -361,15 +366,16 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
           const state = readRateLimitHeaders(raw.headers);
           if (state) this.rateLimiter.sync(serverBucket, state);
         }
+        const is2xx = raw.status >= 200 && raw.status < 300;
         const problem =
-          raw.status >= 200 && raw.status < 300 && this.#options.checkResponse
+          is2xx && this.#options.checkResponse
             ? this.#options.checkResponse(
                 { status: raw.status, headers: raw.headers, text: utf8.decode(raw.bytes) },
                 options,
               )
             : undefined;
         if (problem) failure = { ...problem, kind: 'retry', serverDelayMs: undefined };
-        else if (raw.status >= 200 && raw.status < 300) {
+        else if (is2xx || options.okStatuses?.includes(raw.status)) {
           this.retryBudget?.recordSuccess();
           return {
             status: raw.status,

@@ -309,6 +309,24 @@ describe('HttpClient over a real HTTP server', () => {
     expect((error as ValidationError).body).toMatchObject({ statusCode: 422 });
   });
 
+  it('returns a status the call accepts with its whole body instead of throwing', async () => {
+    const results = Array.from({ length: 100 }, (_, i) => ({
+      externalId: `L-${i}`,
+      success: false,
+      error: { message: 'x'.repeat(50) },
+    }));
+    server = await startServer((_req, res) => json(res, 422, { message: 'All bulk operations failed', results }));
+    const res = await client(server.url).request<{ results: unknown[] }>({
+      method: 'POST',
+      path: '/bulk',
+      json: {},
+      operation: 'bulk',
+      okStatuses: [422],
+    });
+    expect(res.status).toBe(422);
+    expect(res.data.results).toHaveLength(100);
+  });
+
   it('exposes retryAfterMs on a RateLimitError once retries are exhausted', async () => {
     server = await startServer((_req, res) => json(res, 429, {}, { 'retry-after': '0' }));
     const error = await client(server.url, { retry: { maxAttempts: 2 } })
