@@ -1,0 +1,32 @@
+import { SyncError, type SyncErrorOptions } from '@sync/core';
+
+/**
+ * One operation of a bulk request that the portal refused while others may have gone
+ * through. Reported in the bulk report rather than thrown, with the portal's words in
+ * {@link BulkOperationError.serverMessage}.
+ */
+export class BulkOperationError extends SyncError {
+  static override readonly brand: string = 'BulkOperationError';
+  /** The portal's message for this operation, verbatim. */
+  readonly serverMessage: string | undefined;
+  /** HTTP status of the bulk response that carried the failure (200, or 422 when every operation failed). */
+  readonly status: number | undefined;
+
+  constructor(message: string, options: SyncErrorOptions & { serverMessage?: string; status?: number } = {}) {
+    super(message, options);
+    this.serverMessage = options.serverMessage;
+    this.status = options.status;
+  }
+}
+
+/** A background job ended as `failed`; its `publicErrorMessage` is in the message. */
+export class JobFailedError extends SyncError {
+  static override readonly brand: string = 'JobFailedError';
+  /** The job as last read. */
+  readonly job: Readonly<Record<string, unknown>>;
+
+  constructor(message: string, job: Readonly<Record<string, unknown>>, options: SyncErrorOptions = {}) {
+    super(message, options);
+    this.job = job;
+  }
+}

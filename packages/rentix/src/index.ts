@@ -1,0 +1,36 @@
+/**
+ * Typed client for the Rentix CRM API: listings (single and bulk), agents, media,
+ * jobs and reference data, with initial and continuous sync helpers. The mock portal
+ * for tests is in `@sync/rentix/msw`.
+ *
+ * @packageDocumentation
+ */
+export type { BatchProgress } from '@sync/core';
+export type { BulkLimits, BulkOptions, BulkReport, BulkResult } from './bulk.js';
+export { DEFAULT_BASE_URL, DEFAULT_RATE_LIMITS, RentixClient, type RentixClientOptions } from './client.js';
+export { BulkOperationError, JobFailedError } from './errors.js';
+export { ops, type RecordKey, userOps } from './operations.js';
+export { type NormalizePhoneOptions, normalizePhone } from './phone.js';
+export { AgencyResource } from './resources/agency.js';
+export { JobsResource, type WaitOptions } from './resources/jobs.js';
+export { ListingsResource, type ListListingsOptions } from './resources/listings.js';
+export { MediaResource } from './resources/media.js';
+export { ReferenceResource } from './resources/reference.js';
+export type { CallOptions } from './resources/shared.js';
+export {
+  type CrmAgent,
+  type LinkByPhoneOptions,
+  type LinkByPhoneReport,
+  UsersResource,
+} from './resources/users.js';
+export * from './schemas/index.js';
+export {
+  type ContinuousSyncOptions,
+  type ContinuousSyncReport,
+  continuousSync,
+  type InitialSyncOptions,
+  type InitialSyncReport,
+  initialSync,
+  RentixSyncState,
+} from './sync.js';
+export { VERSION } from './version.js';

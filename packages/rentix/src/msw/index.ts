@@ -1,0 +1,20 @@
+/**
+ * A mock Rentix portal for tests: `createRentixHandlers` returns MSW handlers backed
+ * by an in-memory {@link RentixMockPortal} that behaves as Rentix documents it.
+ * This module never starts a server; add the handlers to yours.
+ *
+ * @packageDocumentation
+ */
+export { createRentixHandlers, type RentixHandlersOptions } from './handlers.js';
+export {
+  DEFAULT_MOCK_API_KEY,
+  type MockAgency,
+  type MockJob,
+  type MockListing,
+  type MockMedia,
+  type MockRateLimit,
+  type MockRequestRecord,
+  type MockUser,
+  RentixMockPortal,
+  type RentixMockPortalOptions,
+} from './portal.js';

@@ -1,0 +1,75 @@
+import { raceAbort, sleep, TimeoutError } from '@sync/core';
+import { JobFailedError } from '../errors.js';
+import { type Job, jobSchema } from '../schemas/account.js';
+import { PORTAL, type Transport } from '../transport.js';
+import type { CallOptions } from './shared.js';
+
+/** Options of {@link JobsResource.wait}. */
+export interface WaitOptions extends CallOptions {
+  /** Give up after this many milliseconds (default 120 s). */
+  timeoutMs?: number | undefined;
+  /** First pause between polls (default 500 ms); it grows by half each poll. */
+  intervalMs?: number | undefined;
+  /** Longest pause between polls (default 5 s). */
+  maxIntervalMs?: number | undefined;
+}
+
+const DONE = new Set(['completed']);
+const FAILED = new Set(['failed']);
+
+/** Background jobs: the finalisation of published listings, file processing. */
+export class JobsResource {
+  readonly #transport: Transport;
+
+  /** @internal */
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /** A job's current state (`GET /job/status?id=`). */
+  async get(id: string, options: CallOptions = {}): Promise<Job> {
+    return this.#transport.call(jobSchema, {
+      method: 'GET',
+      path: '/job/status',
+      query: { id },
+      operation: 'jobs.get',
+      itemId: id,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Polls a job, with growing pauses, until it is `completed` (resolves with it) or
+   * `failed` (throws {@link JobFailedError} with the portal's public message).
+   * `failed_retryable` keeps polling: the portal retries such jobs itself. Throws
+   * core's `TimeoutError` after `timeoutMs`.
+   */
+  async wait(id: string, options: WaitOptions = {}): Promise<Job> {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const maxInterval = options.maxIntervalMs ?? 5_000;
+    let interval = options.intervalMs ?? 500;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const context = { portal: PORTAL, operation: 'jobs.wait', itemId: id };
+    try {
+      for (;;) {
+        const job = await raceAbort(this.get(id, { signal }), signal);
+        if (DONE.has(job.status)) return job;
+        if (FAILED.has(job.status)) {
+          throw new JobFailedError(
+            `job ended as ${job.status}${job.publicErrorMessage ? `: ${job.publicErrorMessage}` : ''}`,
+            job,
+            context,
+          );
+        }
+        await sleep(interval, signal);
+        interval = Math.min(maxInterval, Math.ceil(interval * 1.5));
+      }
+    } catch (error) {
+      if (timeout.aborted && !options.signal?.aborted) {
+        throw new TimeoutError(`the job did not finish within ${timeoutMs} ms`, { ...context, timeoutMs });
+      }
+      throw error;
+    }
+  }
+}

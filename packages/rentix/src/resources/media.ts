@@ -1,0 +1,90 @@
+import { parseInput, path } from '@sync/core';
+import {
+  type Media,
+  type MediaDeleteResult,
+  type MediaUploadInput,
+  type MediaUploadResult,
+  mediaDeleteResultSchema,
+  mediaSchema,
+  mediaUploadInputSchema,
+  mediaUploadResultSchema,
+} from '../schemas/account.js';
+import { PORTAL, type Transport } from '../transport.js';
+import type { CallOptions } from './shared.js';
+
+/** Photos and other files, uploaded by URL. */
+export class MediaResource {
+  readonly #transport: Transport;
+
+  /** @internal */
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /**
+   * Asks the portal to download a file from `url`. Returns at once with the media id
+   * and a job id; the file is processed in the background (see `jobs.wait`). An
+   * `externalId` lets listings reuse the file by `externalFileId`.
+   */
+  async uploadFromUrl(input: MediaUploadInput, options: CallOptions = {}): Promise<MediaUploadResult> {
+    const body = parseInput(mediaUploadInputSchema, input, {
+      portal: PORTAL,
+      operation: 'media.uploadFromUrl',
+      itemId: input.externalId,
+    });
+    return this.#transport.call(mediaUploadResultSchema, {
+      method: 'POST',
+      path: '/media/upload-from-url',
+      json: body,
+      // Keyed by externalId the upload is repeatable; without it a retry could store the file twice.
+      idempotent: body.externalId !== undefined,
+      operation: 'media.uploadFromUrl',
+      itemId: body.externalId,
+      signal: options.signal,
+    });
+  }
+
+  /** A file by its Rentix id. */
+  async get(id: string, options: CallOptions = {}): Promise<Media> {
+    return this.#transport.call(mediaSchema, {
+      method: 'GET',
+      path: path`/media/${id}`,
+      operation: 'media.get',
+      itemId: id,
+      signal: options.signal,
+    });
+  }
+
+  /** A file by the CRM's id. */
+  async getByExternalId(externalId: string, options: CallOptions = {}): Promise<Media> {
+    return this.#transport.call(mediaSchema, {
+      method: 'GET',
+      path: path`/media/external/${externalId}`,
+      operation: 'media.getByExternalId',
+      itemId: externalId,
+      signal: options.signal,
+    });
+  }
+
+  /** Deletes a file by its Rentix id; it disappears from every listing that shows it. */
+  async delete(id: string, options: CallOptions = {}): Promise<MediaDeleteResult> {
+    return this.#transport.call(mediaDeleteResultSchema, {
+      method: 'DELETE',
+      path: path`/media/${id}`,
+      operation: 'media.delete',
+      itemId: id,
+      signal: options.signal,
+    });
+  }
+
+  /** Deletes a file by the CRM's id; it disappears from every listing that shows it. */
+  async deleteByExternalId(externalId: string, options: CallOptions = {}): Promise<MediaDeleteResult> {
+    return this.#transport.call(mediaDeleteResultSchema, {
+      method: 'DELETE',
+      path: path`/media/external/${externalId}`,
+      operation: 'media.deleteByExternalId',
+      itemId: externalId,
+      signal: options.signal,
+    });
+  }
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { portalIdSchema } from './common.js';
+
+/** The agency the API key belongs to (`GET /agency`). */
+export const agencySchema = z.looseObject({
+  id: portalIdSchema,
+  name: z.string(),
+  status: z.string().optional(),
+  isCrmEnabled: z.boolean().optional(),
+  limits: z
+    .looseObject({
+      monthlyListings: z.looseObject({ used: z.number(), limit: z.number().nullable() }).optional(),
+    })
+    .optional(),
+});
+
+/** The agency the API key belongs to. */
+export type Agency = z.infer<typeof agencySchema>;
+
+/** Statuses of a background job. */
+export const JOB_STATUSES = ['pending', 'processing', 'completed', 'failed', 'failed_retryable'] as const;
+
+/** A job status. */
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** A background job (`GET /job/status?id=`), e.g. the finalisation of a published listing. */
+export const jobSchema = z.looseObject({
+  id: portalIdSchema,
+  type: z.string().optional(),
+  status: z.string(),
+  queuePosition: z.number().nullable().optional(),
+  createdAt: z.string().optional(),
+  resultData: z.unknown().optional(),
+  publicErrorMessage: z.string().nullable().optional(),
+});
+
+/** A background job. */
+export type Job = z.infer<typeof jobSchema>;
+
+/** The answer to `POST /media/upload-from-url`. */
+export const mediaUploadResultSchema = z.looseObject({
+  mediaId: portalIdSchema,
+  status: z.string().optional(),
+  externalId: z.string().nullable().optional(),
+  jobId: portalIdSchema.nullable().optional(),
+});
+
+/** The answer to `POST /media/upload-from-url`. */
+export type MediaUploadResult = z.infer<typeof mediaUploadResultSchema>;
+
+/** One size of an optimised photo. */
+export const mediaVariantSchema = z.looseObject({
+  url: z.string(),
+  variantSize: z.string(),
+  size: z.number().nullable().optional(),
+});
+
+/** One size of an optimised photo. */
+export type MediaVariant = z.infer<typeof mediaVariantSchema>;
+
+/** A stored file (`GET /media/:id`); `size` is a number here. */
+export const mediaSchema = z.looseObject({
+  id: portalIdSchema,
+  externalId: z.string().nullable().optional(),
+  size: z.number().nullable().optional(),
+  contentType: z.string().nullable().optional(),
+  optimization: z.unknown().optional(),
+  blurhash: z.string().nullable().optional(),
+  originalUrl: z.string().nullable().optional(),
+  variants: z.array(mediaVariantSchema).optional(),
+});
+
+/** A stored file. */
+export type Media = z.infer<typeof mediaSchema>;
+
+/** The answer to deleting a file. */
+export const mediaDeleteResultSchema = z.looseObject({ deleted: z.boolean() });
+
+/** The answer to deleting a file. */
+export type MediaDeleteResult = z.infer<typeof mediaDeleteResultSchema>;
+
+/** Input of `media.uploadFromUrl`. */
+export const mediaUploadInputSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  externalId: z.string().min(1).max(255).optional(),
+});
+
+/** Input of `media.uploadFromUrl`. */
+export type MediaUploadInput = z.input<typeof mediaUploadInputSchema>;
+
+/** `GET /reference/currencies`: exchange rates against the base currency. */
+export const currenciesSchema = z.looseObject({
+  baseCurrency: z.string(),
+  currencies: z.array(z.looseObject({ code: z.string(), nominal: z.number().optional(), rate: z.number() })),
+});
+
+/** Exchange rates. */
+export type Currencies = z.infer<typeof currenciesSchema>;
+
+/**
+ * `GET /reference/schema/base`: allowed values per field, secondary types per
+ * announcement and property type, currencies, statuses, form fields, constraints.
+ * Its layout is not published, so every part is optional and passes through.
+ */
+export const baseSchemaSchema = z.looseObject({
+  fields: z.unknown().optional(),
+  secondaryTypes: z.unknown().optional(),
+  currencies: z.unknown().optional(),
+  statuses: z.unknown().optional(),
+  formFields: z.unknown().optional(),
+  constraints: z.unknown().optional(),
+});
+
+/** The portal's base schema. */
+export type BaseSchema = z.infer<typeof baseSchemaSchema>;

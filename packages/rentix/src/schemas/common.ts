@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** Announcement types: `rent` (daily or monthly) or `sale`. */
+export const ANNOUNCEMENT_TYPES = ['rent', 'sale'] as const;
+
+/** Property types. */
+export const PROPERTY_TYPES = ['residential', 'commercial', 'parking'] as const;
+
+/** The secondary types each property type allows. */
+export const PROPERTY_SECONDARY_TYPES = {
+  residential: ['apartment', 'house', 'room', 'residential-land', 'other'],
+  commercial: ['office', 'trade', 'warehouse', 'production', 'business', 'commercial-land', 'other'],
+  parking: ['underground-parking', 'open-parking', 'garage', 'covered-parking', 'other'],
+} as const satisfies Record<(typeof PROPERTY_TYPES)[number], readonly string[]>;
+
+/** Every secondary type of any property type. */
+export const ALL_PROPERTY_SECONDARY_TYPES = [
+  ...new Set(Object.values(PROPERTY_SECONDARY_TYPES).flat()),
+] as (typeof PROPERTY_SECONDARY_TYPES)[keyof typeof PROPERTY_SECONDARY_TYPES][number][];
+
+/** Currencies a price may be given in. */
+export const CURRENCIES = ['EUR', 'USD', 'MDL'] as const;
+
+/** Pay periods of a rent. */
+export const PAY_PERIODS = ['monthly', 'daily'] as const;
+
+/** Statuses of a listing. */
+export const ANNOUNCEMENT_STATUSES = [
+  'draft',
+  'pending_active',
+  'active',
+  'hidden',
+  'expired',
+  'completed',
+  'publish_failed',
+  'blocked',
+] as const;
+
+/** Statuses whose required fields the portal checks fully. */
+export const FULLY_CHECKED_STATUSES = ['active', 'expired', 'completed'] as const;
+
+/** Photos a listing needs before it can be published. */
+export const MIN_PHOTOS_TO_PUBLISH = 3;
+
+/** Length bounds of `announcementDescription`. */
+export const DESCRIPTION_LENGTH = { min: 40, max: 2000 } as const;
+
+/** Longest external id the portal stores. */
+export const MAX_EXTERNAL_ID_LENGTH = 255;
+
+/** Most operations in one bulk request. */
+export const MAX_BULK_OPERATIONS = 100;
+
+/** Largest request body the portal accepts, in bytes (512 KB); a larger one gets a 413. */
+export const MAX_BODY_BYTES = 512 * 1024;
+
+/** An announcement type. */
+export type AnnouncementType = (typeof ANNOUNCEMENT_TYPES)[number];
+/** A property type. */
+export type PropertyType = (typeof PROPERTY_TYPES)[number];
+/** A secondary property type (of any property type). */
+export type PropertySecondaryType = (typeof ALL_PROPERTY_SECONDARY_TYPES)[number];
+/** A currency code. */
+export type Currency = (typeof CURRENCIES)[number];
+/** A pay period. */
+export type PayPeriod = (typeof PAY_PERIODS)[number];
+/** A listing status. */
+export type AnnouncementStatus = (typeof ANNOUNCEMENT_STATUSES)[number];
+
+/** A portal identifier as sent by the server; numbers are read as strings so ids have one type. */
+export const portalIdSchema = z.union([z.string(), z.number()]).transform((v) => String(v));
+
+/** A CRM identifier: 1–255 characters. */
+export const externalIdSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(MAX_EXTERNAL_ID_LENGTH, `must be at most ${MAX_EXTERNAL_ID_LENGTH} characters`);
+
+/** Rentix's error body: `message` is a string, or an array of messages for validation errors. */
+export const errorBodySchema = z.looseObject({
+  statusCode: z.number().optional(),
+  message: z.union([z.string(), z.array(z.string())]).optional(),
+  error: z.string().optional(),
+});
+
+/** Rentix's error body. */
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/**
+ * Every message of a Rentix error body, joined with `; `, so the portal's words reach
+ * the caller verbatim. `undefined` when the body has none.
+ */
+export function rentixErrorMessage(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.trim() ? body.trim().slice(0, 500) : undefined;
+  const parsed = errorBodySchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const { message, error } = parsed.data;
+  if (Array.isArray(message)) return message.length > 0 ? message.join('; ') : error;
+  return message ?? error;
+}

@@ -1,0 +1,246 @@
+import { z } from 'zod';
+import {
+  ALL_PROPERTY_SECONDARY_TYPES,
+  ANNOUNCEMENT_STATUSES,
+  ANNOUNCEMENT_TYPES,
+  CURRENCIES,
+  DESCRIPTION_LENGTH,
+  externalIdSchema,
+  MIN_PHOTOS_TO_PUBLISH,
+  PAY_PERIODS,
+  PROPERTY_SECONDARY_TYPES,
+  PROPERTY_TYPES,
+  portalIdSchema,
+} from './common.js';
+
+const nonNegative = z.number().finite().nonnegative();
+
+/** One of `values`, with the allowed values in the message. */
+function oneOf<const T extends readonly string[]>(values: T) {
+  return z.literal(values, { error: `must be one of: ${values.join(', ')}` });
+}
+
+/** A photo given by URL; the same `externalFileId` reuses the file already uploaded. */
+export const listingFileInputSchema = z.object({
+  /** Where the portal downloads the photo from. */
+  url: z.url({ protocol: /^https?$/ }),
+  /** The CRM's id of the photo. */
+  externalFileId: externalIdSchema.optional(),
+});
+
+/** A photo of a listing input. */
+export type ListingFileInput = z.input<typeof listingFileInputSchema>;
+
+/** The agent of a listing: the CRM's agent id (after linking) or the Rentix user id. */
+export const listingUserInputSchema = z
+  .object({
+    externalUserId: externalIdSchema.optional(),
+    id: z.string().min(1).optional(),
+  })
+  .refine((u) => u.externalUserId !== undefined || u.id !== undefined, {
+    message: 'give externalUserId or id',
+  });
+
+/** The agent of a listing input. */
+export type ListingUserInput = z.input<typeof listingUserInputSchema>;
+
+/** Map coordinates; preferred to an address. */
+export const coordinatesSchema = z.object({
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+});
+
+/** Map coordinates. */
+export type Coordinates = z.infer<typeof coordinatesSchema>;
+
+/** The form fields of a listing, all optional so a partial upsert sends only what changed. */
+export const listingFieldsShape = {
+  announcementType: oneOf(ANNOUNCEMENT_TYPES).optional(),
+  propertyType: oneOf(PROPERTY_TYPES).optional(),
+  propertySecondaryType: oneOf(ALL_PROPERTY_SECONDARY_TYPES).optional(),
+  announcementValue: nonNegative.optional(),
+  announcementCurrency: oneOf(CURRENCIES).optional(),
+  announcementPayPeriod: oneOf(PAY_PERIODS).optional(),
+  propertyArea: nonNegative.optional(),
+  propertyFloorNumber: nonNegative.optional(),
+  propertyFloorsTotal: nonNegative.optional(),
+  propertyQuantitySize: z.string().min(1).optional(),
+  propertyQuantitySizeValue: nonNegative.optional(),
+  propertyHousingMarket: z.string().min(1).optional(),
+  propertyVisualState: z.string().min(1).optional(),
+  propertyAddress: z.string().min(1).optional(),
+  propertyCoordinates: coordinatesSchema.optional(),
+  announcementDescription: z
+    .string()
+    .min(DESCRIPTION_LENGTH.min, `must be at least ${DESCRIPTION_LENGTH.min} characters`)
+    .max(DESCRIPTION_LENGTH.max, `must be at most ${DESCRIPTION_LENGTH.max} characters`)
+    .optional(),
+  files: z.array(listingFileInputSchema).optional(),
+  user: listingUserInputSchema.optional(),
+  userId: z.string().min(1).optional(),
+  announcementStatus: oneOf(ANNOUNCEMENT_STATUSES).optional(),
+};
+
+interface ListingRuleInput {
+  announcementType?: string | undefined;
+  propertyType?: string | undefined;
+  propertySecondaryType?: string | undefined;
+  announcementPayPeriod?: string | undefined;
+  announcementStatus?: string | undefined;
+  files?: readonly unknown[] | undefined;
+}
+
+/** The rules that tie listing fields together; checked on what the input carries. */
+function checkListingRules(value: ListingRuleInput, ctx: z.RefinementCtx): void {
+  const { propertyType, propertySecondaryType } = value;
+  if (propertyType && propertySecondaryType) {
+    const allowed: readonly string[] = PROPERTY_SECONDARY_TYPES[propertyType as keyof typeof PROPERTY_SECONDARY_TYPES];
+    if (!allowed.includes(propertySecondaryType)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['propertySecondaryType'],
+        message: `"${propertySecondaryType}" is not a secondary type of ${propertyType} (allowed: ${allowed.join(', ')})`,
+      });
+    }
+  }
+  if (value.announcementPayPeriod !== undefined && value.announcementType === 'sale') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['announcementPayPeriod'],
+      message: 'a pay period is only allowed when announcementType is rent',
+    });
+  }
+  if (value.announcementStatus === 'active' && value.files && value.files.length < MIN_PHOTOS_TO_PUBLISH) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['files'],
+      message: `publishing (announcementStatus active) needs at least ${MIN_PHOTOS_TO_PUBLISH} photos, got ${value.files.length}`,
+    });
+  }
+}
+
+function checkKey(value: { id?: string | undefined; externalId?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (value.id === undefined && value.externalId === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['externalId'],
+      message: 'give externalId (or id) to say which listing this is',
+    });
+  }
+}
+
+/**
+ * A listing to create or update (`PUT /listings`), keyed by `externalId` or `id`.
+ * Only the key is required: omitted fields keep their value on the portal. When
+ * `files` is given with `announcementStatus: 'active'`, it needs at least 3 photos
+ * (without `files`, the photos already on the portal count). Fields not listed here
+ * are sent as they are.
+ */
+export const listingInputSchema = z
+  .object({
+    id: z.string().min(1).optional(),
+    externalId: externalIdSchema.optional(),
+    ...listingFieldsShape,
+  })
+  .superRefine((value, ctx) => {
+    checkKey(value, ctx);
+    checkListingRules(value, ctx);
+  });
+
+/** A listing to create or update. */
+export type ListingInput = z.input<typeof listingInputSchema>;
+
+/** A photo of a listing as the portal returns it (`size` is a string here). */
+export const listingFileSchema = z.looseObject({
+  id: portalIdSchema,
+  externalId: z.string().nullable().optional(),
+  contentType: z.string().nullable().optional(),
+  size: z.union([z.string(), z.number()]).nullable().optional(),
+  optimization: z.unknown().optional(),
+});
+
+/** A photo of a listing. */
+export type ListingFile = z.infer<typeof listingFileSchema>;
+
+/** A user as embedded in a listing. */
+export const listingUserSchema = z.looseObject({
+  id: portalIdSchema,
+  externalId: z.string().nullable().optional(),
+  name: z.string().nullable().optional(),
+  phone: z.string().nullable().optional(),
+  role: z.string().nullable().optional(),
+});
+
+/** A user as embedded in a listing. */
+export type ListingUser = z.infer<typeof listingUserSchema>;
+
+/** The form data of a stored listing; fields not described here pass through. */
+export const listingFormDataSchema = z.looseObject({
+  id: portalIdSchema.optional(),
+  announcementStatus: z.string().optional(),
+  announcementType: z.string().nullable().optional(),
+  propertyType: z.string().nullable().optional(),
+  propertySecondaryType: z.string().nullable().optional(),
+  propertyCoordinates: z.looseObject({ lat: z.number(), lng: z.number() }).nullable().optional(),
+  announcementValue: z.number().nullable().optional(),
+  announcementCurrency: z.string().nullable().optional(),
+  announcementDescription: z.string().nullable().optional(),
+});
+
+/** The form data of a stored listing. */
+export type ListingFormData = z.infer<typeof listingFormDataSchema>;
+
+/** A listing as stored on the portal (`GET /listings/:id`). */
+export const listingSchema = z.looseObject({
+  id: portalIdSchema,
+  externalId: z.string().nullable(),
+  publicUrl: z.string().nullable().optional(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+  lastSyncedAt: z.string().nullable().optional(),
+  formData: listingFormDataSchema,
+  user: listingUserSchema.nullable().optional(),
+  files: z.array(listingFileSchema).optional(),
+});
+
+/** A listing as stored on the portal. */
+export type Listing = z.infer<typeof listingSchema>;
+
+/** `GET /listings` response. */
+export const listingListSchema = z.looseObject({ items: z.array(listingSchema) });
+
+/** The answer to `PUT /listings`: `created` or `updated`, with a job when publishing started. */
+export const listingUpsertResultSchema = z.looseObject({
+  id: portalIdSchema,
+  externalId: z.string().nullable().optional(),
+  status: z.string().optional(),
+  publicUrl: z.string().nullable().optional(),
+  created: z.boolean().optional(),
+  updated: z.boolean().optional(),
+  jobId: portalIdSchema.nullable().optional(),
+});
+
+/** The answer to `PUT /listings`. */
+export type ListingUpsertResult = z.infer<typeof listingUpsertResultSchema>;
+
+/** The answer to linking an external id to a listing or user. */
+export const linkResultSchema = z.looseObject({
+  id: portalIdSchema,
+  externalId: z.string().nullable().optional(),
+  linked: z.boolean().optional(),
+});
+
+/** The answer to linking. */
+export type LinkResult = z.infer<typeof linkResultSchema>;
+
+/** The answer to unlinking. */
+export const unlinkResultSchema = z.looseObject({
+  id: portalIdSchema,
+  externalId: z.string().nullable().optional(),
+  unlinked: z.boolean().optional(),
+});
+
+/** The answer to unlinking. */
+export type UnlinkResult = z.infer<typeof unlinkResultSchema>;
+
+export { checkKey as checkListingKey, checkListingRules };

@@ -1,0 +1,210 @@
+import { fingerprint, type IdentifierMap, MemoryIdentifierMap } from '@sync/core';
+import type { BulkOptions, BulkReport, BulkResult } from './bulk.js';
+import type { RentixClient } from './client.js';
+import { ops } from './operations.js';
+import type { NormalizePhoneOptions } from './phone.js';
+import type { CrmAgent, LinkByPhoneReport } from './resources/users.js';
+import type { Agency } from './schemas/account.js';
+import type { ListingOperation } from './schemas/bulk.js';
+import type { ListingInput } from './schemas/listing.js';
+import { PORTAL } from './transport.js';
+
+const LISTING = 'listing';
+const FINGERPRINT = 'listing-fingerprint';
+const HIDDEN = 'hidden';
+
+/**
+ * What continuous sync remembers between runs, kept in an `IdentifierMap` (memory by
+ * default; `JsonFileIdentifierMap` to survive restarts): kind `listing` maps a CRM id
+ * to the Rentix id, kind `listing-fingerprint` to the hash of the content last sent.
+ */
+export class RentixSyncState {
+  /** Where the state lives. */
+  readonly map: IdentifierMap;
+  /** Portal name the entries are stored under (default `rentix`; distinct names keep several agencies apart). */
+  readonly portal: string;
+
+  constructor(map: IdentifierMap = new MemoryIdentifierMap(), portal: string = PORTAL) {
+    this.map = map;
+    this.portal = portal;
+  }
+
+  /** The Rentix id last seen for a CRM listing. */
+  listingId(externalId: string): Promise<string | undefined> {
+    return this.map.get(this.portal, LISTING, externalId);
+  }
+
+  /** The fingerprint of what was last sent for a CRM listing; `hidden` once it was hidden. */
+  fingerprintOf(externalId: string): Promise<string | undefined> {
+    return this.map.get(this.portal, FINGERPRINT, externalId);
+  }
+
+  /** Every CRM listing id the state knows, with its fingerprint. */
+  async fingerprints(): Promise<Map<string, string>> {
+    const entries = await this.map.list(this.portal, FINGERPRINT);
+    return new Map(entries.map((e) => [e.externalId, e.portalId]));
+  }
+
+  /** Records that `listing` is on the portal as sent. */
+  async remember(listing: ListingInput, portalId?: string): Promise<void> {
+    const externalId = listing.externalId;
+    if (externalId === undefined) return;
+    await this.map.set(this.portal, FINGERPRINT, externalId, fingerprint(listing));
+    if (portalId !== undefined) await this.map.set(this.portal, LISTING, externalId, portalId);
+  }
+
+  /** Records that a CRM listing was hidden on the portal. */
+  async rememberHidden(externalId: string): Promise<void> {
+    await this.map.set(this.portal, FINGERPRINT, externalId, HIDDEN);
+  }
+
+  /** Forgets a CRM listing, so the next sync sends it in full. */
+  async forget(externalId: string): Promise<void> {
+    await this.map.delete(this.portal, FINGERPRINT, externalId);
+    await this.map.delete(this.portal, LISTING, externalId);
+  }
+}
+
+/** Options of {@link initialSync}. */
+export interface InitialSyncOptions extends BulkOptions, NormalizePhoneOptions {
+  /** CRM agents to link to Rentix users by phone before the listings go up. */
+  agents?: readonly CrmAgent[] | undefined;
+  /** Records what was sent, so a later {@link continuousSync} sends only changes. */
+  state?: RentixSyncState | undefined;
+}
+
+/** The outcome of {@link initialSync}. */
+export interface InitialSyncReport {
+  /** The agency, read to verify the connection. */
+  agency: Agency;
+  /** Agent linking, when agents were given. */
+  agents: LinkByPhoneReport | undefined;
+  /** One result per listing, in input order. */
+  report: BulkReport<ListingOperation>;
+  /** Duration of the whole sync in milliseconds. */
+  elapsedMs: number;
+}
+
+/**
+ * The first upload of a CRM's listings: verifies the connection (throws on a bad key,
+ * a suspended agency or a disabled CRM), links agents by phone if given, then upserts
+ * every listing in bulk. Photos go by URL; the portal downloads them and publishes.
+ */
+export async function initialSync(
+  client: RentixClient,
+  listings: readonly ListingInput[],
+  options: InitialSyncOptions = {},
+): Promise<InitialSyncReport> {
+  const started = performance.now();
+  const agency = await client.agency.get({ signal: options.signal });
+  const agents = options.agents
+    ? await client.users.linkByPhone(options.agents, {
+        signal: options.signal,
+        countryCode: options.countryCode,
+        nationalLength: options.nationalLength,
+      })
+    : undefined;
+  const report = await client.listings.upsertMany(listings, options);
+  if (options.state) {
+    for (const result of report.results) {
+      if (result.success) await options.state.remember(listings[result.index] as ListingInput, result.id);
+    }
+  }
+  return { agency, agents, report, elapsedMs: performance.now() - started };
+}
+
+/** Options of {@link continuousSync}. */
+export interface ContinuousSyncOptions extends BulkOptions {
+  /** What the previous runs sent. */
+  state: RentixSyncState;
+  /** Hide listings the state knows but the CRM no longer has (default `true`). */
+  hideMissing?: boolean | undefined;
+}
+
+/** The outcome of {@link continuousSync}: a bulk report over the CRM listings, then the hidden ones. */
+export interface ContinuousSyncReport extends BulkReport<ListingOperation> {
+  /** Listings not sent because their content did not change. */
+  unchanged: number;
+  /** Hide operations that went through. */
+  hidden: number;
+}
+
+const UNCHANGED = 'unchanged since the last sync';
+
+/**
+ * One round of continuous sync: sends the listings whose content changed since the
+ * state last saw them (new ones included), hides (`announcementStatus: 'hidden'`) the
+ * ones gone from the CRM, and records what went through. `listings` is the CRM's
+ * complete current set. The report has one result per listing in input order —
+ * unchanged ones `skipped` — followed by one per hide.
+ */
+export async function continuousSync(
+  client: RentixClient,
+  listings: readonly ListingInput[],
+  options: ContinuousSyncOptions,
+): Promise<ContinuousSyncReport> {
+  const { state } = options;
+  const known = await state.fingerprints();
+  const seen = new Set<string>();
+  const toSend: ListingOperation[] = [];
+  const sentFrom: Array<{ listing: ListingInput | undefined; externalId: string | undefined; position: number }> = [];
+  const results: Array<BulkResult<ListingOperation> | undefined> = [];
+
+  listings.forEach((listing, position) => {
+    const externalId = listing.externalId;
+    if (externalId !== undefined) seen.add(externalId);
+    if (externalId !== undefined && known.get(externalId) === fingerprint(listing)) {
+      results[position] = {
+        index: position,
+        operation: ops.upsert(listing),
+        status: 'skipped',
+        success: false,
+        externalId,
+        id: undefined,
+        message: UNCHANGED,
+        error: undefined,
+        response: undefined,
+      };
+      return;
+    }
+    toSend.push(ops.upsert(listing));
+    sentFrom.push({ listing, externalId, position });
+  });
+  if (options.hideMissing ?? true) {
+    let position = listings.length;
+    for (const [externalId, print] of known) {
+      if (seen.has(externalId) || print === HIDDEN) continue;
+      toSend.push({ op: 'upsert', externalId, announcementStatus: 'hidden' });
+      sentFrom.push({ listing: undefined, externalId, position: position++ });
+    }
+  }
+
+  const report = await client.listings.bulk(toSend, options);
+  let hidden = 0;
+  for (const result of report.results) {
+    const from = sentFrom[result.index];
+    if (!from) continue;
+    results[from.position] = { ...result, index: from.position };
+    if (!result.success) continue;
+    if (from.listing) await state.remember(from.listing, result.id);
+    else if (from.externalId !== undefined) {
+      await state.rememberHidden(from.externalId);
+      hidden++;
+    }
+  }
+  const all = results.filter((r): r is BulkResult<ListingOperation> => r !== undefined);
+  all.forEach((r, i) => {
+    r.index = i;
+  });
+  const unchanged = all.filter((r) => r.message === UNCHANGED && r.status === 'skipped').length;
+  return {
+    total: all.length,
+    succeeded: report.succeeded,
+    failed: report.failed,
+    skipped: report.skipped + unchanged,
+    requests: report.requests,
+    results: all,
+    unchanged,
+    hidden,
+  };
+}
