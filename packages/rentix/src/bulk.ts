@@ -5,13 +5,12 @@ import {
   PermissionError,
   runBatches,
   toInputIssues,
-  ValidationError,
   type WorkerOutcome,
 } from '@sync/core';
 import type { z } from 'zod';
 import { BulkOperationError } from './errors.js';
 import { type BulkItemResult, bulkResponseSchema } from './schemas/bulk.js';
-import { MAX_BODY_BYTES, MAX_BULK_OPERATIONS } from './schemas/common.js';
+import { MAX_BODY_BYTES, MAX_BULK_OPERATIONS, rentixErrorMessage } from './schemas/common.js';
 import { PORTAL, type Transport } from './transport.js';
 
 /** Options of a bulk call. */
@@ -182,7 +181,6 @@ export async function runBulk<Op>(
       },
     },
     async (chunk, context) => {
-      const tag = transport.bulkTag();
       const request = {
         method: 'POST' as const,
         path: endpoint.path,
@@ -191,7 +189,8 @@ export async function runBulk<Op>(
         operation: endpoint.operation,
         buckets: ['default', 'bulk'],
         serverBucket: 'bulk',
-        headers: tag.headers,
+        // "All bulk operations failed" is a report of failures, not an exception.
+        okStatuses: [422],
         signal: context.signal,
       };
       let data: unknown;
@@ -202,29 +201,25 @@ export async function runBulk<Op>(
         data = response.data;
         status = response.status;
       } catch (error) {
-        const body = tag.take();
-        if (error instanceof ValidationError && error.status === 422) {
-          // "All bulk operations failed": a report of failures, not an exception.
-          const parsed = bulkResponseSchema.safeParse(body ?? error.body);
-          if (parsed.success && parsed.data.results.length === chunk.length) {
-            return toOutcomes(endpoint, chunk, parsed.data.results, 422);
-          }
-          const message = error.serverMessage ?? 'All bulk operations failed';
-          return chunk.map((op) => ({
-            status: 'failed' as const,
-            error: new BulkOperationError(message, {
-              portal: PORTAL,
-              operation: endpoint.operation,
-              itemId: endpoint.keyOf(op),
-              serverMessage: message,
-              status: 422,
-            }),
-          }));
-        }
         if (error instanceof AuthenticationError || error instanceof PermissionError) stop.abort(error);
         throw error;
-      } finally {
-        tag.take();
+      }
+      if (status === 422) {
+        const parsed = bulkResponseSchema.safeParse(data);
+        if (parsed.success && parsed.data.results.length === chunk.length) {
+          return toOutcomes(endpoint, chunk, parsed.data.results, 422);
+        }
+        const message = rentixErrorMessage(data) ?? 'All bulk operations failed';
+        return chunk.map((op) => ({
+          status: 'failed' as const,
+          error: new BulkOperationError(message, {
+            portal: PORTAL,
+            operation: endpoint.operation,
+            itemId: endpoint.keyOf(op),
+            serverMessage: message,
+            status: 422,
+          }),
+        }));
       }
       const parsed = transport.parse(
         bulkResponseSchema,
