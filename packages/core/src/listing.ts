@@ -74,13 +74,13 @@ export const ListingSchema = z
   .object({
     /** The CRM's id: the external id on every portal. */
     id: z.string().min(1).max(255),
-    offer: z.enum(['sale', 'rent']),
+    offer: z.literal(['sale', 'rent']),
     price: z.number().nonnegative(),
     currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code, e.g. "EUR"'),
     /** How often the rent is due; only for `offer: 'rent'`. */
-    rentPeriod: z.enum(['day', 'week', 'month', 'year']).optional(),
-    category: z.enum(PROPERTY_CATEGORIES),
-    type: z.enum(PROPERTY_TYPES),
+    rentPeriod: z.literal(['day', 'week', 'month', 'year']).optional(),
+    category: z.literal(PROPERTY_CATEGORIES),
+    type: z.literal(PROPERTY_TYPES),
     rooms: z.number().int().nonnegative().optional(),
     bedrooms: z.number().int().nonnegative().optional(),
     bathrooms: z.number().int().nonnegative().optional(),
@@ -93,7 +93,7 @@ export const ListingSchema = z
     description: LocalizedTextSchema,
     photos: z.array(ListingPhotoSchema),
     agent: ListingAgentSchema.optional(),
-    status: z.enum(['active', 'inactive', 'draft']),
+    status: z.literal(['active', 'inactive', 'draft']),
     updatedAt: z.iso.datetime({ offset: true }),
   })
   .superRefine((listing, ctx) => {
