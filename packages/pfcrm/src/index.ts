@@ -1,0 +1,65 @@
+/**
+ * Typed client of the Property Finder CRM API v2 (myCRM): OAuth2 client credentials,
+ * every property filter and sort as types (sent in PHP bracket syntax), pagination as
+ * async iteration, bulk actions with builders and a guard against deleting everything.
+ *
+ * @packageDocumentation
+ */
+export { type ClientCredentialsOptions, clientCredentialsProvider } from './auth.js';
+export {
+  PfCrmClient,
+  type PfCrmClientOptions,
+  type PfCrmCommonOptions,
+  type PfCrmCredentialsOptions,
+  type PfCrmTokenOptions,
+} from './client.js';
+export { configurationIssues } from './configuration.js';
+export {
+  type DuplicateValue,
+  describeOperation,
+  type FloorPlanValue,
+  type ListingLevelValue,
+  type OperationKind,
+  type OperationTarget,
+  operationIssues,
+  ops,
+  type PropertyId,
+  type PropertyOperation,
+  type RenewalValue,
+  type ReraValue,
+  type StateValue,
+  type VerificationDocument,
+  type VerificationValue,
+} from './operations.js';
+export type { IterateOptions, Page } from './pagination.js';
+export { landlordsQuery, leadsQuery, phpQuery, propertiesQuery } from './query.js';
+export { LandlordsResource } from './resources/landlords.js';
+export { LeadsResource } from './resources/leads.js';
+export { LocationsResource } from './resources/locations.js';
+export {
+  type Acknowledgement,
+  type BulkOptions,
+  type CallOptions,
+  type DeleteManyOptions,
+  type DeleteManyReport,
+  type GetOptions,
+  PropertiesResource,
+  type PropertyIterateParams,
+  type WriteOptions,
+} from './resources/properties.js';
+export { type UploadFile, type UploadOptions, UploadsResource } from './resources/uploads.js';
+export { type UserListParams, UserListParamsSchema, UsersResource } from './resources/users.js';
+export * from './schemas/common.js';
+export * from './schemas/filters.js';
+export * from './schemas/property.js';
+export * from './schemas/resources.js';
+export {
+  type ApiWarningEvent,
+  EXPAND_HEADER,
+  type PfCrmEvents,
+  type ResponseMeta,
+  WARNING_HEADER,
+  type WithResponse,
+} from './transport.js';
+export { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, DEFAULT_UPLOAD_URL } from './urls.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,324 @@
+import { delay, HttpResponse, http, type RequestHandler } from 'msw';
+import { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, DEFAULT_UPLOAD_URL } from '../urls.js';
+import { parsePhpQuery } from './php-query.js';
+import { MockHttpError, PfCrmMockPortal } from './portal.js';
+
+/** Options of {@link createPfCrmHandlers}. */
+export interface PfCrmHandlersOptions {
+  /** The in-memory account the handlers serve (default: a fresh {@link PfCrmMockPortal}). */
+  portal?: PfCrmMockPortal | undefined;
+  /**
+   * Root the API is served under (default the production `https://api-v2.mycrm.com`).
+   * When set, the token endpoint is `${baseUrl}/auth/oauth/v1/token` and uploads go to
+   * `${baseUrl}/upload`; otherwise both keep their production hosts.
+   */
+  baseUrl?: string | undefined;
+  /** Overrides the token endpoint URL. */
+  tokenUrl?: string | undefined;
+  /** Overrides the root of `POST /upload`. */
+  uploadBaseUrl?: string | undefined;
+}
+
+const WARNING_HEADER = 'X-MyCRM-API-Warning';
+const EXPAND_HEADER = 'x-mycrm-expand-data';
+
+async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new MockHttpError(400, 'the body is not valid JSON');
+  }
+}
+
+function errorResponse(error: unknown, headers: Record<string, string> = {}): Response {
+  if (error instanceof MockHttpError) return HttpResponse.json(error.body, { status: error.status, headers });
+  const message = error instanceof Error ? error.message : String(error);
+  return HttpResponse.json({ code: 500, message }, { status: 500, headers });
+}
+
+/**
+ * MSW handlers that behave like the Property Finder CRM API v2 over an in-memory
+ * {@link PfCrmMockPortal}: the OAuth2 token endpoint, rights per endpoint (403),
+ * properties with filters, sorts, pagination, expansion, validation (422 with
+ * `{ code, message, errors: [{ field, message }] }`), bulk actions, bulk delete (an
+ * empty list deletes everything, as documented), e-mail, uploads, landlords, leads,
+ * users, locations; `X-RateLimit-*` headers and 429s; the portal's fault switches.
+ * Add them to your own `setupServer(...)`, or serve them with `serveHandlers`.
+ */
+export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): RequestHandler[] {
+  const portal = options.portal ?? new PfCrmMockPortal();
+  const base = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const tokenUrl = options.tokenUrl ?? (options.baseUrl ? `${base}/auth/oauth/v1/token` : DEFAULT_TOKEN_URL);
+  const uploadBase = (options.uploadBaseUrl ?? (options.baseUrl ? base : DEFAULT_UPLOAD_URL)).replace(/\/+$/, '');
+
+  /** Wraps an API endpoint: faults, latency, rate limit, auth and rights, warning header, errors. */
+  const api =
+    (
+      rights: readonly string[] | ((request: Request, body: unknown) => readonly string[]),
+      handle: (ctx: {
+        request: Request;
+        url: URL;
+        body: unknown;
+        params: Record<string, string>;
+      }) => Promise<Response> | Response,
+      readBody = true,
+    ) =>
+    async ({
+      request,
+      params,
+    }: {
+      request: Request;
+      params: Record<string, string | readonly string[] | undefined>;
+    }) => {
+      const url = new URL(request.url);
+      portal.requests.push({
+        method: request.method,
+        path: url.pathname,
+        search: url.search,
+        expand: request.headers.get(EXPAND_HEADER),
+      });
+      if (portal.latencyMs > 0) await delay(portal.latencyMs);
+      const fault = portal.takeFault();
+      if (fault && 'drop' in fault) return HttpResponse.error();
+      const limit = portal.rateLimit();
+      const headers: Record<string, string> = { ...limit.headers };
+      if (portal.warning !== undefined) headers[WARNING_HEADER] = portal.warning;
+      // An injected failure carries no rate-limit headers: a client would read X-RateLimit-Reset as a wait.
+      if (fault) {
+        const faultHeaders: Record<string, string> =
+          portal.warning !== undefined ? { [WARNING_HEADER]: portal.warning } : {};
+        return HttpResponse.json(fault.body as Record<string, unknown>, {
+          status: fault.status,
+          headers: faultHeaders,
+        });
+      }
+      if (limit.limited)
+        return HttpResponse.json({ code: 429, message: 'rate limit exceeded' }, { status: 429, headers });
+      try {
+        const body = readBody ? await readJson(request) : undefined;
+        portal.authorize(
+          request.headers.get('authorization'),
+          typeof rights === 'function' ? rights(request, body) : rights,
+        );
+        const flat: Record<string, string> = {};
+        for (const [k, v] of Object.entries(params)) if (typeof v === 'string') flat[k] = v;
+        const response = await handle({ request, url, body, params: flat });
+        for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
+        return response;
+      } catch (error) {
+        return errorResponse(error, headers);
+      }
+    };
+
+  const idOf = (params: Record<string, string>): number => {
+    const id = Number(params.id);
+    if (!Number.isInteger(id) || id < 1) throw new MockHttpError(404, `no resource "${params.id}"`);
+    return id;
+  };
+
+  const page = (url: URL) => {
+    const query = parsePhpQuery(url.search);
+    const pageNo = Math.max(1, Number(query.page) || 1);
+    const perPage = Math.min(100, Math.max(1, Number(query.per_page) || 50));
+    return { query, pageNo, perPage };
+  };
+
+  const listResponse = <T>(
+    key: string,
+    items: readonly T[],
+    pageNo: number,
+    perPage: number,
+    map: (item: T) => unknown,
+  ) =>
+    HttpResponse.json({
+      [key]: items.slice((pageNo - 1) * perPage, pageNo * perPage).map(map),
+      count: items.length,
+      page: pageNo,
+      per_page: perPage,
+    });
+
+  const readList = (key: string, records: () => ReadonlyArray<Record<string, unknown>>, right: string) =>
+    api([right], ({ url }) => {
+      const { query, pageNo, perPage } = page(url);
+      const filters = (query.filters ?? {}) as Record<string, unknown>;
+      const items = records().filter((r) =>
+        Object.entries(filters).every(([k, v]) => {
+          if (typeof v !== 'string') return true;
+          if (k === 'query') return JSON.stringify(r).toLowerCase().includes(v.toLowerCase());
+          const actual = r[k];
+          const value = actual && typeof actual === 'object' ? (actual as { id?: unknown }).id : actual;
+          return value === undefined || String(value) === v;
+        }),
+      );
+      return listResponse(key, items, pageNo, perPage, (x) => x);
+    });
+
+  const readOne = (key: string, records: () => ReadonlyArray<Record<string, unknown>>, right: string) =>
+    api([right], ({ params }) => {
+      const id = idOf(params);
+      const record = records().find((r) => r.id === id);
+      if (!record) throw new MockHttpError(404, `${key} ${id} not found`);
+      return HttpResponse.json({ [key]: record });
+    });
+
+  return [
+    http.post(tokenUrl, async ({ request }) => {
+      if (portal.latencyMs > 0) await delay(portal.latencyMs);
+      try {
+        const body = await readJson(request);
+        return HttpResponse.json(portal.issueToken(request.headers.get('authorization'), body));
+      } catch (error) {
+        return errorResponse(error);
+      }
+    }),
+
+    http.options(
+      `${base}/properties`,
+      api([], () => HttpResponse.json(portal.configuration())),
+    ),
+    http.get(
+      `${base}/properties`,
+      api(['property.read'], ({ request, url }) => {
+        const { query, pageNo, perPage } = page(url);
+        const filters = (query.filters ?? {}) as Record<string, unknown>;
+        const found = portal.query(
+          filters,
+          typeof query.sort === 'string' ? query.sort : undefined,
+          typeof query.sort_order === 'string' ? query.sort_order : undefined,
+        );
+        const expand = request.headers.get(EXPAND_HEADER);
+        const response = listResponse('property', found, pageNo, perPage, (p) => portal.present(p, expand));
+        if (filters.amenities !== undefined) {
+          response.headers.set(WARNING_HEADER, 'filters[amenities] is deprecated, use filters[amenities_or]');
+        }
+        return response;
+      }),
+    ),
+    http.post(
+      `${base}/properties/email`,
+      api(['property.read'], ({ body }) => {
+        portal.email(body);
+        return new HttpResponse(null, { status: 201 });
+      }),
+    ),
+    http.post(
+      `${base}/properties`,
+      api(['property.update'], ({ body }) => HttpResponse.json({ property: portal.create(body) }, { status: 201 })),
+    ),
+    http.put(
+      `${base}/properties`,
+      api(['property.update'], ({ body }) => HttpResponse.json({ property: portal.update(body) })),
+    ),
+    http.patch(
+      `${base}/properties`,
+      api(
+        (_request, body) => portal.rightsForOperations(body),
+        ({ body }) => {
+          portal.patch(body);
+          return new HttpResponse(null, { status: 204 });
+        },
+      ),
+    ),
+    http.delete(
+      `${base}/properties`,
+      api(['property.update'], ({ body }) => {
+        portal.deleteMany(body);
+        return new HttpResponse(null, { status: 204 });
+      }),
+    ),
+    http.get(
+      `${base}/properties/:id`,
+      api(['property.read'], ({ request, params }) =>
+        HttpResponse.json({ property: portal.present(portal.get(idOf(params)), request.headers.get(EXPAND_HEADER)) }),
+      ),
+    ),
+    http.patch(
+      `${base}/properties/:id`,
+      api(
+        (_request, body) => portal.rightsForOperations(body),
+        ({ body, params }) => {
+          const id = idOf(params);
+          portal.get(id);
+          portal.patch(body, id);
+          return new HttpResponse(null, { status: 204 });
+        },
+      ),
+    ),
+    http.delete(
+      `${base}/properties/:id`,
+      api(['property.update'], ({ params }) => {
+        portal.deleteOne(idOf(params));
+        return new HttpResponse(null, { status: 204 });
+      }),
+    ),
+    http.post(
+      `${uploadBase}/upload`,
+      api(
+        ['property.update'],
+        async ({ request, url }) => {
+          let form: FormData;
+          try {
+            form = await request.formData();
+          } catch {
+            throw new MockHttpError(400, 'expected a multipart/form-data body');
+          }
+          const upload = portal.upload(url.searchParams.get('type'), form.get('file'));
+          return HttpResponse.json(
+            {
+              upload: {
+                token: upload.token,
+                type: upload.type,
+                link: `${uploadBase}/files/${upload.token}`,
+                thumbnails: [
+                  { format: 'thumb', link: `${uploadBase}/files/${upload.token}/thumb`, width: 142, height: 250 },
+                ],
+                created_at: new Date().toISOString(),
+              },
+            },
+            { status: 201 },
+          );
+        },
+        false,
+      ),
+    ),
+    http.get(
+      `${base}/landlords`,
+      readList('landlord', () => portal.landlords, 'landlord.read'),
+    ),
+    http.get(
+      `${base}/landlords/:id`,
+      readOne('landlord', () => portal.landlords, 'landlord.read'),
+    ),
+    http.get(
+      `${base}/leads`,
+      readList('lead', () => portal.leads, 'lead.read'),
+    ),
+    http.get(
+      `${base}/leads/:id`,
+      readOne('lead', () => portal.leads, 'lead.read'),
+    ),
+    http.get(
+      `${base}/users`,
+      readList('users', () => portal.users, 'user.read'),
+    ),
+    http.get(
+      `${base}/users/:id`,
+      readOne('user', () => portal.users, 'user.read'),
+    ),
+    http.get(
+      `${base}/locations`,
+      api([], ({ url }) => {
+        const filters = (parsePhpQuery(url.search).filters ?? {}) as Record<string, unknown>;
+        const text = typeof filters.string === 'string' ? filters.string.toLowerCase() : '';
+        const found = portal.locations.filter((l) =>
+          [l.city, l.community, l.sub_community, l.tower].some(
+            (v) => typeof v === 'string' && v.toLowerCase().includes(text),
+          ),
+        );
+        return HttpResponse.json({ location: found });
+      }),
+    ),
+  ];
+}

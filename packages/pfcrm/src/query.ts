@@ -1,0 +1,120 @@
+import { parseInput } from '@sync/core';
+import type { z } from 'zod';
+import {
+  type LandlordListParams,
+  LandlordListParamsSchema,
+  type LeadListParams,
+  LeadListParamsSchema,
+  type PropertyListParams,
+  PropertyListParamsSchema,
+} from './schemas/filters.js';
+
+function scalar(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return 'is_null';
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  return String(value);
+}
+
+/**
+ * Appends `value` under `name` with PHP's bracket syntax: objects become `[key]`
+ * segments, arrays `[]` segments, so `parse_str` rebuilds the same nesting.
+ */
+function appendPhp(out: URLSearchParams, name: string, value: unknown): void {
+  if (value === undefined) return;
+  if (Array.isArray(value)) {
+    for (const item of value) appendPhp(out, `${name}[]`, item);
+    return;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [key, item] of Object.entries(value)) appendPhp(out, `${name}[${key}]`, item);
+    return;
+  }
+  const text = value instanceof Date ? value.toISOString().slice(0, 10) : scalar(value);
+  if (text !== undefined) out.append(name, text);
+}
+
+/** Applies the API's documented precedences so the query says exactly what the server will use. */
+function wireFilters(filters: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...filters };
+  // `amenities` is deprecated in favour of `amenities_or`, which it means.
+  if (out.amenities !== undefined) {
+    const merged = [...((out.amenities_or as number[] | undefined) ?? []), ...(out.amenities as number[])];
+    out.amenities_or = [...new Set(merged)];
+    delete out.amenities;
+  }
+  // The server ignores `license_permit` when `license_state` is given; leave it out.
+  if (out.license_state !== undefined) delete out.license_permit;
+  return out;
+}
+
+interface PageParams {
+  filters?: Record<string, unknown> | undefined;
+  sort?: string | undefined;
+  sortOrder?: string | undefined;
+  page?: number | undefined;
+  perPage?: number | undefined;
+}
+
+/**
+ * Serialised as `URLSearchParams` does (brackets as `%5B`/`%5D`, spaces as `+`): the
+ * HTTP pipeline normalises queries that way, so this string is byte for byte what is
+ * sent, and PHP's `parse_str` decodes it to the same nesting as the bracket form.
+ */
+function toQuery(params: PageParams): string {
+  const out = new URLSearchParams();
+  if (params.filters) appendPhp(out, 'filters', wireFilters(params.filters));
+  appendPhp(out, 'sort', params.sort);
+  appendPhp(out, 'sort_order', params.sortOrder);
+  appendPhp(out, 'page', params.page);
+  appendPhp(out, 'per_page', params.perPage);
+  return out.toString();
+}
+
+/** Validated list parameters of properties, as the wire needs them. */
+export type ParsedPropertyListParams = z.output<typeof PropertyListParamsSchema>;
+
+/** Validates list parameters of properties; throws an `InputValidationError` naming the field. */
+export function parsePropertyListParams(
+  params: PropertyListParams = {},
+  operation = 'properties.list',
+): ParsedPropertyListParams {
+  return parseInput(PropertyListParamsSchema, params, { portal: 'pfcrm', operation });
+}
+
+/**
+ * The exact query string (without `?`) that `properties.list` sends for `params`,
+ * percent-encoded as `URLSearchParams` writes it: filters in PHP bracket syntax (`filters[created][from]=…`, `filters[location_ids][]=…`),
+ * then `sort`, `sort_order`, `page`, `per_page`. Checks every documented bound and
+ * rule first and throws an `InputValidationError` naming the field. Pure: no I/O.
+ *
+ * @example
+ * propertiesQuery({ filters: { state: 'approved', location_ids: ['are.3.12'] }, sort: 'price', sortOrder: 'DESC' })
+ * // 'filters%5Bstate%5D=approved&filters%5Blocation_ids%5D%5B%5D=are.3.12&sort=price&sort_order=DESC'
+ * // which PHP reads as filters[state]=approved&filters[location_ids][]=are.3.12&sort=price&sort_order=DESC
+ */
+export function propertiesQuery(params: PropertyListParams = {}): string {
+  return toQuery(parsePropertyListParams(params));
+}
+
+/** Query string of a validated properties list (internal fast path). */
+export function queryOfParsed(params: PageParams): string {
+  return toQuery(params);
+}
+
+/** The exact query string `landlords.list` sends for `params`. */
+export function landlordsQuery(params: LandlordListParams = {}): string {
+  return toQuery(parseInput(LandlordListParamsSchema, params, { portal: 'pfcrm', operation: 'landlords.list' }));
+}
+
+/** The exact query string `leads.list` sends for `params`. */
+export function leadsQuery(params: LeadListParams = {}): string {
+  return toQuery(parseInput(LeadListParamsSchema, params, { portal: 'pfcrm', operation: 'leads.list' }));
+}
+
+/** PHP bracket encoding of any value under `name`, e.g. `filters[string]=dubai`. */
+export function phpQuery(name: string, value: unknown): string {
+  const out = new URLSearchParams();
+  appendPhp(out, name, value);
+  return out.toString();
+}

@@ -1,0 +1,180 @@
+import {
+  type HttpClient,
+  type HttpEvents,
+  type HttpResponse,
+  type RequestOptions,
+  type TypedEmitter,
+  UnexpectedResponseError,
+} from '@sync/core';
+import type { z } from 'zod';
+
+/** Header that asks the API to expand related objects. */
+export const EXPAND_HEADER = 'X-MyCRM-Expand-Data';
+/** Response header carrying the API's warnings. */
+export const WARNING_HEADER = 'X-MyCRM-API-Warning';
+
+/** What the last HTTP exchange behind a result said, beside its body. */
+export interface ResponseMeta {
+  /** HTTP status. */
+  status: number;
+  /** The `X-MyCRM-API-Warning` header, when the API sent one. */
+  warning: string | undefined;
+  /** Request id sent back by the server, if any. */
+  requestId: string | undefined;
+  /** Attempts made. */
+  attempts: number;
+  /** Duration of the call in milliseconds. */
+  elapsedMs: number;
+}
+
+/** A result with the {@link ResponseMeta} of its call under the non-enumerable `lastResponse`. */
+export type WithResponse<T> = T & { readonly lastResponse: ResponseMeta };
+
+/** An API warning (`X-MyCRM-API-Warning`) that came with a response. */
+export interface ApiWarningEvent {
+  /** Portal name (`pfcrm`). */
+  portal: string;
+  /** The SDK operation, e.g. `properties.list`. */
+  operation: string;
+  /** The item concerned, if any. */
+  itemId?: string | undefined;
+  /** The warning text, verbatim. */
+  warning: string;
+}
+
+/** Events of a {@link PfCrmClient}: the HTTP events of core plus API warnings. */
+export interface PfCrmEvents extends HttpEvents {
+  /** The API sent an `X-MyCRM-API-Warning` header. */
+  warning: ApiWarningEvent;
+}
+
+/** Attaches `meta` as a non-enumerable `lastResponse`, so equality and JSON are unchanged. */
+export function withMeta<T extends object>(value: T, meta: ResponseMeta): WithResponse<T> {
+  Object.defineProperty(value, 'lastResponse', { value: meta, enumerable: false, configurable: true });
+  return value as WithResponse<T>;
+}
+
+/** The expand header for an `expand` option. */
+export function expandHeaders(expand: boolean | string | undefined): Record<string, string> | undefined {
+  if (expand === undefined || expand === false) return undefined;
+  return { [EXPAND_HEADER]: expand === true ? 'true' : expand };
+}
+
+/** A request with the API's conventions applied; `upload` selects the upload host. */
+export interface TransportRequest extends RequestOptions {
+  /** Send through the upload host. */
+  upload?: boolean | undefined;
+}
+
+/** Shared plumbing of the resources: sends requests, reads warnings, unwraps and parses bodies. */
+export class Transport {
+  readonly #api: HttpClient;
+  readonly #upload: HttpClient;
+  readonly #events: TypedEmitter<PfCrmEvents>;
+  /** Cached `OPTIONS /properties` configuration, once fetched. */
+  configuration: unknown;
+
+  constructor(api: HttpClient, upload: HttpClient, events: TypedEmitter<PfCrmEvents>) {
+    this.#api = api;
+    this.#upload = upload;
+    this.#events = events;
+  }
+
+  /** Sends a request; returns the response and its meta, emitting any API warning. */
+  async send<T>(options: TransportRequest): Promise<{ response: HttpResponse<T>; meta: ResponseMeta }> {
+    const { upload, ...request } = options;
+    const response = await (upload ? this.#upload : this.#api).request<T>(request);
+    const warning = response.headers.get(WARNING_HEADER) ?? undefined;
+    if (warning !== undefined) {
+      this.#events.emit('warning', {
+        portal: 'pfcrm',
+        operation: options.operation,
+        itemId: options.itemId,
+        warning,
+      });
+    }
+    return {
+      response,
+      meta: {
+        status: response.status,
+        warning,
+        requestId: response.requestId,
+        attempts: response.attempts,
+        elapsedMs: response.elapsedMs,
+      },
+    };
+  }
+}
+
+function unexpected(message: string, operation: string, itemId: string | undefined, body?: unknown) {
+  return new UnexpectedResponseError(message, { portal: 'pfcrm', operation, itemId, body });
+}
+
+/** The object under one of `keys` (`{ property: {…} }`), or the body itself when it is the object. */
+export function unwrapOne(body: unknown, keys: readonly string[], operation: string, itemId?: string): unknown {
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    for (const key of keys) {
+      const inner = (body as Record<string, unknown>)[key];
+      if (inner && typeof inner === 'object' && !Array.isArray(inner)) return inner;
+    }
+    if ('id' in body) return body;
+  }
+  throw unexpected(`expected { ${keys[0]}: {…} } in the response`, operation, itemId);
+}
+
+/** One page of a list, unwrapped. */
+export interface RawPage {
+  items: unknown[];
+  count: number | undefined;
+  page: number | undefined;
+  perPage: number | undefined;
+}
+
+function optionalNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** The list under one of `keys` (`{ property: […] }` or `{ properties: […] }`) with the page counters. */
+export function unwrapList(body: unknown, keys: readonly string[], operation: string): RawPage {
+  if (Array.isArray(body)) return { items: body, count: undefined, page: undefined, perPage: undefined };
+  if (body && typeof body === 'object') {
+    const record = body as Record<string, unknown>;
+    for (const key of keys) {
+      const items = record[key];
+      if (Array.isArray(items)) {
+        return {
+          items,
+          count: optionalNumber(record.count),
+          page: optionalNumber(record.page),
+          perPage: optionalNumber(record.per_page),
+        };
+      }
+    }
+    // An empty list may come back with no list key at all.
+    if (keys.every((k) => !(k in record)) && optionalNumber(record.count) === 0) {
+      return { items: [], count: 0, page: optionalNumber(record.page), perPage: optionalNumber(record.per_page) };
+    }
+  }
+  throw unexpected(`expected { ${keys[0]}: […] } in the response`, operation, undefined);
+}
+
+/** Parses one response object, naming the field that does not fit. */
+export function parseResponse<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  operation: string,
+  itemId?: string,
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
+  const id = itemId ?? (value && typeof value === 'object' ? (value as { id?: unknown }).id : undefined);
+  throw unexpected(
+    `the response does not match the API (${where})`,
+    operation,
+    id === undefined ? undefined : String(id),
+  );
+}

@@ -1,0 +1,130 @@
+import { AuthenticationError, PermissionError, REDACTED } from '@sync/core';
+import { PfCrmClient } from '@sync/pfcrm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from './support.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('OAuth2 client credentials', () => {
+  it('fetches one token with Basic credentials and reuses it for later calls', async () => {
+    h = await startHarness();
+    const tokenCalls: Array<{ auth: string | null; body: unknown }> = [];
+    const client = h.makeClient({
+      fetch: async (input, init) => {
+        const request = new Request(input as Request, init);
+        if (request.url.endsWith('/auth/oauth/v1/token')) {
+          tokenCalls.push({ auth: request.headers.get('authorization'), body: await request.clone().json() });
+        }
+        return fetch(request);
+      },
+    });
+    await client.users.list();
+    await client.users.get(1);
+    await client.properties.options();
+    expect(tokenCalls).toHaveLength(1);
+    expect(tokenCalls[0]?.auth).toBe(`Basic ${Buffer.from('test-key:test-secret').toString('base64')}`);
+    expect(tokenCalls[0]?.body).toEqual({ scope: 'openid', grant_type: 'client_credentials' });
+  });
+
+  it('asks for a single token however many calls start at once', async () => {
+    h = await startHarness();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => h?.client.users.get((i % 2) + 1)));
+    expect(h.portal.tokenRequests).toBe(1);
+  });
+
+  it('renews the token shortly before expires_in runs out', async () => {
+    let now = 1_000_000;
+    h = await startHarness({ tokenLifetimeSeconds: 1800, now: () => now });
+    const client = h.makeClient({ now: () => now });
+    await client.users.list();
+    now += 1750 * 1000; // past 30 min minus the 60 s margin, but before the server would refuse the token
+    await client.users.list();
+    expect(h.portal.tokenRequests).toBe(2);
+    now += 60 * 1000; // still well inside the new token's life
+    await client.users.list();
+    expect(h.portal.tokenRequests).toBe(2);
+  });
+
+  it('after a 401 gets a new token and repeats the call once', async () => {
+    h = await startHarness();
+    await h.client.users.list();
+    h.portal.revokeTokens();
+    const page = await h.client.users.list();
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(h.portal.tokenRequests).toBe(2);
+    expect(h.portal.requests.filter((r) => r.path === '/users')).toHaveLength(3);
+  });
+
+  it('repeats even a create after a 401, since the server did not process it', async () => {
+    h = await startHarness();
+    await h.client.users.list();
+    h.portal.revokeTokens();
+    await h.client.properties.email({
+      properties: [h.portal.addProperty().id],
+      to: ['a@example.com'],
+      subject: 'Hi',
+      body: 'Look',
+      copy: false,
+      language: 'en',
+    });
+    expect(h.portal.emails).toHaveLength(1);
+  });
+
+  it('fails with an AuthenticationError for bad credentials, without asking twice or leaking the secret', async () => {
+    h = await startHarness();
+    const client = h.makeClient({ apiSecret: 'wrong-secret-value' });
+    const error = await client.users.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as AuthenticationError).status).toBe(401);
+    expect((error as AuthenticationError).operation).toBe('auth.token');
+    expect(JSON.stringify(error)).not.toContain('wrong-secret-value');
+    expect(String((error as Error).message)).not.toContain('wrong-secret-value');
+    expect(h.portal.tokenRequests).toBe(1);
+    expect(h.portal.requests).toHaveLength(0);
+  });
+
+  it('maps a missing right to PermissionError (403)', async () => {
+    h = await startHarness({
+      clients: [{ apiKey: 'reader', apiSecret: 'reader-secret', rights: ['property.read'] }],
+    });
+    const client = h.makeClient({ apiKey: 'reader', apiSecret: 'reader-secret' });
+    h.portal.addProperty();
+    await expect(client.properties.list()).resolves.toBeDefined();
+    const error = await client.properties
+      .bulk([{ op: 'replace', path: '/1/state', value: { state: 'approved' } }])
+      .then((r) => r.items[0]?.status === 'failed' && r.items[0].error);
+    expect(error).toBeInstanceOf(PermissionError);
+    expect((error as PermissionError).serverMessage).toMatch(/property\.update|property\.approve/);
+    await expect(client.properties.delete(1)).rejects.toBeInstanceOf(PermissionError);
+  });
+
+  it('keeps the secret and the tokens out of events', async () => {
+    h = await startHarness();
+    const seen: string[] = [];
+    h.client.on('request', (e) => seen.push(JSON.stringify(e)));
+    h.client.on('response', (e) => seen.push(JSON.stringify(e)));
+    await h.client.users.list();
+    const text = seen.join('\n');
+    expect(text).toContain(REDACTED);
+    expect(text).not.toContain('test-secret');
+    expect(text).not.toMatch(/mock-token-/);
+  });
+
+  it('uses a given access token as is', async () => {
+    h = await startHarness();
+    const token = h.portal.issueToken(`Basic ${Buffer.from('test-key:test-secret').toString('base64')}`, {
+      grant_type: 'client_credentials',
+    }).access_token;
+    const client = new PfCrmClient({ accessToken: token, baseUrl: h.server.url, allowInsecureHttp: true });
+    await expect(client.users.get(2)).resolves.toMatchObject({ id: 2 });
+    expect(h.portal.tokenRequests).toBe(1);
+  });
+
+  it('refuses a plain-http base URL unless allowed', () => {
+    expect(() => new PfCrmClient({ accessToken: 'x', baseUrl: 'http://127.0.0.1:1' })).toThrow(/https/);
+  });
+});
