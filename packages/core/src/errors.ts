@@ -46,6 +46,7 @@ export class SyncError extends Error {
   /** Brand checked by `instanceof`; each subclass declares its own. */
   static readonly brand: string = 'SyncError';
 
+  /** Decides `instanceof` by brand, so errors from another copy of this package still match. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (!Object.hasOwn(this, 'brand')) return Function.prototype[Symbol.hasInstance].call(this, value);
     const brands = (value as { [BRANDS]?: unknown } | null | undefined)?.[BRANDS];
