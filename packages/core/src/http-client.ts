@@ -26,7 +26,10 @@ import {
 /** HTTP methods the client sends. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
-/** Query parameters: a string, `URLSearchParams`, or a record whose `undefined` values are left out. */
+/**
+ * Query parameters: an already encoded string (sent exactly as given), `URLSearchParams`,
+ * or a record whose `undefined` values are left out.
+ */
 export type QueryInit = string | URLSearchParams | Record<string, string | number | boolean | undefined>;
 
 /** Options of {@link HttpClient}. */
@@ -599,13 +602,14 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     let url = `${this.#baseUrl}/${p.charCodeAt(0) === 47 ? p.replace(/^\/+/, '') : p}`;
     const query = options.query;
     if (query !== undefined) {
-      let params: URLSearchParams;
-      if (typeof query === 'string' || query instanceof URLSearchParams) params = new URLSearchParams(query);
+      let search: string;
+      if (typeof query === 'string') search = query.replace(/^\?/, '');
+      else if (query instanceof URLSearchParams) search = query.toString();
       else {
-        params = new URLSearchParams();
+        const params = new URLSearchParams();
         for (const [key, value] of Object.entries(query)) if (value !== undefined) params.append(key, String(value));
+        search = params.toString();
       }
-      const search = params.toString();
       if (search) url += `${url.includes('?') ? '&' : '?'}${search}`;
     }
     return url;

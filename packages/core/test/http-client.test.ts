@@ -61,6 +61,17 @@ describe('HttpClient over a real HTTP server', () => {
     expect(server.requests[0]?.headers['content-type']).toContain('application/json');
   });
 
+  it('sends a query string exactly as given', async () => {
+    server = await startServer((req, res) => json(res, 200, { url: req.url }));
+    const res = await client(server.url).request<{ url: string }>({
+      method: 'GET',
+      path: '/properties',
+      query: 'filters[state]=approved&sort=-price&page=2',
+      operation: 'properties.list',
+    });
+    expect(res.data.url).toBe('/api/v1/properties?filters[state]=approved&sort=-price&page=2');
+  });
+
   it('retries a 429 after the Retry-After the server asked for', async () => {
     server = await startServer((_req, res, n) =>
       n === 1 ? json(res, 429, { message: 'slow down' }, { 'retry-after': '1' }) : json(res, 200, { ok: true }),
