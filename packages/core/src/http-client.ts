@@ -357,17 +357,16 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
 
       let failure: AttemptFailure;
       try {
-        const raw = await this.#attempt(
-          call,
-          url,
-          headers,
-          body,
-          Math.min(timeoutMs, remaining),
-          remaining < timeoutMs,
-        );
-        if (serverBucket) {
-          const state = readRateLimitHeaders(raw.headers);
-          if (state) this.rateLimiter.sync(serverBucket, state);
+        let raw: RawResponse;
+        try {
+          raw = await this.#attempt(call, url, headers, body, Math.min(timeoutMs, remaining), remaining < timeoutMs);
+          if (serverBucket) {
+            const state = readRateLimitHeaders(raw.headers);
+            if (state) this.rateLimiter.sync(serverBucket, state);
+          }
+        } finally {
+          // The slot taken for this attempt is done, answered or not.
+          if (this.#limited) this.rateLimiter.release(buckets);
         }
         const is2xx = raw.status >= 200 && raw.status < 300;
         const problem =

@@ -38,20 +38,30 @@ function abortError(signal: AbortSignal): unknown {
 }
 
 /**
- * One named limit. It keeps the start times of the requests of the last window (a
- * sliding log), so no window of that length — and therefore none of the server's
- * fixed windows — ever holds more than `limit` requests.
+ * One named limit.
+ *
+ * Until the server says otherwise it keeps the start times of the last window's
+ * requests (a sliding log), so no window of that length — and therefore none of a
+ * server's fixed windows — ever holds more than `limit` requests. Once a response
+ * carries `X-RateLimit-Remaining` and `X-RateLimit-Reset`, the server's window is
+ * authoritative: the bucket spends what the server says remains (less the requests
+ * still in flight, which the server may not have counted yet) until the announced
+ * reset, and then a fresh window, until the next response corrects it.
  */
 export class RateLimitBucket {
   /** Name of the bucket, as calls refer to it. */
   readonly name: string;
   #limit: number;
   readonly #windowMs: number;
+  /** Slack after a server reset, for clock granularity. */
+  readonly #marginMs: number;
   /** Start times, oldest first. */
   #log: number[] = [];
   #head = 0;
-  /** No request may start before this time (the server said its window is spent). */
-  #blockedUntil = 0;
+  /** Requests taken and not yet released. */
+  #inFlight = 0;
+  /** The server's current window, once it has described one. */
+  #server: { available: number; resetAt: number } | undefined;
 
   constructor(name: string, limit: RateLimit) {
     if (!(limit.limit > 0) || !(limit.windowMs > 0))
@@ -59,6 +69,7 @@ export class RateLimitBucket {
     this.name = name;
     this.#limit = limit.limit;
     this.#windowMs = limit.windowMs;
+    this.#marginMs = Math.min(50, limit.windowMs / 100);
   }
 
   /** The limit currently enforced. */
@@ -77,44 +88,49 @@ export class RateLimitBucket {
 
   /** Milliseconds until a request may start; `0` when it may start now. */
   waitTime(now: number): number {
+    const server = this.#server;
+    if (server) {
+      if (now >= server.resetAt + this.#marginMs) {
+        // The server's window has reset; assume a full one until a response says more.
+        server.available = this.#limit - this.#inFlight;
+        server.resetAt = now + this.#windowMs;
+      }
+      return server.available > 0 ? 0 : Math.max(1, server.resetAt + this.#marginMs - now);
+    }
     this.#prune(now);
-    const blocked = Math.max(0, this.#blockedUntil - now);
     const used = this.#log.length - this.#head;
-    if (used < this.#limit) return blocked;
+    if (used < this.#limit) return 0;
     // The slot frees when the request `used - limit` places from the oldest leaves the window.
     const freeing = this.#log[this.#head + used - this.#limit] as number;
-    return Math.max(blocked, freeing + this.#windowMs - now);
+    return freeing + this.#windowMs - now;
   }
 
-  /** Records a request starting at `now`. */
+  /** Records a request starting at `now`; {@link release} it when its attempt ends. */
   take(now: number): void {
     this.#log.push(now);
+    this.#inFlight++;
+    if (this.#server) this.#server.available--;
+  }
+
+  /** Records that a request taken earlier has its answer (or failed). */
+  release(): void {
+    if (this.#inFlight > 0) this.#inFlight--;
   }
 
   /**
-   * Brings the bucket in step with the server: adopts a lower limit, and when the
-   * server counts fewer requests left than the log does (other processes share the
-   * key), records the difference so the bucket never outruns the server's window.
+   * Brings the bucket in step with a response's `X-RateLimit-*` state, read while the
+   * request that got it still counts as in flight: adopts a lower limit, and takes
+   * the server's remaining count and reset time as the truth.
    */
   sync(state: ServerRateLimitState, now: number): void {
     if (state.limit !== undefined && state.limit > 0 && state.limit < this.#limit) this.#limit = state.limit;
     if (state.remaining === undefined) return;
-    this.#prune(now);
-    const resetAt = now + (state.resetInMs ?? this.#windowMs);
-    if (state.remaining <= 0) {
-      this.#blockedUntil = Math.max(this.#blockedUntil, resetAt);
-      return;
-    }
-    const localRemaining = this.#limit - (this.#log.length - this.#head);
-    const missing = Math.min(localRemaining - state.remaining, this.#limit);
-    if (missing > 0) {
-      // Stand-ins leave the window when the server's window resets.
-      const stamp = Math.min(now, resetAt - this.#windowMs);
-      const insertAt = this.#log.findIndex((t, i) => i >= this.#head && t > stamp);
-      const stamps = new Array<number>(missing).fill(stamp);
-      if (insertAt === -1) this.#log.push(...stamps);
-      else this.#log.splice(insertAt, 0, ...stamps);
-    }
+    // Other requests in flight may not be counted in `remaining` yet.
+    const uncounted = Math.max(0, this.#inFlight - 1);
+    this.#server = {
+      available: state.remaining - uncounted,
+      resetAt: now + (state.resetInMs ?? this.#windowMs),
+    };
   }
 }
 
@@ -200,6 +216,11 @@ export class RateLimiter {
       }
       await sleep(deadline === undefined ? wait : Math.max(0, Math.min(wait, deadline - now)), signal);
     }
+  }
+
+  /** Ends the requests taken in the named buckets (call once per acquired slot). */
+  release(names: readonly string[]): void {
+    for (const name of names) this.#buckets.get(name)?.release();
   }
 
   /** Feeds a response's `X-RateLimit-*` state to the named bucket. */

@@ -32,24 +32,42 @@ describe('RateLimitBucket', () => {
     expect(bucket.limit).toBe(2);
   });
 
-  it('waits for the reset when the server says nothing remains', () => {
+  it('waits for the reset when the server says nothing remains, then starts a fresh window', () => {
     const bucket = new RateLimitBucket('b', { limit: 100, windowMs: 60_000 });
+    bucket.take(1000);
     bucket.sync({ remaining: 0, resetInMs: 4000 }, 1000);
-    expect(bucket.waitTime(1000)).toBe(4000);
-    expect(bucket.waitTime(5000)).toBe(0);
+    bucket.release();
+    // 50 ms of slack after the reset, for clock granularity.
+    expect(bucket.waitTime(1000)).toBe(4050);
+    expect(bucket.waitTime(5000)).toBe(50);
+    expect(bucket.waitTime(5050)).toBe(0);
   });
 
-  it('counts requests the server saw from elsewhere until its window resets', () => {
+  it('spends what the server says remains, less the requests still in flight', () => {
     const bucket = new RateLimitBucket('b', { limit: 10, windowMs: 10_000 });
     bucket.take(0);
-    // Local log: 9 left; the server says 2 left, resetting in 3 s.
-    bucket.sync({ remaining: 2, resetInMs: 3000 }, 100);
+    bucket.take(0);
+    bucket.take(0);
+    // The first answer: 3 left, but two other requests in flight may not be counted yet: 1 left.
+    bucket.sync({ remaining: 3, resetInMs: 3000 }, 100);
+    bucket.release();
     expect(bucket.waitTime(100)).toBe(0);
     bucket.take(100);
-    bucket.take(100);
-    // The stand-ins leave when the server window resets, at 3100.
-    expect(bucket.waitTime(100)).toBe(3000);
-    expect(bucket.waitTime(3100)).toBe(0);
+    expect(bucket.waitTime(100)).toBe(3050);
+    // After the reset a fresh window opens, less what is still in flight.
+    for (let i = 0; i < 7; i++) {
+      expect(bucket.waitTime(3200)).toBe(0);
+      bucket.take(3200);
+    }
+    expect(bucket.waitTime(3200)).toBeGreaterThan(0);
+  });
+
+  it('follows a server whose window is wider than the configured one', () => {
+    const bucket = new RateLimitBucket('b', { limit: 100, windowMs: 1000 });
+    bucket.take(0);
+    bucket.sync({ remaining: 0, resetInMs: 30_000 }, 10);
+    bucket.release();
+    expect(bucket.waitTime(20)).toBe(30_000 + 10 + 10 - 20);
   });
 
   it('reads X-RateLimit headers', () => {

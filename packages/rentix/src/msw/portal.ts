@@ -13,6 +13,7 @@ import {
   PROPERTY_SECONDARY_TYPES,
   PROPERTY_TYPES,
 } from '../schemas/common.js';
+import { ExternalIdIndex } from './external-index.js';
 import { errorBody, json, MockHttpError } from './responses.js';
 import {
   checkExternalId,
@@ -202,10 +203,12 @@ export class RentixMockPortal {
   agency: MockAgency;
   /** Listings by Rentix id. */
   readonly listings = new Map<string, MockListing>();
+  readonly #listingIndex = new ExternalIdIndex(this.listings);
   /** Users by Rentix id. */
   readonly users = new Map<string, MockUser>();
   /** Files by Rentix id. */
   readonly media = new Map<string, MockMedia>();
+  readonly #mediaIndex = new ExternalIdIndex(this.media);
   /** Jobs by id. */
   readonly jobs = new Map<string, MockJob>();
   /** Every request answered, in order. */
@@ -300,8 +303,13 @@ export class RentixMockPortal {
 
   /** The listing with this CRM id. */
   listingByExternalId(externalId: string): MockListing | undefined {
-    for (const listing of this.listings.values()) if (listing.externalId === externalId) return listing;
-    return undefined;
+    return this.#listingIndex.find(externalId);
+  }
+
+  #setListingExternalId(listing: MockListing, externalId: string | null): void {
+    const previous = listing.externalId;
+    listing.externalId = externalId;
+    this.#listingIndex.note(listing, previous);
   }
 
   /** The user with this CRM id. */
@@ -312,8 +320,7 @@ export class RentixMockPortal {
 
   /** The file with this CRM id. */
   mediaByExternalId(externalId: string): MockMedia | undefined {
-    for (const media of this.media.values()) if (media.externalId === externalId) return media;
-    return undefined;
+    return this.#mediaIndex.find(externalId);
   }
 
   /** Finishes a job now: a published listing becomes `active`, an uploaded file processed. */
@@ -644,9 +651,10 @@ export class RentixMockPortal {
     if (!existing) {
       listing.publicUrl = `https://rentix.md/listing/${listing.id}`;
       this.listings.set(listing.id, listing);
+      this.#listingIndex.note(listing);
       this.agency.limits.monthlyListings.used++;
     }
-    if (typeof body.externalId === 'string') listing.externalId = body.externalId;
+    if (typeof body.externalId === 'string') this.#setListingExternalId(listing, body.externalId);
     if (files) listing.fileIds = files.map((f) => this.#fileFor(f.url, f.externalFileId));
     if (userId !== undefined) listing.userId = userId;
     let jobId: string | null = null;
@@ -693,6 +701,7 @@ export class RentixMockPortal {
       blurhash: 'LEHV6nWB2yk8pyo0adR*.7kCMdnj',
     };
     this.media.set(media.id, media);
+    this.#mediaIndex.note(media);
     return media.id;
   }
 
@@ -705,13 +714,13 @@ export class RentixMockPortal {
     if (other && other !== listing) {
       throw new MockHttpError(400, `externalId "${String(externalId)}" is already used by another listing`);
     }
-    listing.externalId = externalId as string;
+    this.#setListingExternalId(listing, externalId as string);
     return { id: listing.id, externalId: listing.externalId, linked: true };
   }
 
   #unlinkListing(listing: MockListing) {
     const externalId = listing.externalId;
-    listing.externalId = null;
+    this.#setListingExternalId(listing, null);
     return { id: listing.id, externalId, unlinked: true };
   }
 
@@ -903,6 +912,7 @@ export class RentixMockPortal {
         blurhash: null,
       };
       this.media.set(media.id, media);
+      this.#mediaIndex.note(media);
     } else {
       media.originalUrl = String(body.url);
       media.optimization = 'pending';
