@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark measures its baseline in the same run and prints the ratio.
 import { benchCorePipeline } from './core-pipeline.ts';
+import { benchPfcrmIterate } from './pfcrm-iterate.ts';
 import { benchRentixInitialSync } from './rentix-sync.ts';
 
 interface Result {
@@ -13,7 +14,7 @@ interface Result {
   failed?: boolean;
 }
 
-const benches: Array<() => Promise<Result>> = [benchCorePipeline, benchRentixInitialSync];
+const benches: Array<() => Promise<Result>> = [benchCorePipeline, benchRentixInitialSync, benchPfcrmIterate];
 let missed = 0;
 for (const bench of benches) {
   const r = await bench();
