@@ -56,7 +56,7 @@ export interface RentixClientOptions
  *
  * ```ts
  * const rentix = new RentixClient({ apiKey: process.env.RENTIX_API_KEY ?? '' });
- * const { report } = await rentix.initialSync(listings, { onProgress: (p) => console.log(p.done) });
+ * const { report } = await rentix.initialSync(listings, { onProgress: (p) => console.info(p.done) });
  * ```
  */
 export class RentixClient {

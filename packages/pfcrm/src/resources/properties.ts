@@ -150,7 +150,7 @@ export class PropertiesResource {
    * `perPage` says otherwise), holding at most two pages in memory.
    *
    * @example
-   * for await (const p of pf.properties.iterate({ filters: { state: 'approved' } })) console.log(p.id);
+   * for await (const p of pf.properties.iterate({ filters: { state: 'approved' } })) console.info(p.id);
    */
   iterate(params: PropertyIterateParams = {}, options: IterateOptions = {}): AsyncGenerator<Property, void, undefined> {
     const parsed = parsePropertyListParams({ perPage: 100, ...params }, 'properties.iterate');
