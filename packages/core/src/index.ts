@@ -123,3 +123,4 @@ export {
   retryAfterMs,
   serverRetryDelayMs,
 } from './retry.js';
+export { REMOVED, type SyncPlan, SyncState } from './sync-state.js';

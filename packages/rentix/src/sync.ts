@@ -1,4 +1,4 @@
-import { fingerprint, type IdentifierMap, MemoryIdentifierMap } from '@sync/core';
+import { fingerprint, type IdentifierMap, MemoryIdentifierMap, REMOVED, SyncState } from '@sync/core';
 import type { BulkOptions, BulkReport, BulkResult } from './bulk.js';
 import type { RentixClient } from './client.js';
 import { ops } from './operations.js';
@@ -9,59 +9,30 @@ import type { ListingOperation } from './schemas/bulk.js';
 import type { ListingInput } from './schemas/listing.js';
 import { PORTAL } from './transport.js';
 
-const LISTING = 'listing';
-const FINGERPRINT = 'listing-fingerprint';
-const HIDDEN = 'hidden';
-
 /**
  * What continuous sync remembers between runs, kept in an `IdentifierMap` (memory by
  * default; `JsonFileIdentifierMap` to survive restarts): kind `listing` maps a CRM id
  * to the Rentix id, kind `listing-fingerprint` to the hash of the content last sent.
  */
-export class RentixSyncState {
-  /** Where the state lives. */
-  readonly map: IdentifierMap;
-  /** Portal name the entries are stored under (default `rentix`; distinct names keep several agencies apart). */
-  readonly portal: string;
-
+export class RentixSyncState extends SyncState {
   constructor(map: IdentifierMap = new MemoryIdentifierMap(), portal: string = PORTAL) {
-    this.map = map;
-    this.portal = portal;
+    super(map, portal, 'listing');
   }
 
   /** The Rentix id last seen for a CRM listing. */
   listingId(externalId: string): Promise<string | undefined> {
-    return this.map.get(this.portal, LISTING, externalId);
-  }
-
-  /** The fingerprint of what was last sent for a CRM listing; `hidden` once it was hidden. */
-  fingerprintOf(externalId: string): Promise<string | undefined> {
-    return this.map.get(this.portal, FINGERPRINT, externalId);
-  }
-
-  /** Every CRM listing id the state knows, with its fingerprint. */
-  async fingerprints(): Promise<Map<string, string>> {
-    const entries = await this.map.list(this.portal, FINGERPRINT);
-    return new Map(entries.map((e) => [e.externalId, e.portalId]));
+    return this.portalId(externalId);
   }
 
   /** Records that `listing` is on the portal as sent. */
   async remember(listing: ListingInput, portalId?: string): Promise<void> {
-    const externalId = listing.externalId;
-    if (externalId === undefined) return;
-    await this.map.set(this.portal, FINGERPRINT, externalId, fingerprint(listing));
-    if (portalId !== undefined) await this.map.set(this.portal, LISTING, externalId, portalId);
+    if (listing.externalId === undefined) return;
+    await this.record(listing.externalId, fingerprint(listing), portalId);
   }
 
   /** Records that a CRM listing was hidden on the portal. */
-  async rememberHidden(externalId: string): Promise<void> {
-    await this.map.set(this.portal, FINGERPRINT, externalId, HIDDEN);
-  }
-
-  /** Forgets a CRM listing, so the next sync sends it in full. */
-  async forget(externalId: string): Promise<void> {
-    await this.map.delete(this.portal, FINGERPRINT, externalId);
-    await this.map.delete(this.portal, LISTING, externalId);
+  rememberHidden(externalId: string): Promise<void> {
+    return this.recordRemoved(externalId);
   }
 }
 
@@ -173,7 +144,7 @@ export async function continuousSync(
   if (options.hideMissing ?? true) {
     let position = listings.length;
     for (const [externalId, print] of known) {
-      if (seen.has(externalId) || print === HIDDEN) continue;
+      if (seen.has(externalId) || print === REMOVED) continue;
       toSend.push({ op: 'upsert', externalId, announcementStatus: 'hidden' });
       sentFrom.push({ listing: undefined, externalId, position: position++ });
     }
