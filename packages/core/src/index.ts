@@ -123,4 +123,13 @@ export {
   retryAfterMs,
   serverRetryDelayMs,
 } from './retry.js';
+export {
+  type SyncDone,
+  type SyncHandlers,
+  type SyncItemsOptions,
+  type SyncReport,
+  type SyncTask,
+  syncItems,
+  UNCHANGED,
+} from './sync.js';
 export { REMOVED, type SyncPlan, SyncState } from './sync-state.js';
