@@ -15,6 +15,25 @@ export {
 } from './client.js';
 export { configurationIssues } from './configuration.js';
 export {
+  fromListing,
+  type ListingTypeKey,
+  PF_STATUSES,
+  PF_TYPE_NAMES,
+  type PfAgentResolver,
+  type PfAgentTable,
+  type PfFromListingOptions,
+  type PfImageRef,
+  type PfImageResolver,
+  type PfImageTable,
+  type PfLocationId,
+  type PfLocationResolver,
+  type PfLocationTable,
+  type PfStatusMapping,
+  type PfTypeNameTable,
+  type PfTypeTable,
+  SQUARE_FEET_PER_SQUARE_METRE,
+} from './from-listing.js';
+export {
   type DuplicateValue,
   describeOperation,
   type FloorPlanValue,

@@ -9,6 +9,17 @@ export type { BatchProgress } from '@sync/core';
 export type { BulkLimits, BulkOptions, BulkReport, BulkResult } from './bulk.js';
 export { DEFAULT_BASE_URL, DEFAULT_RATE_LIMITS, RentixClient, type RentixClientOptions } from './client.js';
 export { BulkOperationError, JobFailedError } from './errors.js';
+export {
+  fromListing,
+  type ListingTypeKey,
+  RENTIX_DESCRIPTION_LANGUAGES,
+  RENTIX_PAY_PERIODS,
+  RENTIX_STATUSES,
+  RENTIX_TYPES,
+  type RentixFromListingOptions,
+  type RentixTypeMapping,
+  type RentixTypeTable,
+} from './from-listing.js';
 export { ops, type RecordKey, userOps } from './operations.js';
 export { type NormalizePhoneOptions, normalizePhone } from './phone.js';
 export { AgencyResource } from './resources/agency.js';
