@@ -13,6 +13,7 @@ import { ErrorCode } from './error-codes.js';
 import { indomioErrorFrom } from './errors.js';
 import { MediaResource } from './resources/media.js';
 import { PropertiesResource } from './resources/properties.js';
+import type { ServiceResponse } from './schemas/service-response.js';
 import { VERSION } from './version.js';
 import { parseServiceResponse, readServiceResponse } from './xml/parse.js';
 
@@ -76,6 +77,8 @@ export class IndomioClient {
   readonly properties: PropertiesResource;
   /** Checks of pictures and documents before sending them. */
   readonly media: MediaResource;
+  /** Each call's accepted answer, read once by the response check and handed to the resource. */
+  readonly #answers = new WeakMap<RequestOptions, ServiceResponse>();
 
   constructor(options: IndomioClientOptions) {
     this.http = new HttpClient({
@@ -115,7 +118,10 @@ export class IndomioClient {
     };
     try {
       const answer = readServiceResponse(response.text, context);
-      if (answer.result) return undefined;
+      if (answer.result) {
+        this.#answers.set(request, answer);
+        return undefined;
+      }
       return {
         error: indomioErrorFrom(answer, { ...context, requestId: answer.requestId }),
         retryable: answer.errorCode === ErrorCode.GENERIC_ERROR,
@@ -123,5 +129,12 @@ export class IndomioClient {
     } catch (error) {
       return { error: error as Error, retryable: false };
     }
+  }
+
+  /** @internal The `ServiceResponse` the response check accepted for `request`, read only once. */
+  takeAnswer(request: RequestOptions): ServiceResponse | undefined {
+    const answer = this.#answers.get(request);
+    this.#answers.delete(request);
+    return answer;
   }
 }

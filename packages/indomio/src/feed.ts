@@ -3,12 +3,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { createDeflateRaw, createGzip } from 'node:zlib';
 import { InputValidationError, parseInput, SyncError } from '@sync/core';
-import { create } from 'xmlbuilder2';
 import { z } from 'zod';
-import { DateTimeSchema, type PropertyInput } from './schemas/property.js';
-import { propertyFragment, validateProperty } from './xml/build.js';
+import { DateTimeSchema, type PropertyInput, xsDateTimeToMs } from './schemas/property.js';
+import { propertyFragment, validateProperty, XML_DECLARATION } from './xml/build.js';
+import { cdataElement, element, textElement } from './xml/writer.js';
+import { zipChecksum, zipEntry, zipFrame } from './zip.js';
 
 /** The feed's `<metadata>` and `<version>`. */
 export const FeedMetadataSchema = z.strictObject({
@@ -26,10 +27,22 @@ export const FeedMetadataSchema = z.strictObject({
 /** The feed's metadata, as accepted. */
 export type FeedMetadata = z.input<typeof FeedMetadataSchema>;
 
+/** How the feed file is written: `gzip` (`feed.xml.gz`), `zip` (`feed.xml.zip`) or plain `xml` (`feed.xml`). */
+export type FeedFormat = 'gzip' | 'zip' | 'xml';
+
+const FILE_NAMES: Readonly<Record<FeedFormat, string>> = {
+  gzip: 'feed.xml.gz',
+  zip: 'feed.xml.zip',
+  xml: 'feed.xml',
+};
+
 /** Options of {@link writeFeed}. */
 export interface WriteFeedOptions {
-  /** `gzip` (the portal's preference, `feed.xml.gz`) or plain `xml` (`feed.xml`). Default `gzip`. */
-  format?: 'gzip' | 'xml' | undefined;
+  /**
+   * `gzip` (the portal's preference, `feed.xml.gz`), `zip` (`feed.xml.zip`, one entry
+   * `feed.xml`, at most 4 GiB of XML) or plain `xml` (`feed.xml`). Default `gzip`.
+   */
+  format?: FeedFormat | undefined;
   /** Stops writing; the partial file is left for the caller to remove. */
   signal?: AbortSignal | undefined;
 }
@@ -48,7 +61,7 @@ export interface FeedFailure {
 export interface FeedReport {
   /** Path of the file written. */
   file: string;
-  format: 'gzip' | 'xml';
+  format: FeedFormat;
   /** Listings read from the input. */
   total: number;
   /** Listings written. */
@@ -61,10 +74,10 @@ const CHUNK = 64 * 1024;
 
 /**
  * Writes the legacy daily batch feed — `<feed><version/><metadata/><properties>…</properties></feed>`
- * — into `directory` as `feed.xml.gz` (or `feed.xml`), streaming from an iterable or async
- * iterable with bounded memory. Each listing is validated first; invalid ones are left
- * out and reported, never dropped silently. Remember that the portal removes the
- * unprotected listings missing from the feed.
+ * — into `directory` as `feed.xml.gz` (or `feed.xml.zip`, or `feed.xml`), streaming from an
+ * iterable or async iterable with bounded memory. Each listing is validated first; invalid
+ * ones are left out and reported, never dropped silently. Remember that the portal removes
+ * the unprotected listings missing from the feed.
  */
 export async function writeFeed(
   properties: Iterable<PropertyInput> | AsyncIterable<PropertyInput>,
@@ -74,49 +87,69 @@ export async function writeFeed(
 ): Promise<FeedReport> {
   const meta = parseInput(FeedMetadataSchema, metadata, { portal: 'indomio', operation: 'writeFeed' });
   const format = options.format ?? 'gzip';
-  if (format !== 'gzip' && format !== 'xml') {
-    throw new SyncError(`unsupported feed format "${String(format)}": use gzip or xml`, { operation: 'writeFeed' });
+  if (!Object.hasOwn(FILE_NAMES, format)) {
+    throw new SyncError(`unsupported feed format "${String(format)}": use gzip, zip or xml`, {
+      operation: 'writeFeed',
+    });
   }
   await mkdir(directory, { recursive: true });
-  const file = join(directory, format === 'gzip' ? 'feed.xml.gz' : 'feed.xml');
+  const file = join(directory, FILE_NAMES[format]);
   const report: FeedReport = { file, format, total: 0, written: 0, failed: [] };
 
-  const head = create().ele('feed');
-  head.ele('version').txt(meta.version).up();
-  const md = head.ele('metadata');
-  const pub = md.ele('publisher');
-  pub.ele('name').dat(meta.publisher.name).up();
-  if (meta.publisher.site !== undefined) pub.ele('site').dat(meta.publisher.site).up();
-  pub.ele('email').txt(meta.publisher.email).up();
-  pub.ele('phone').dat(meta.publisher.phone).up();
-  md.ele('build-date').txt(meta.buildDate).up();
-  const headXml = head.end({ headless: true }).replace(/<\/feed>$/, '');
+  const publisher = meta.publisher;
+  const head =
+    `${XML_DECLARATION}<feed>` +
+    textElement('version', meta.version) +
+    element(
+      'metadata',
+      element(
+        'publisher',
+        cdataElement('name', publisher.name) +
+          cdataElement('site', publisher.site) +
+          textElement('email', publisher.email) +
+          cdataElement('phone', publisher.phone),
+      ) + textElement('build-date', meta.buildDate),
+    );
 
-  async function* chunks(): AsyncGenerator<string> {
-    let buffer = `<?xml version="1.0" encoding="UTF-8"?>${headXml}<properties>`;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    // Each listing's XML is encoded into a byte chunk at once: its string dies young, so a
+    // long feed leaves no garbage behind for the heap to grow on.
+    let chunk = Buffer.allocUnsafe(CHUNK);
+    let used = 0;
+    function* append(text: string): Generator<Buffer> {
+      // UTF-8 needs at most 3 bytes per UTF-16 unit.
+      if (used + text.length * 3 > chunk.length) {
+        if (used > 0) yield chunk.subarray(0, used);
+        chunk = Buffer.allocUnsafe(Math.max(CHUNK, text.length * 3));
+        used = 0;
+      }
+      used += chunk.write(text, used);
+    }
+    yield* append(`${head}<properties>`);
     let index = 0;
     for await (const property of properties) {
       const at = index++;
       report.total++;
       try {
-        buffer += propertyFragment(validateProperty(property, 'writeFeed'));
+        yield* append(propertyFragment(validateProperty(property, 'writeFeed')));
         report.written++;
       } catch (error) {
         if (!(error instanceof InputValidationError)) throw error;
         const uniqueId = typeof property?.uniqueId === 'string' ? property.uniqueId : undefined;
         report.failed.push({ index: at, uniqueId, error });
       }
-      if (buffer.length >= CHUNK) {
-        yield buffer;
-        buffer = '';
-      }
     }
-    yield `${buffer}</properties></feed>`;
+    yield* append('</properties></feed>');
+    if (used > 0) yield chunk.subarray(0, used);
   }
 
   const source = Readable.from(chunks(), { objectMode: false });
   const out = createWriteStream(file);
-  if (format === 'gzip') await pipeline(source, createGzip(), out, { signal: options.signal });
-  else await pipeline(source, out, { signal: options.signal });
+  const signal = options.signal;
+  if (format === 'gzip') await pipeline(source, createGzip(), out, { signal });
+  else if (format === 'zip') {
+    const entry = zipEntry('feed.xml', new Date(xsDateTimeToMs(meta.buildDate)));
+    await pipeline(source, zipChecksum(entry), createDeflateRaw(), zipFrame(entry), out, { signal });
+  } else await pipeline(source, out, { signal });
   return report;
 }

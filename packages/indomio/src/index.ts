@@ -8,10 +8,21 @@ export { IndomioClient, type IndomioClientOptions, LISTING_KIND, PORTAL } from '
 export * from './error-codes.js';
 export * from './errors.js';
 export * from './feed.js';
+export {
+  fromListing,
+  INDOMIO_DOCUMENTED_TYPOLOGIES,
+  INDOMIO_OPERATIONS,
+  type IndomioAgency,
+  type IndomioFromListingOptions,
+  type IndomioIstatResolver,
+  type IndomioIstatTable,
+  type IndomioTypologyTable,
+  type ListingTypeKey,
+} from './from-listing.js';
 export * from './resources/media.js';
 export * from './resources/properties.js';
 export * from './schemas/property.js';
-export * from './schemas/service-response.js';
+export { SERVICE_RESPONSE_NODES, type ServiceResponse, ServiceResponseSchema } from './schemas/service-response.js';
 export { VERSION } from './version.js';
 export { buildPropertyXml, propertyDocument, propertyFragment, validateProperty } from './xml/build.js';
 export {

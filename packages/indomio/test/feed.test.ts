@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,32 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'indomio-feed-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** Whether a command runs here: the archive checks use real ZIP readers when the machine has them. */
+const runs = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+const hasPython = runs('python3', ['-c', 'import zipfile']);
+const hasUnzip = runs('unzip', ['-v']);
+
+const READ_ZIP = `
+import json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+info = z.infolist()
+print(json.dumps({
+  "bad": z.testzip(),
+  "names": z.namelist(),
+  "dateTime": list(info[0].date_time),
+  "method": info[0].compress_type,
+  "descriptor": bool(info[0].flag_bits & 8),
+  "size": info[0].file_size,
+  "xml": z.read("feed.xml").decode("utf-8"),
+}))
+`;
+
+function mixedListings(count: number): PropertyInput[] {
+  return Array.from({ length: count }, (_, i) =>
+    i % 10 === 0 ? fullProperty(`full-${i}`) : minimalProperty(`min-${i}`),
+  );
+}
 
 const metadata = {
   publisher: { name: 'CRM & Co', email: 'feeds@crm.example', phone: '+39 000' },
@@ -45,6 +72,64 @@ describe('writeFeed', () => {
     expect(report.file.endsWith('feed.xml')).toBe(true);
     expect(xml).not.toContain('bad-1');
     expect((await validateAgainstXsd([xml])).valid).toBe(true);
+  });
+
+  it.skipIf(!hasPython)(
+    'writes feed.xml.zip that python zipfile reads back with a good CRC, holding the XML the XSD accepts',
+    async () => {
+      const listings = [...mixedListings(300), { ...minimalProperty('bad'), transactions: [] }];
+      const zip = await writeFeed(listings, metadata, join(dir, 'zip-py'), { format: 'zip' });
+      const plain = await writeFeed(listings, metadata, join(dir, 'zip-py-plain'), { format: 'xml' });
+      expect(zip).toMatchObject({ format: 'zip', total: 301, written: 300 });
+      expect(zip.failed.map((f) => f.uniqueId)).toEqual(['bad']);
+      expect(zip.file.endsWith('feed.xml.zip')).toBe(true);
+      const run = spawnSync('python3', ['-c', READ_ZIP, zip.file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      expect(run.stderr).toBe('');
+      const read = JSON.parse(run.stdout) as Record<string, unknown>;
+      const build = metadata.buildDate;
+      expect(read).toMatchObject({
+        bad: null,
+        names: ['feed.xml'],
+        method: 8,
+        descriptor: true,
+        dateTime: [
+          build.getFullYear(),
+          build.getMonth() + 1,
+          build.getDate(),
+          build.getHours(),
+          build.getMinutes(),
+          build.getSeconds() - (build.getSeconds() % 2),
+        ],
+      });
+      const xml = read.xml as string;
+      expect(xml).toBe(await readFile(plain.file, 'utf8'));
+      expect(read.size).toBe(Buffer.byteLength(xml));
+      const result = await validateAgainstXsd([xml]);
+      expect(result.errors.slice(0, 3)).toEqual([]);
+      expect(result.valid).toBe(true);
+    },
+  );
+
+  it.skipIf(!hasUnzip)('writes feed.xml.zip that unzip tests and extracts, even with no listing', async () => {
+    for (const [name, listings] of [
+      ['zip-unzip', mixedListings(50)],
+      ['zip-empty', []],
+    ] as const) {
+      const zip = await writeFeed(listings, metadata, join(dir, name), { format: 'zip' });
+      const plain = await writeFeed(listings, metadata, join(dir, `${name}-plain`), { format: 'xml' });
+      const test = spawnSync('unzip', ['-t', zip.file], { encoding: 'utf8' });
+      expect(test.status, test.stdout + test.stderr).toBe(0);
+      expect(test.stdout).toContain('No errors detected');
+      const extracted = spawnSync('unzip', ['-p', zip.file, 'feed.xml'], { maxBuffer: 64 * 1024 * 1024 });
+      expect(extracted.stdout.toString('utf8')).toBe(await readFile(plain.file, 'utf8'));
+      expect((await validateAgainstXsd([extracted.stdout.toString('utf8')])).valid).toBe(true);
+    }
+  });
+
+  it('refuses an unknown format before writing anything', async () => {
+    await expect(
+      writeFeed([minimalProperty()], metadata, join(dir, 'bad-format'), { format: 'rar' as 'zip' }),
+    ).rejects.toThrow(/unsupported feed format "rar"/);
   });
 
   it('refuses metadata the XSD would refuse, before writing', async () => {

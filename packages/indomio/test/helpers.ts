@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { XMLParser } from 'fast-xml-parser';
 import { validateXML, type XMLValidationResult } from 'xmllint-wasm';
-import type { PropertyInput } from '../src/index.js';
+import { decodeXmlText, type PropertyInput } from '../src/index.js';
 
 const xsdPath = fileURLToPath(new URL('../../../../shared/specs/indomio/import-schema.xsd', import.meta.url));
 const xsd = readFileSync(xsdPath, 'utf8');
@@ -127,4 +128,51 @@ export function fullProperty(uniqueId = 'crm-full'): PropertyInput {
     ],
     blueprints: [{ url: 'https://img.example.com/plan1.jpg' }],
   };
+}
+
+const treeParser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: false,
+  cdataPropName: '#cdata',
+});
+
+/** An element as the infoset sees it: CDATA and text merged, entities and references decoded. */
+export interface XmlTree {
+  name: string;
+  attributes: Record<string, string>;
+  children: Array<XmlTree | string>;
+}
+
+function toTree(nodes: Record<string, unknown>[]): Array<XmlTree | string> {
+  const out: Array<XmlTree | string> = [];
+  const pushText = (text: string) => {
+    const last = out.at(-1);
+    if (typeof last === 'string') out[out.length - 1] = last + text;
+    else if (text !== '') out.push(text);
+  };
+  for (const node of nodes) {
+    if ('#text' in node) pushText(decodeXmlText(String(node['#text'])));
+    else if ('#cdata' in node) {
+      for (const part of node['#cdata'] as Record<string, unknown>[]) pushText(String(part['#text'] ?? ''));
+    } else {
+      const name = Object.keys(node).find((k) => k !== ':@') ?? '';
+      if (name === '?xml') continue;
+      const attributes: Record<string, string> = {};
+      for (const [k, v] of Object.entries((node[':@'] as Record<string, unknown> | undefined) ?? {})) {
+        attributes[k] = decodeXmlText(String(v));
+      }
+      out.push({ name, attributes, children: toTree(node[name] as Record<string, unknown>[]) });
+    }
+  }
+  return out;
+}
+
+/** The elements of a document as a comparable tree, whatever the serialisation details. */
+export function xmlTree(xml: string): Array<XmlTree | string> {
+  return toTree(treeParser.parse(xml) as Record<string, unknown>[]);
 }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildPropertyXml,
+  decodeXmlText,
   ERROR_CODES,
   ErrorCode,
   errorCodeInfo,
@@ -11,10 +12,14 @@ import {
   type PropertyInput,
   parseServiceResponse,
   parseXmlSafely,
+  ServiceResponseSchema,
   textOf,
+  validateProperty,
   XmlParseError,
 } from '../src/index.js';
-import { fullProperty, minimalProperty, validateAgainstXsd } from './helpers.js';
+import { serviceResponseFromText } from '../src/schemas/service-response.js';
+import { fullProperty, minimalProperty, validateAgainstXsd, xmlTree } from './helpers.js';
+import { referencePropertyDocument } from './reference-writer.js';
 
 function issuesOf(input: unknown): string[] {
   try {
@@ -55,6 +60,21 @@ describe('buildPropertyXml', () => {
   it('escapes attribute values', () => {
     const xml = buildPropertyXml({ ...minimalProperty(), pictures: [{ url: 'https://x.test/a.jpg?a=1&b="2"<' }] });
     expect(xml).toContain('url="https://x.test/a.jpg?a=1&amp;b=&quot;2&quot;&lt;"');
+  });
+
+  it('keeps tabs and line breaks in attribute values as character references', () => {
+    const xml = buildPropertyXml({
+      ...minimalProperty(),
+      pictures: [{ url: 'https://x.test/a.jpg', etag: 'a\tb\nc\rd' }],
+    });
+    expect(xml).toContain('etag="a&#9;b&#10;c&#13;d"');
+  });
+
+  it('writes the same elements, attributes and text as an independent DOM writer', () => {
+    for (const input of [minimalProperty(), fullProperty()]) {
+      const valid = validateProperty(input);
+      expect(xmlTree(buildPropertyXml(input))).toEqual(xmlTree(referencePropertyDocument(valid)));
+    }
   });
 
   it('writes dates as xs:dateTime and Date objects in UTC', () => {
@@ -270,6 +290,10 @@ describe('generated properties', () => {
     const docs = samples.map((p) => buildPropertyXml(p));
     const result = await validateAgainstXsd(docs);
     expect(result.errors.slice(0, 3)).toEqual([]);
+    expect(result.valid).toBe(true);
+    samples.forEach((p, i) => {
+      expect(xmlTree(docs[i] ?? '')).toEqual(xmlTree(referencePropertyDocument(validateProperty(p))));
+    });
   });
 
   it('a generated free text survives the trip through XML unchanged', () => {
@@ -353,6 +377,64 @@ describe('parseServiceResponse', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
     expect(parsed.result).toBe(true);
+  });
+
+  it('reads the plain shape and any other serialisation of the same answer alike', () => {
+    const text = fc.oneof(
+      fc.constantFrom('', ' x ', 'a &amp; b', '&lt;tag&gt;', '&#233;t&#xE9;', 'Success'),
+      fc.string({ maxLength: 12 }).map((v) => v.replace(/[^\w .@-]/g, '')),
+    );
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(Object.entries(nodes), { minLength: 10, maxLength: 10 }),
+        text,
+        fc.boolean(),
+        (entries, message, selfClosing) => {
+          const answer = Object.fromEntries([...entries, ['ErrorMessage', message]]);
+          const plain = response(answer).replace(
+            '<idListing>164578906</idListing>',
+            selfClosing ? '<idListing/>' : '<idListing>164578906</idListing>',
+          );
+          // A comment and spaces take the document off the plain shape: the general parser reads it.
+          const other = plain.replace('<ServiceResponse>', '<ServiceResponse>\n  <!-- answer -->\n  ');
+          expect(parseServiceResponse(plain)).toStrictEqual(parseServiceResponse(other));
+          expect(parseServiceResponse(plain).errorMessage).toBe(decodeXmlText(message).trim() || undefined);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses broken documents whatever their shape', () => {
+    for (const broken of [
+      '<ServiceResponse><Result>true</Result><ErrorCode>0</ErrorCode>',
+      '<ServiceResponse><Result>true</ErrorCode><ErrorCode>0</ErrorCode></ServiceResponse>',
+      '<ServiceResponse><Result>true</Result><ErrorCode>a&b</ErrorCode></ServiceResponse>',
+    ]) {
+      expect(() => parseServiceResponse(broken), broken).toThrow(XmlParseError);
+    }
+  });
+
+  it('types the nodes exactly as ServiceResponseSchema does', () => {
+    const value = fc.oneof(
+      fc.constant(undefined),
+      fc.constantFrom('', ' ', 'true', 'False', 'TRUE', 'yes', '0', '-12', '007', '1.5', ' 3 ', 'abc'),
+      fc.string({ maxLength: 6 }),
+    );
+    const keys = ['result', 'errorCode', 'lock', 'idListing', 'realtorId', 'entityId', 'errorMessage', 'requestId'];
+    fc.assert(
+      fc.property(fc.tuple(...keys.map(() => value)), value, (values, extra) => {
+        const raw: Record<string, unknown> = { other: extra };
+        keys.forEach((key, i) => {
+          if (values[i] !== undefined) raw[key] = values[i];
+        });
+        const expected = ServiceResponseSchema.safeParse(raw);
+        const fast = serviceResponseFromText(raw);
+        if (fast === undefined) expect(expected.success).toBe(false);
+        else expect(fast).toStrictEqual(expected.data);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('refuses a document that is not a ServiceResponse', () => {

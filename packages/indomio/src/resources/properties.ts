@@ -5,6 +5,7 @@ import {
   HttpError,
   InputValidationError,
   path,
+  type RequestOptions,
   runBatches,
 } from '@sync/core';
 import type { IndomioClient } from '../client.js';
@@ -15,6 +16,8 @@ import { type PropertyInput, toXsDateTime, xsDateTimeToMs } from '../schemas/pro
 import type { ServiceResponse } from '../schemas/service-response.js';
 import { propertyDocument, validateProperty } from '../xml/build.js';
 import { parseServiceResponse, readServiceResponse } from '../xml/parse.js';
+
+const XML_HEADERS = { 'content-type': 'application/xml; charset=utf-8' };
 
 /** Options of one call. */
 export interface CallOptions {
@@ -310,17 +313,18 @@ export class PropertiesResource {
     const urlPath = path`/ws/import/immobiliare/property/${id}`;
     const context = { portal: PORTAL, operation, itemId, method, url: `${http.baseUrl}${urlPath}` };
     try {
-      const res = await http.request<string>({
+      const request: RequestOptions = {
         method,
         path: urlPath,
         body,
-        headers: body === undefined ? undefined : { 'content-type': 'application/xml; charset=utf-8' },
+        headers: body === undefined ? undefined : XML_HEADERS,
         operation,
         itemId,
         responseType: 'text',
         signal: options.signal,
-      });
-      return readServiceResponse(res.data, { ...context, status: res.status });
+      };
+      const res = await http.request<string>(request);
+      return this.#client.takeAnswer(request) ?? readServiceResponse(res.data, { ...context, status: res.status });
     } catch (error) {
       throw this.#fromHttpError(error, context);
     }

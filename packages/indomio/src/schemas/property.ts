@@ -48,11 +48,11 @@ export function xsDateTimeToMs(value: string): number {
 /** An ISO date-time: a `Date`, or a string the XSD's `xs:dateTime` accepts. Output: the `xs:dateTime` text. */
 export const DateTimeSchema = z
   .union([
-    z.date().refine((d) => !Number.isNaN(d.getTime()), 'invalid date'),
     z
       .string()
       .regex(XS_DATE_TIME, 'must be an ISO date-time such as 2019-10-10T12:00:12')
       .refine((s) => !Number.isNaN(xsDateTimeToMs(s)), 'not a real date'),
+    z.date().refine((d) => !Number.isNaN(d.getTime()), 'invalid date'),
   ])
   .transform((v) => (typeof v === 'string' ? v : toXsDateTime(v)));
 

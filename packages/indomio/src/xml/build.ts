@@ -1,46 +1,6 @@
 import { parseInput } from '@sync/core';
-import { create, fragment } from 'xmlbuilder2';
-
-type XMLBuilder = ReturnType<typeof create>;
-
 import { type Picture, type Property, type PropertyInput, PropertySchema } from '../schemas/property.js';
-
-type Attrs = Record<string, string | number | boolean | undefined>;
-
-function attrs(values: Attrs): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(values)) if (value !== undefined) out[key] = String(value);
-  return out;
-}
-
-/** Adds `text` as CDATA; a `]]>` inside is split across two sections so the text survives intact. */
-function cdata(node: XMLBuilder, text: string): XMLBuilder {
-  const parts = text.split(']]>');
-  parts.forEach((part, i) => {
-    const piece = `${i > 0 ? '>' : ''}${part}${i < parts.length - 1 ? ']]' : ''}`;
-    if (piece !== '' || parts.length === 1) node.dat(piece);
-  });
-  return node;
-}
-
-/** An element with CDATA text. */
-function freeText(parent: XMLBuilder, name: string, text: string | undefined, attributes: Attrs = {}): void {
-  if (text === undefined) return;
-  cdata(parent.ele(name, attrs(attributes)), text).up();
-}
-
-/** An element with plain (escaped) text. */
-function value(parent: XMLBuilder, name: string, text: string | number | boolean | undefined, attributes: Attrs = {}) {
-  if (text === undefined) return;
-  parent
-    .ele(name, attrs(attributes))
-    .txt(typeof text === 'number' ? formatNumber(text) : String(text))
-    .up();
-}
-
-function formatNumber(n: number): string {
-  return String(n);
-}
+import { attr, cdata, cdataElement, element, textElement } from './writer.js';
 
 /** `xs:decimal` with at most 8 fraction digits and no exponent, as latitude and longitude need. */
 function coordinate(n: number): string {
@@ -50,228 +10,246 @@ function coordinate(n: number): string {
 
 const yesNo = (b: boolean | undefined) => (b === undefined ? undefined : b ? 'yes' : 'no');
 
-function pictures(parent: XMLBuilder, list: readonly Picture[], name: string): void {
+function pictures(list: readonly Picture[], name: string): string {
+  let out = '';
   list.forEach((p, i) => {
-    parent
-      .ele(name, attrs({ position: p.position ?? i + 1, url: p.url, etag: p.etag, width: p.width, height: p.height }))
-      .up();
+    out += `<${name}${attr('position', p.position ?? i + 1)}${attr('url', p.url)}${attr('etag', p.etag)}${attr('width', p.width)}${attr('height', p.height)}/>`;
   });
+  return out;
 }
 
-function writeAgent(parent: XMLBuilder, agent: Property['agent']): void {
-  const a = parent.ele('agent');
-  freeText(a, 'name', agent.name);
-  freeText(a, 'office-name', agent.officeName);
-  value(a, 'email', agent.email);
-  freeText(a, 'phone', agent.phone);
-  freeText(a, 'mobile-phone', agent.mobilePhone);
+function agentXml(agent: Property['agent']): string {
+  let out =
+    cdataElement('name', agent.name) +
+    cdataElement('office-name', agent.officeName) +
+    textElement('email', agent.email) +
+    cdataElement('phone', agent.phone) +
+    cdataElement('mobile-phone', agent.mobilePhone);
   if (agent.realtors) {
-    const rs = a.ele('realtors');
+    let realtors = '';
     for (const r of agent.realtors) {
-      const el = rs.ele('realtor', attrs({ 'external-id': r.externalId, id: r.id }));
-      freeText(el, 'firstname', r.firstName);
-      freeText(el, 'surname', r.surname);
-      value(el, 'role', r.role);
-      el.up();
+      realtors += element(
+        'realtor',
+        cdataElement('firstname', r.firstName) + cdataElement('surname', r.surname) + textElement('role', r.role),
+        attr('external-id', r.externalId) + attr('id', r.id),
+      );
     }
-    rs.up();
+    out += element('realtors', realtors);
   }
-  a.up();
+  return element('agent', out);
 }
 
-function writeLocation(parent: XMLBuilder, location: Property['location']): void {
-  const l = parent.ele('location');
-  value(l, 'country-code', location.countryCode);
-  freeText(l, 'administrative-area', location.administrativeArea);
-  if (location.subAdministrativeArea) {
-    freeText(l, 'sub-administrative-area', location.subAdministrativeArea.name, {
-      code: location.subAdministrativeArea.code,
-    });
-  }
-  freeText(l, 'city', location.city.name, { code: location.city.code });
+function locationXml(location: Property['location']): string {
+  let out =
+    textElement('country-code', location.countryCode) +
+    cdataElement('administrative-area', location.administrativeArea);
+  const sub = location.subAdministrativeArea;
+  if (sub) out += cdataElement('sub-administrative-area', sub.name, attr('code', sub.code));
+  out += cdataElement('city', location.city.name, attr('code', location.city.code));
   const loc = location.locality;
   if (loc) {
-    const el = l.ele('locality', attrs({ map: loc.map }));
+    let locality = '';
     if (loc.thoroughfare) {
-      freeText(el, 'thoroughfare', loc.thoroughfare.value, { display: yesNo(loc.thoroughfare.display) });
+      locality += cdataElement(
+        'thoroughfare',
+        loc.thoroughfare.value,
+        attr('display', yesNo(loc.thoroughfare.display)),
+      );
     }
-    freeText(el, 'street-number', loc.streetNumber);
+    locality += cdataElement('street-number', loc.streetNumber);
     if (loc.addresses) {
-      const as = el.ele('addresses');
+      let addresses = '';
       for (const address of loc.addresses) {
-        const ad = as.ele('address', attrs({ language: address.language }));
-        freeText(ad, 'thoroughfare', address.thoroughfare);
-        freeText(ad, 'street-number', address.streetNumber);
-        ad.up();
+        addresses += element(
+          'address',
+          cdataElement('thoroughfare', address.thoroughfare) + cdataElement('street-number', address.streetNumber),
+          attr('language', address.language),
+        );
       }
-      as.up();
+      locality += element('addresses', addresses);
     }
-    value(el, 'postal-code', loc.postalCode);
-    if (loc.latitude !== undefined) value(el, 'latitude', coordinate(loc.latitude));
-    if (loc.longitude !== undefined) value(el, 'longitude', coordinate(loc.longitude));
-    el.up();
+    locality += textElement('postal-code', loc.postalCode);
+    if (loc.latitude !== undefined) locality += textElement('latitude', coordinate(loc.latitude));
+    if (loc.longitude !== undefined) locality += textElement('longitude', coordinate(loc.longitude));
+    out += element('locality', locality, attr('map', loc.map));
   }
-  l.up();
+  return element('location', out);
 }
 
-function writeFeatures(parent: XMLBuilder, features: Property['features']): void {
-  const f = parent.ele('features');
+function featuresXml(features: Property['features']): string {
+  let out = '';
   const rooms = features.roomsDetail;
   if (rooms) {
-    const r = f.ele('rooms-detail');
-    value(r, 'amount-bedrooms', rooms.bedrooms);
-    value(r, 'amount-other-rooms', rooms.otherRooms);
-    value(r, 'kitchen', rooms.kitchen);
-    r.up();
+    out += element(
+      'rooms-detail',
+      textElement('amount-bedrooms', rooms.bedrooms) +
+        textElement('amount-other-rooms', rooms.otherRooms) +
+        textElement('kitchen', rooms.kitchen),
+    );
   }
-  if (features.size) value(f, 'size', features.size.value, { unit: features.size.unit });
+  if (features.size) out += textElement('size', features.size.value, attr('unit', features.size.unit));
   if (features.sizes) {
-    const s = f.ele('sizes', attrs({ unit: features.sizes.unit }));
+    let sizes = '';
     for (const item of features.sizes.items) {
-      const el = s.ele('size', attrs({ main: item.main }));
-      value(el, 'type', item.type);
-      if (item.floor) value(el, 'floor', item.floor.value, { type: item.floor.type });
-      value(el, 'surface', item.surface);
-      value(el, 'weight', item.weight);
-      el.up();
+      sizes += element(
+        'size',
+        textElement('type', item.type) +
+          (item.floor ? textElement('floor', item.floor.value, attr('type', item.floor.type)) : '') +
+          textElement('surface', item.surface) +
+          textElement('weight', item.weight),
+        attr('main', item.main),
+      );
     }
-    s.up();
+    out += element('sizes', sizes, attr('unit', features.sizes.unit));
   }
   if (features.descriptions) {
-    const ds = f.ele('descriptions');
+    let descriptions = '';
     for (const d of features.descriptions) {
-      const el = ds.ele('description', attrs({ language: d.language, native: d.native ? 'yes' : undefined }));
-      freeText(el, 'title', d.title);
-      freeText(el, 'content', d.content);
-      el.up();
+      descriptions += element(
+        'description',
+        cdataElement('title', d.title) + cdataElement('content', d.content),
+        attr('language', d.language) + attr('native', d.native ? 'yes' : undefined),
+      );
     }
-    ds.up();
+    out += element('descriptions', descriptions);
   }
   const e = features.energyClass;
-  const ec = f.ele('energy-class', attrs({ zero: e.zero, scale: e.scale, value: e.value, certified: e.certified }));
-  for (const p of e.performance ?? []) value(ec, 'energy-performance', p.value, { unit: p.unit, type: p.type });
-  for (const s of e.seasons ?? []) ec.ele('energy-season', attrs({ season: s.season, level: s.level })).up();
-  ec.up();
-  if (features.emissionsClass) {
-    const em = f.ele('emissions-class', attrs({ value: features.emissionsClass.value }));
-    const co2 = features.emissionsClass.co2;
-    if (co2) value(em, 'co2-emissions', co2.value, { unit: co2.unit });
-    em.up();
+  let energy = '';
+  for (const p of e.performance ?? []) {
+    energy += textElement('energy-performance', p.value, attr('unit', p.unit) + attr('type', p.type));
   }
-  f.up();
+  for (const s of e.seasons ?? []) energy += `<energy-season${attr('season', s.season)}${attr('level', s.level)}/>`;
+  out += element(
+    'energy-class',
+    energy,
+    attr('zero', e.zero) + attr('scale', e.scale) + attr('value', e.value) + attr('certified', e.certified),
+  );
+  const emissions = features.emissionsClass;
+  if (emissions) {
+    const co2 = emissions.co2;
+    out += element(
+      'emissions-class',
+      co2 ? textElement('co2-emissions', co2.value, attr('unit', co2.unit)) : '',
+      attr('value', emissions.value),
+    );
+  }
+  return element('features', out);
 }
 
-function writeExtraFeatures(parent: XMLBuilder, x: NonNullable<Property['extraFeatures']>): void {
-  const el = parent.ele('extra-features');
-  value(el, 'bathrooms', x.bathrooms);
-  if (x.garage) value(el, 'garage', x.garage.count, { type: x.garage.type });
+function extraFeaturesXml(x: NonNullable<Property['extraFeatures']>): string {
+  let out = textElement('bathrooms', x.bathrooms);
+  if (x.garage) out += textElement('garage', x.garage.count, attr('type', x.garage.type));
   if (x.heating || x.airConditioning) {
-    const amb = el.ele('ambience');
+    let ambience = '';
     if (x.heating) {
-      const h = amb.ele('heating', attrs({ type: x.heating.type }));
-      value(h, 'system', x.heating.system);
-      value(h, 'source', x.heating.source);
-      h.up();
+      ambience += element(
+        'heating',
+        textElement('system', x.heating.system) + textElement('source', x.heating.source),
+        attr('type', x.heating.type),
+      );
     }
     if (x.airConditioning) {
-      const ac = amb.ele(
+      ambience += element(
         'air-conditioning',
-        attrs({ type: x.airConditioning.type, present: x.airConditioning.present }),
+        textElement('effect', x.airConditioning.effect),
+        attr('type', x.airConditioning.type) + attr('present', x.airConditioning.present),
       );
-      value(ac, 'effect', x.airConditioning.effect);
-      ac.up();
     }
-    amb.up();
+    out += element('ambience', ambience);
   }
-  value(el, 'garden', x.garden);
-  value(el, 'terrace', x.terrace);
-  value(el, 'balcony', x.balcony);
-  value(el, 'elevator', x.elevator);
-  if (x.floor) value(el, 'floor', x.floor.value ?? '', { type: x.floor.type });
-  value(el, 'num-floors', x.numFloors);
-  value(el, 'available-now', x.availableNow);
-  freeText(el, 'virtual-tour', x.virtualTour);
-  value(el, 'rent-contract', x.rentContract);
-  value(el, 'furniture', x.furniture);
-  value(el, 'build-year', x.buildYear);
-  value(el, 'accommodation-type', x.accommodationType);
+  out +=
+    textElement('garden', x.garden) +
+    textElement('terrace', x.terrace) +
+    textElement('balcony', x.balcony) +
+    textElement('elevator', x.elevator);
+  if (x.floor) out += textElement('floor', x.floor.value ?? '', attr('type', x.floor.type));
+  out +=
+    textElement('num-floors', x.numFloors) +
+    textElement('available-now', x.availableNow) +
+    cdataElement('virtual-tour', x.virtualTour) +
+    textElement('rent-contract', x.rentContract) +
+    textElement('furniture', x.furniture) +
+    textElement('build-year', x.buildYear) +
+    textElement('accommodation-type', x.accommodationType);
   if (x.rentRoom) {
-    const rr = el.ele('rent-room');
-    value(rr, 'furnished', x.rentRoom.furnished);
-    value(rr, 'private-bathroom', x.rentRoom.privateBathroom);
-    value(rr, 'private-entrance', x.rentRoom.privateEntrance);
-    rr.up();
+    out += element(
+      'rent-room',
+      textElement('furnished', x.rentRoom.furnished) +
+        textElement('private-bathroom', x.rentRoom.privateBathroom) +
+        textElement('private-entrance', x.rentRoom.privateEntrance),
+    );
   }
-  el.up();
+  return element('extra-features', out);
 }
 
-/** Appends one validated property as a `<property>` element, children in the XSD's order. */
-export function appendProperty(parent: XMLBuilder, p: Property): void {
-  const el = parent.ele('property', attrs({ operation: p.operation }));
-  freeText(el, 'unique-id', p.uniqueId);
-  value(el, 'published-on', p.publishedOn);
-  value(el, 'date-updated', p.dateUpdated);
-  writeAgent(el, p.agent);
-  writeLocation(el, p.location);
-  if (p.pictures) {
-    const ps = el.ele('pictures');
-    pictures(ps, p.pictures, 'picture');
-    ps.up();
-  }
+/**
+ * The `<property>` element of an already validated property, children in the XSD's order,
+ * free text in CDATA and every other value escaped; without an XML declaration.
+ */
+export function propertyFragment(p: Property): string {
+  let out =
+    cdataElement('unique-id', p.uniqueId) +
+    textElement('published-on', p.publishedOn) +
+    textElement('date-updated', p.dateUpdated) +
+    agentXml(p.agent) +
+    locationXml(p.location);
+  if (p.pictures) out += element('pictures', pictures(p.pictures, 'picture'));
   if (p.videos) {
-    const vs = el.ele('videos');
-    for (const v of p.videos) value(vs, 'video', v.url, { type: v.type });
-    vs.up();
+    let videos = '';
+    for (const v of p.videos) videos += textElement('video', v.url, attr('type', v.type));
+    out += element('videos', videos);
   }
-  value(el, 'date-expiration', p.dateExpiration);
-  freeText(el, 'reference-code', p.referenceCode);
+  out += textElement('date-expiration', p.dateExpiration) + cdataElement('reference-code', p.referenceCode);
   if (p.publish) {
-    const pub = el.ele('publish');
+    let portals = '';
     for (const portal of p.publish) {
-      const po = pub.ele('portal', attrs({ status: portal.status, id: portal.id }));
-      if (portal.visibilities) {
-        const vis = po.ele('visibilities');
-        for (const v of portal.visibilities) value(vis, 'visibility', v.type, { op: v.op, limit: v.limit });
-        vis.up();
+      let visibilities = '';
+      for (const v of portal.visibilities ?? []) {
+        visibilities += textElement('visibility', v.type, attr('op', v.op) + attr('limit', v.limit));
       }
-      po.up();
-    }
-    pub.up();
-  }
-  const ts = el.ele('transactions');
-  for (const t of p.transactions) {
-    const tr = ts.ele(
-      'transaction',
-      attrs({ type: t.type, auction: t.auction, 'for-revenue': t.forRevenue, ownership: t.ownership }),
-    );
-    value(tr, 'price', t.price, { currency: t.currency, reserved: t.reserved ?? false });
-    tr.up();
-  }
-  ts.up();
-  const b = el.ele('building', attrs({ IDType: p.building.typeId }));
-  value(b, 'status', p.building.status);
-  value(b, 'class', p.building.class);
-  b.up();
-  writeFeatures(el, p.features);
-  if (p.extraFeatures) writeExtraFeatures(el, p.extraFeatures);
-  if (p.documents) {
-    const ds = el.ele('documents');
-    p.documents.forEach((d, i) => {
-      const doc = ds.ele(
-        'document',
-        attrs({ position: d.position ?? i + 1, mimetype: d.mimeType, url: d.url, type: d.type }),
+      portals += element(
+        'portal',
+        portal.visibilities ? element('visibilities', visibilities) : '',
+        attr('status', portal.status) + attr('id', portal.id),
       );
-      if (d.title !== undefined) cdata(doc, d.title);
-      doc.up();
+    }
+    out += element('publish', portals);
+  }
+  let transactions = '';
+  for (const t of p.transactions) {
+    transactions += element(
+      'transaction',
+      textElement('price', t.price, attr('currency', t.currency) + attr('reserved', t.reserved ?? false)),
+      attr('type', t.type) +
+        attr('auction', t.auction) +
+        attr('for-revenue', t.forRevenue) +
+        attr('ownership', t.ownership),
+    );
+  }
+  out += element('transactions', transactions);
+  out += element(
+    'building',
+    textElement('status', p.building.status) + textElement('class', p.building.class),
+    attr('IDType', p.building.typeId),
+  );
+  out += featuresXml(p.features);
+  if (p.extraFeatures) out += extraFeaturesXml(p.extraFeatures);
+  if (p.documents) {
+    let documents = '';
+    p.documents.forEach((d, i) => {
+      documents += element(
+        'document',
+        d.title === undefined ? '' : cdata(d.title),
+        attr('position', d.position ?? i + 1) +
+          attr('mimetype', d.mimeType) +
+          attr('url', d.url) +
+          attr('type', d.type),
+      );
     });
-    ds.up();
+    out += element('documents', documents);
   }
-  if (p.blueprints) {
-    const bs = el.ele('blueprints');
-    pictures(bs, p.blueprints, 'blueprint');
-    bs.up();
-  }
-  el.up();
+  if (p.blueprints) out += element('blueprints', pictures(p.blueprints, 'blueprint'));
+  return element('property', out, attr('operation', p.operation));
 }
 
 /** Validates a property; throws an `InputValidationError` naming the listing and every faulty field. */
@@ -280,12 +258,8 @@ export function validateProperty(input: PropertyInput | Property, operation = 'p
   return parseInput(PropertySchema, input, { portal: 'indomio', operation, itemId });
 }
 
-/** The `<property>` element of an already validated property, without an XML declaration. */
-export function propertyFragment(property: Property): string {
-  const frag = fragment();
-  appendProperty(frag, property);
-  return frag.end({ headless: true });
-}
+/** The XML declaration every document starts with. */
+export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /**
  * Validates a property and writes it as a UTF-8 XML document valid against the portal's
@@ -297,7 +271,5 @@ export function buildPropertyXml(property: PropertyInput): string {
 
 /** The XML document of an already validated property. */
 export function propertyDocument(property: Property): string {
-  const doc = create({ version: '1.0', encoding: 'UTF-8' });
-  appendProperty(doc, property);
-  return doc.end({ headless: false });
+  return XML_DECLARATION + propertyFragment(property);
 }

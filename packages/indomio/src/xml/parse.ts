@@ -1,6 +1,12 @@
 import { UnexpectedResponseError } from '@sync/core';
 import { type X2jOptions, XMLParser } from 'fast-xml-parser';
-import { SERVICE_RESPONSE_NODES, type ServiceResponse, ServiceResponseSchema } from '../schemas/service-response.js';
+import { hasInvalidXmlChars } from '../schemas/property.js';
+import {
+  SERVICE_RESPONSE_NODES,
+  type ServiceResponse,
+  ServiceResponseSchema,
+  serviceResponseFromText,
+} from '../schemas/service-response.js';
 
 const DANGEROUS = new Set(['__proto__', 'constructor', 'prototype']);
 const DROPPED = 'dangerous-name';
@@ -80,11 +86,63 @@ export function textOf(node: unknown): string {
   return decodeXmlText(own === undefined ? '' : String(own)) + cdataText;
 }
 
+const XML_SPACE = '[ \\t\\r\\n]*';
+const DECLARATION = new RegExp(
+  `^(?:<\\?xml[ \\t\\r\\n]+version${XML_SPACE}=${XML_SPACE}(["'])1\\.[0-9]\\1(?:[ \\t\\r\\n]+encoding${XML_SPACE}=${XML_SPACE}(["'])[A-Za-z][\\w.-]*\\2)?(?:[ \\t\\r\\n]+standalone${XML_SPACE}=${XML_SPACE}(["'])(?:yes|no)\\3)?${XML_SPACE}\\?>)?${XML_SPACE}<ServiceResponse${XML_SPACE}>${XML_SPACE}`,
+  'y',
+);
+const OPEN = new RegExp(`<([A-Za-z_][\\w.-]*)${XML_SPACE}(\\/?)>`, 'y');
+const SPACE = /[ \t\r\n]*/y;
+const END = new RegExp(`<\\/ServiceResponse${XML_SPACE}>${XML_SPACE}$`, 'y');
+const KNOWN_REFERENCES = /&(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g;
+
+function skipSpace(xml: string, at: number): number {
+  SPACE.lastIndex = at;
+  SPACE.test(xml);
+  return SPACE.lastIndex;
+}
+
 /**
- * Reads a portal `ServiceResponse`, whatever the order of its nodes, into a typed object.
- * Throws {@link XmlParseError} for a document that is not one.
+ * The nodes of a `ServiceResponse` in the plain shape the portal sends — declaration, root
+ * without attributes, child elements holding text — read without a general parser.
+ * `undefined` for anything else (comments, CDATA, attributes, nesting…), which then goes
+ * through {@link parseXmlSafely}: this accepts only a subset of well-formed documents.
  */
-export function parseServiceResponse(xml: string): ServiceResponse {
+function scanServiceResponse(xml: string): Record<string, unknown> | undefined {
+  DECLARATION.lastIndex = 0;
+  if (!DECLARATION.test(xml)) return undefined;
+  const raw: Record<string, unknown> = {};
+  let at = DECLARATION.lastIndex;
+  while (!xml.startsWith('</', at)) {
+    OPEN.lastIndex = at;
+    const open = OPEN.exec(xml);
+    if (!open) return undefined;
+    const node = open[1] ?? '';
+    at = OPEN.lastIndex;
+    let text = '';
+    if (open[2] === '') {
+      // Text up to the next tag, which must close this element: nothing nested.
+      const end = xml.indexOf('<', at);
+      if (end < 0 || !xml.startsWith(`</${node}`, end)) return undefined;
+      text = xml.slice(at, end);
+      // Characters XML does not allow, and `]]>`, which character data must not contain.
+      if (text.includes(']]>') || hasInvalidXmlChars(text)) return undefined;
+      if (text.includes('&') && text.replace(KNOWN_REFERENCES, '').includes('&')) return undefined;
+      at = skipSpace(xml, end + node.length + 2);
+      if (xml.charCodeAt(at) !== 62 /* > */) return undefined;
+      at++;
+    }
+    at = skipSpace(xml, at);
+    if (DANGEROUS.has(node)) continue;
+    const key = SERVICE_RESPONSE_NODES[node] ?? node;
+    if (!Object.hasOwn(raw, key)) raw[key] = decodeXmlText(text.trim());
+  }
+  END.lastIndex = at;
+  return END.test(xml) ? raw : undefined;
+}
+
+/** The nodes of a `ServiceResponse` through the general parser, whatever its shape. */
+function parseServiceResponseNodes(xml: string): Record<string, unknown> {
   const doc = parseXmlSafely(xml) as Record<string, unknown>;
   const root = doc.ServiceResponse;
   if (!root || typeof root !== 'object') throw new XmlParseError('the document is not a ServiceResponse');
@@ -94,6 +152,18 @@ export function parseServiceResponse(xml: string): ServiceResponse {
     const key = SERVICE_RESPONSE_NODES[node] ?? node;
     raw[key] = Array.isArray(value) ? textOf(value[0]) : typeof value === 'object' ? textOf(value) : textOf(value);
   }
+  return raw;
+}
+
+/**
+ * Reads a portal `ServiceResponse`, whatever the order of its nodes, into a typed object.
+ * Throws {@link XmlParseError} for a document that is not one.
+ */
+export function parseServiceResponse(xml: string): ServiceResponse {
+  assertNoDoctype(xml);
+  const raw = scanServiceResponse(xml) ?? parseServiceResponseNodes(xml);
+  const fast = serviceResponseFromText(raw);
+  if (fast) return fast;
   const parsed = ServiceResponseSchema.safeParse(raw);
   if (!parsed.success) {
     const list = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
