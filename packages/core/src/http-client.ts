@@ -393,7 +393,9 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
         failure = this.#attemptFailure(error, call, options, timeoutMs, deadlineMs);
       }
 
-      if (!mayRetry || !failure.retryable || call.attempts >= this.#retry.maxAttempts) throw failure.error;
+      if (!mayRetry || !failure.retryable || call.attempts >= this.#retry.maxAttempts) {
+        throw call.attempts > 1 ? annotate(failure.error, `after ${call.attempts} attempts`) : failure.error;
+      }
       if (this.retryBudget && !this.retryBudget.tryAcquire(failure.kind)) {
         throw annotate(failure.error, 'retry budget exhausted');
       }

@@ -1,0 +1,330 @@
+// The three portals of the demo: each one's bundled mock served over real HTTP on 127.0.0.1,
+// a client for it, and how the CRM's listings are synced to it.
+import {
+  type IdentifierMap,
+  InputValidationError,
+  type Listing,
+  NotFoundError,
+  type SyncReport,
+  SyncState,
+  syncItems,
+} from '@sync/core';
+import { type HandlerServer, serveHandlers } from '@sync/core/msw';
+import { type IndomioTypologyTable, fromListing as toIndomio, IndomioClient, IndomioError } from '@sync/indomio';
+import { createIndomioHandlers, IndomioMockPortal } from '@sync/indomio/msw';
+import { PfCrmClient, type PfLocationTable, type PfTypeTable, fromListing as toPf } from '@sync/pfcrm';
+import { createPfCrmHandlers, PfCrmMockPortal } from '@sync/pfcrm/msw';
+import { type ListingInput, RentixClient, RentixSyncState, fromListing as toRentix } from '@sync/rentix';
+import { createRentixHandlers, DEFAULT_MOCK_API_KEY, RentixMockPortal } from '@sync/rentix/msw';
+import type { ProgressSink } from './progress.ts';
+
+/** What one sync round did on one portal. */
+export interface PortalRun {
+  /** Listings created or updated. */
+  sent: number;
+  /** Listings skipped because they did not change. */
+  unchanged: number;
+  /** Listings removed (or hidden) because the CRM no longer has them. */
+  deleted: number;
+  /** Listings that failed, with the reason. */
+  failures: Array<{ id: string; reason: string }>;
+}
+
+/** What a portal holds for one CRM listing, for checks. */
+export interface PortalRecord {
+  /** Whether the listing is published (not hidden, not deleted). */
+  visible: boolean;
+  /** The price the portal holds. */
+  price: number | undefined;
+}
+
+/** Switches for faults in a mock portal. */
+export interface FaultSwitches {
+  /** Adds latency to every answer. */
+  latency(ms: number): void;
+  /** Answers the next `count` requests with `status`. */
+  failNext(count: number, status: number): void;
+  /** Drops the connection of the next `count` requests. */
+  dropNext(count: number): void;
+}
+
+/** One portal of the demo. */
+export interface DemoPortal {
+  readonly name: 'rentix' | 'indomio' | 'pfcrm';
+  /** Where its mock listens. */
+  readonly url: string;
+  /** Brings the portal in line with the CRM's current listings. */
+  sync(listings: readonly Listing[], progress: ProgressSink): Promise<PortalRun>;
+  /** CRM id → what the portal holds for it. */
+  snapshot(): Map<string, PortalRecord>;
+  /** Fault switches of its mock. */
+  readonly faults: FaultSwitches;
+  close(): Promise<void>;
+}
+
+/** Options shared by the three portals. */
+export interface PortalOptions {
+  /** Where identifier maps and fingerprints are kept. */
+  state: IdentifierMap;
+  /** Retry policy for the clients (the demo uses short backoffs). */
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Per-attempt timeout of the clients. */
+  timeoutMs?: number;
+}
+
+function reason(error: Error): string {
+  if (error instanceof InputValidationError) return error.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return error.message;
+}
+
+/** The report of a core sync round as a {@link PortalRun}. */
+function fromSyncReport(report: SyncReport<Listing>): PortalRun {
+  return {
+    sent: report.created + report.updated,
+    unchanged: report.unchanged,
+    deleted: report.removed,
+    failures: report.items.flatMap((o) => (o.status === 'failed' ? [{ id: o.item.key, reason: reason(o.error) }] : [])),
+  };
+}
+
+/** Maps every listing, reporting the ones the portal cannot take instead of sending them. */
+function mapAll<T>(listings: readonly Listing[], map: (l: Listing) => T): { mapped: T[]; failures: PortalRun['failures'] } {
+  const mapped: T[] = [];
+  const failures: PortalRun['failures'] = [];
+  for (const listing of listings) {
+    try {
+      mapped.push(map(listing));
+    } catch (error) {
+      failures.push({ id: listing.id, reason: reason(error as Error) });
+    }
+  }
+  return { mapped, failures };
+}
+
+async function startRentix(options: PortalOptions): Promise<DemoPortal> {
+  const portal = new RentixMockPortal({ rateLimits: false });
+  const server: HandlerServer = await serveHandlers((url) => createRentixHandlers({ portal, baseUrl: `${url}/api/v1` }));
+  const client = new RentixClient({
+    apiKey: DEFAULT_MOCK_API_KEY,
+    baseUrl: `${server.url}/api/v1`,
+    allowInsecureHttp: true,
+    retry: options.retry,
+    timeoutMs: options.timeoutMs,
+  });
+  const state = new RentixSyncState(options.state);
+  return {
+    name: 'rentix',
+    url: server.url,
+    async sync(listings, progress) {
+      // The listing's agent is left out: the demo agency has no Rentix users to link.
+      const { mapped, failures } = mapAll<ListingInput>(listings, (l) => toRentix(l, { agent: 'omit' }));
+      const report = await client.continuousSync(mapped, {
+        state,
+        concurrency: 2,
+        onProgress: (p) => progress(p.done, p.total),
+      });
+      for (const r of report.results) {
+        if (r.status === 'failed') failures.push({ id: r.externalId ?? '?', reason: r.message ?? 'failed' });
+      }
+      return { sent: report.succeeded - report.hidden, unchanged: report.unchanged, deleted: report.hidden, failures };
+    },
+    snapshot() {
+      const out = new Map<string, PortalRecord>();
+      for (const l of portal.listings.values()) {
+        if (l.externalId === null) continue;
+        const form = l.formData as { announcementStatus?: string; announcementValue?: number };
+        out.set(l.externalId, {
+          visible: form.announcementStatus !== 'hidden' && form.announcementStatus !== 'draft',
+          price: form.announcementValue,
+        });
+      }
+      return out;
+    },
+    faults: {
+      latency: (ms) => portal.setLatency(ms),
+      failNext: (count, status) => portal.failNext(count, status),
+      dropNext: (count) => portal.dropNext(count),
+    },
+    close: () => server.close(),
+  };
+}
+
+/** Property Finder type ids of the mock account, by kind of property. */
+export const PF_DEMO_TYPES: PfTypeTable = {
+  'residential.apartment': 1,
+  'residential.studio': 1,
+  'residential.penthouse': 1,
+  'residential.house': 2,
+  'residential.villa': 2,
+  'commercial.office': 3,
+  'commercial.retail': 3,
+};
+
+async function startPfCrm(options: PortalOptions, cities: readonly string[]): Promise<DemoPortal> {
+  const portal = new PfCrmMockPortal();
+  // The mock account covers the CRM's cities, as a real account covers its market.
+  cities.forEach((city, i) => {
+    portal.locations.push({ id: `ita.${i + 1}`, city, community: null, sub_community: null, tower: null });
+  });
+  const server = await serveHandlers((url) => createPfCrmHandlers({ portal, baseUrl: url }));
+  const client = new PfCrmClient({
+    apiKey: 'test-key',
+    apiSecret: 'test-secret',
+    baseUrl: server.url,
+    tokenUrl: `${server.url}/auth/oauth/v1/token`,
+    allowInsecureHttp: true,
+    retry: options.retry,
+    timeoutMs: options.timeoutMs,
+  });
+  const state = new SyncState(options.state, 'pfcrm');
+  let locations: PfLocationTable | undefined;
+  const mapping = () => ({
+    currency: 'EUR',
+    sizeUnit: 'sqm' as const,
+    types: PF_DEMO_TYPES,
+    locations: locations ?? {},
+    agents: 'omit' as const,
+    images: 'omit' as const,
+  });
+  return {
+    name: 'pfcrm',
+    url: server.url,
+    async sync(listings, progress) {
+      if (!locations) {
+        // Location ids are looked up once per city, never guessed.
+        const table: Record<string, string> = {};
+        for (const city of new Set(listings.map((l) => l.address.city))) {
+          const found = await client.locations.search(city);
+          const id = found.find((l) => l.city === city)?.id;
+          if (id !== undefined) table[city] = String(id);
+        }
+        locations = table;
+      }
+      const report = await syncItems(
+        listings,
+        {
+          key: (l) => l.id,
+          async upsert(listing, { portalId, signal }) {
+            let id = portalId === undefined ? undefined : Number(portalId);
+            const create = toPf(listing, mapping());
+            if (id === undefined) {
+              // A create whose answer was lost may have gone through: find it by reference before creating.
+              const page = await client.properties.list({ filters: { reference: listing.id }, perPage: 1 }, { signal });
+              id = page.items[0]?.id;
+            }
+            if (id === undefined) return String((await client.properties.create(create, { signal })).id);
+            await client.properties.update(toPf(listing, { ...mapping(), id }), { signal });
+            return String(id);
+          },
+          async remove(_key, { portalId, signal }) {
+            if (portalId === undefined) return;
+            await client.properties.delete(Number(portalId), { signal }).catch((error: unknown) => {
+              if (!(error instanceof NotFoundError)) throw error;
+            });
+          },
+        },
+        { state, concurrency: 4, onProgress: (p) => progress(p.done, p.total) },
+      );
+      return fromSyncReport(report);
+    },
+    snapshot() {
+      const out = new Map<string, PortalRecord>();
+      for (const p of portal.properties.values()) {
+        const price = p.price as { value?: number; prices?: Array<{ value?: number; price?: number }> } | undefined;
+        out.set(String(p.reference), {
+          visible: p.draft !== true,
+          price: price?.value ?? price?.prices?.[0]?.value ?? price?.prices?.[0]?.price,
+        });
+      }
+      return out;
+    },
+    faults: {
+      latency: (ms) => {
+        portal.latencyMs = ms;
+      },
+      failNext: (count, status) => portal.failNext(count, status),
+      dropNext: (count) => portal.dropNext(count),
+    },
+    close: () => server.close(),
+  };
+}
+
+/** Typology ids of the mock Indomio account, by kind of property. */
+export const INDOMIO_DEMO_TYPOLOGIES: IndomioTypologyTable = {
+  apartment: 14,
+  studio: 17,
+  penthouse: 15,
+  house: 21,
+  villa: 23,
+  office: 258,
+  retail: 268,
+};
+
+/** The agency every demo listing belongs to on Indomio (the mock's default agency). */
+const INDOMIO_AGENCY = { email: 'agency@example.com', officeName: 'Demo Realty' };
+
+async function startIndomio(options: PortalOptions): Promise<DemoPortal> {
+  const portal = new IndomioMockPortal();
+  const server = await serveHandlers((url) => createIndomioHandlers({ portal, baseUrl: url }));
+  const client = new IndomioClient({
+    username: 'user',
+    password: 'secret',
+    source: 'crm',
+    baseUrl: server.url,
+    allowInsecureHttp: true,
+    idMap: options.state,
+    retry: options.retry,
+    timeoutMs: options.timeoutMs,
+  });
+  const state = new SyncState(options.state, 'indomio');
+  return {
+    name: 'indomio',
+    url: server.url,
+    async sync(listings, progress) {
+      // Only active listings have a place on Indomio: the others are left out, so they are removed if they were there.
+      const report = await syncItems(
+        listings.filter((l) => l.status === 'active'),
+        {
+          key: (l) => l.id,
+          async upsert(listing, { signal }) {
+            const property = toIndomio(listing, { agency: INDOMIO_AGENCY, typologies: INDOMIO_DEMO_TYPOLOGIES });
+            const result = await client.properties.put(property, { signal });
+            return result.idListing === undefined ? undefined : String(result.idListing);
+          },
+          async remove(key, { portalId, signal }) {
+            try {
+              await client.properties.delete(portalId === undefined ? key : { idListing: portalId }, { signal });
+            } catch (error) {
+              // Already gone from the portal: the goal is reached.
+              if (!(error instanceof IndomioError && error.codeName === 'NOT_FOUND')) throw error;
+            }
+          },
+        },
+        { state, concurrency: 4, onProgress: (p) => progress(p.done, p.total) },
+      );
+      return fromSyncReport(report);
+    },
+    snapshot() {
+      const out = new Map<string, PortalRecord>();
+      for (const l of portal.listings()) {
+        const price = /<price[^>]*>\s*(?:<!\[CDATA\[)?\s*([\d.]+)/.exec(l.xml)?.[1];
+        out.set(l.uniqueId, { visible: true, price: price === undefined ? undefined : Number(price) });
+      }
+      return out;
+    },
+    faults: {
+      latency: (ms) => {
+        portal.latencyMs = ms;
+      },
+      failNext: (count, status) => portal.failNext(count, status),
+      dropNext: (count) => portal.dropNext(count),
+    },
+    close: () => server.close(),
+  };
+}
+
+/** Starts the three mock portals and their clients. */
+export async function startPortals(listings: readonly Listing[], options: PortalOptions): Promise<DemoPortal[]> {
+  const cities = [...new Set(listings.map((l) => l.address.city))].sort();
+  return Promise.all([startRentix(options), startIndomio(options), startPfCrm(options, cities)]);
+}

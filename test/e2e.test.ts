@@ -1,0 +1,130 @@
+// The demo's flow as a test: the three mock portals over real HTTP on 127.0.0.1, the sample CRM
+// data synced to all of them, then a continuous pass; each portal's final state is checked
+// listing by listing — once on a quiet network and once with faults switched on in the mocks.
+import { type IdentifierMap, type Listing, MemoryIdentifierMap } from '@sync/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ImageHost, startImageHost } from '../docs/examples/demo/image-host.ts';
+import { type DemoPortal, type PortalRun, startPortals } from '../docs/examples/demo/portals.ts';
+import { loadListings, nextDay, syncAll } from '../docs/examples/demo/run.ts';
+
+let images: ImageHost | undefined;
+let portals: DemoPortal[] = [];
+
+afterEach(async () => {
+  await Promise.all(portals.map((p) => p.close()));
+  portals = [];
+  await images?.close();
+  images = undefined;
+});
+
+async function start(state: IdentifierMap, retry?: Parameters<typeof startPortals>[1]['retry']) {
+  images = await startImageHost();
+  const listings = await loadListings(images.url);
+  portals = await startPortals(listings, { state, retry: retry ?? { baseDelayMs: 5, maxDelayMs: 50 } });
+  return listings;
+}
+
+/** What each portal must hold once it is in line with `crm`, given every id it ever received. */
+function expectInLine(portal: DemoPortal, crm: readonly Listing[], everSent: ReadonlySet<string>) {
+  const held = portal.snapshot();
+  const current = new Map(crm.map((l) => [l.id, l]));
+  for (const listing of crm) {
+    const record = held.get(listing.id);
+    const publishedOnPortal = portal.name !== 'indomio' || listing.status === 'active';
+    if (!publishedOnPortal) {
+      expect(record, `${portal.name} ${listing.id} (${listing.status}) is not on the portal`).toBeUndefined();
+      continue;
+    }
+    expect(record, `${portal.name} holds ${listing.id}`).toBeDefined();
+    expect(record?.price, `${portal.name} ${listing.id} price`).toBe(listing.price);
+    if (portal.name === 'rentix') expect(record?.visible, `rentix ${listing.id} visibility`).toBe(listing.status === 'active');
+  }
+  // Listings gone from the CRM: hidden on Rentix, deleted elsewhere.
+  for (const id of everSent) {
+    if (current.has(id)) continue;
+    if (portal.name === 'rentix') expect(held.get(id)?.visible, `rentix hides ${id}`).toBe(false);
+    else expect(held.has(id), `${portal.name} deleted ${id}`).toBe(false);
+  }
+  // Nothing else is there: no duplicates, no strays.
+  for (const id of held.keys()) expect(current.has(id) || everSent.has(id), `${portal.name} ${id} came from the CRM`).toBe(true);
+}
+
+function totals(runs: Map<string, PortalRun>) {
+  return Object.fromEntries([...runs].map(([name, r]) => [name, { ...r, failures: r.failures.length }]));
+}
+
+describe('one CRM, three portals, over real HTTP', () => {
+  it('syncs every listing, then only what changed, and every portal ends in the CRM state', async () => {
+    const listings = await start(new MemoryIdentifierMap());
+    const ids = new Set(listings.map((l) => l.id));
+
+    const first = await syncAll(portals, listings, false);
+    const activeCount = listings.filter((l) => l.status === 'active').length;
+    expect(totals(first)).toEqual({
+      rentix: { sent: listings.length, unchanged: 0, deleted: 0, failures: 0 },
+      indomio: { sent: activeCount, unchanged: 0, deleted: 0, failures: 0 },
+      pfcrm: { sent: listings.length, unchanged: 0, deleted: 0, failures: 0 },
+    });
+    for (const portal of portals) expectInLine(portal, listings, ids);
+
+    const day2 = nextDay(listings);
+    const changed = day2.filter((l) => {
+      const before = listings.find((b) => b.id === l.id);
+      return !before || before.price !== l.price;
+    });
+    const removed = listings.filter((l) => !day2.some((d) => d.id === l.id));
+    for (const l of day2) ids.add(l.id);
+    const second = await syncAll(portals, day2, false);
+    expect(second.get('rentix')).toMatchObject({ sent: changed.length, deleted: removed.length, failures: [] });
+    expect(second.get('pfcrm')).toMatchObject({ sent: changed.length, deleted: removed.length, failures: [] });
+    expect(second.get('indomio')).toMatchObject({
+      sent: changed.filter((l) => l.status === 'active').length,
+      deleted: removed.filter((l) => l.status === 'active').length,
+      failures: [],
+    });
+    for (const portal of portals) expectInLine(portal, day2, ids);
+  }, 60_000);
+
+  it('ends in the same state with latency, 429s, 5xx and dropped connections switched on', async () => {
+    const listings = await start(new MemoryIdentifierMap(), {
+      maxAttempts: 8,
+      baseDelayMs: 5,
+      maxDelayMs: 40,
+    });
+    const ids = new Set(listings.map((l) => l.id));
+    let round = 0;
+    // Every 40 ms one portal gets its next fault, in turn: 503 ×2, 429, a dropped connection, 500.
+    const faults = setInterval(() => {
+      round++;
+      const portal = portals[round % portals.length];
+      const kind = Math.floor(round / portals.length) % 4;
+      if (!portal) return;
+      if (kind === 0) portal.faults.failNext(2, 503);
+      else if (kind === 1) portal.faults.failNext(1, 429);
+      else if (kind === 2) portal.faults.dropNext(1);
+      else portal.faults.failNext(1, 500);
+    }, 40);
+    for (const portal of portals) portal.faults.latency(3);
+    try {
+      // A real CRM runs the sync again later: what one round could not do, the next one does.
+      const syncUntilClean = async (crm: readonly Listing[]) => {
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const runs = await syncAll(portals, crm, false);
+          if ([...runs.values()].every((r) => r.failures.length === 0)) return attempt + 1;
+        }
+        return Number.POSITIVE_INFINITY;
+      };
+      expect(await syncUntilClean(listings)).toBeLessThanOrEqual(3);
+      const day2 = nextDay(listings);
+      for (const l of day2) ids.add(l.id);
+      expect(await syncUntilClean(day2)).toBeLessThanOrEqual(3);
+      clearInterval(faults);
+      for (const portal of portals) {
+        portal.faults.latency(0);
+        expectInLine(portal, day2, ids);
+      }
+    } finally {
+      clearInterval(faults);
+    }
+  }, 120_000);
+});
