@@ -7,6 +7,7 @@ import {
   InputValidationError,
   MAX_ERROR_BODY,
   NetworkError,
+  RateLimitError,
   SyncError,
   TimeoutError,
   UnexpectedResponseError,
@@ -393,7 +394,10 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
         failure = this.#attemptFailure(error, call, options, timeoutMs, deadlineMs);
       }
 
-      if (!mayRetry || !failure.retryable || call.attempts >= this.#retry.maxAttempts) {
+      // A 429 was refused before any processing, so even a create may be sent again.
+      const repeatable =
+        mayRetry || (failure.error instanceof RateLimitError && isReplayable(body) && this.#retry.maxAttempts > 1);
+      if (!repeatable || !failure.retryable || call.attempts >= this.#retry.maxAttempts) {
         throw call.attempts > 1 ? annotate(failure.error, `after ${call.attempts} attempts`) : failure.error;
       }
       if (this.retryBudget && !this.retryBudget.tryAcquire(failure.kind)) {

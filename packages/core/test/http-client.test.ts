@@ -156,6 +156,15 @@ describe('HttpClient over a real HTTP server', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('repeats even a POST after a 429, which the server refused before processing it', async () => {
+    server = await startServer((_req, res, n) =>
+      n === 1 ? json(res, 429, {}, { 'retry-after': '0' }) : json(res, 201, { id: 7 }),
+    );
+    const res = await client(server.url).request({ method: 'POST', path: '/x', json: {}, operation: 'x.create' });
+    expect(res.status).toBe(201);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('retries a POST declared idempotent, resending the same body', async () => {
     server = await startServer((_req, res, n) => (n < 3 ? json(res, 500, {}) : json(res, 200, { done: true })));
     const http = client(server.url);
