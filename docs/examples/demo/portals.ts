@@ -5,12 +5,13 @@ import {
   InputValidationError,
   type Listing,
   NotFoundError,
+  type RetryOptions,
   type SyncReport,
   SyncState,
   syncItems,
 } from '@sync/core';
 import { type HandlerServer, serveHandlers } from '@sync/core/msw';
-import { type IndomioTypologyTable, fromListing as toIndomio, IndomioClient, IndomioError } from '@sync/indomio';
+import { IndomioClient, IndomioError, type IndomioTypologyTable, fromListing as toIndomio } from '@sync/indomio';
 import { createIndomioHandlers, IndomioMockPortal } from '@sync/indomio/msw';
 import { PfCrmClient, type PfLocationTable, type PfTypeTable, fromListing as toPf } from '@sync/pfcrm';
 import { createPfCrmHandlers, PfCrmMockPortal } from '@sync/pfcrm/msw';
@@ -57,6 +58,10 @@ export interface DemoPortal {
   sync(listings: readonly Listing[], progress: ProgressSink): Promise<PortalRun>;
   /** CRM id → what the portal holds for it. */
   snapshot(): Map<string, PortalRecord>;
+  /** Records the portal holds in all (more than the snapshot's keys would mean duplicates). */
+  records(): number;
+  /** Retries the client has made so far. */
+  readonly retries: number;
   /** Fault switches of its mock. */
   readonly faults: FaultSwitches;
   close(): Promise<void>;
@@ -67,9 +72,20 @@ export interface PortalOptions {
   /** Where identifier maps and fingerprints are kept. */
   state: IdentifierMap;
   /** Retry policy for the clients (the demo uses short backoffs). */
-  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  retry?: Partial<RetryOptions>;
   /** Per-attempt timeout of the clients. */
   timeoutMs?: number;
+  /** Where a client reaches its mock (e.g. through a proxy); default: directly. */
+  route?: (portal: DemoPortal['name'], url: string) => Promise<string> | string;
+}
+
+/** Counts the retries a client's HTTP pipeline makes. */
+function countRetries(http: { on(name: 'retry', listener: () => void): unknown }): { readonly count: number } {
+  const counter = { count: 0 };
+  http.on('retry', () => {
+    counter.count++;
+  });
+  return counter;
 }
 
 function reason(error: Error): string {
@@ -88,7 +104,10 @@ function fromSyncReport(report: SyncReport<Listing>): PortalRun {
 }
 
 /** Maps every listing, reporting the ones the portal cannot take instead of sending them. */
-function mapAll<T>(listings: readonly Listing[], map: (l: Listing) => T): { mapped: T[]; failures: PortalRun['failures'] } {
+function mapAll<T>(
+  listings: readonly Listing[],
+  map: (l: Listing) => T,
+): { mapped: T[]; failures: PortalRun['failures'] } {
   const mapped: T[] = [];
   const failures: PortalRun['failures'] = [];
   for (const listing of listings) {
@@ -103,18 +122,26 @@ function mapAll<T>(listings: readonly Listing[], map: (l: Listing) => T): { mapp
 
 async function startRentix(options: PortalOptions): Promise<DemoPortal> {
   const portal = new RentixMockPortal({ rateLimits: false });
-  const server: HandlerServer = await serveHandlers((url) => createRentixHandlers({ portal, baseUrl: `${url}/api/v1` }));
+  const server: HandlerServer = await serveHandlers((url) =>
+    createRentixHandlers({ portal, baseUrl: `${url}/api/v1` }),
+  );
+  const via = (await options.route?.('rentix', server.url)) ?? server.url;
   const client = new RentixClient({
     apiKey: DEFAULT_MOCK_API_KEY,
-    baseUrl: `${server.url}/api/v1`,
+    baseUrl: `${via}/api/v1`,
     allowInsecureHttp: true,
     retry: options.retry,
     timeoutMs: options.timeoutMs,
   });
   const state = new RentixSyncState(options.state);
+  const retries = countRetries(client.http);
   return {
     name: 'rentix',
     url: server.url,
+    get retries() {
+      return retries.count;
+    },
+    records: () => portal.listings.size,
     async sync(listings, progress) {
       // The listing's agent is left out: the demo agency has no Rentix users to link.
       const { mapped, failures } = mapAll<ListingInput>(listings, (l) => toRentix(l, { agent: 'omit' }));
@@ -167,16 +194,18 @@ async function startPfCrm(options: PortalOptions, cities: readonly string[]): Pr
     portal.locations.push({ id: `ita.${i + 1}`, city, community: null, sub_community: null, tower: null });
   });
   const server = await serveHandlers((url) => createPfCrmHandlers({ portal, baseUrl: url }));
+  const via = (await options.route?.('pfcrm', server.url)) ?? server.url;
   const client = new PfCrmClient({
     apiKey: 'test-key',
     apiSecret: 'test-secret',
-    baseUrl: server.url,
-    tokenUrl: `${server.url}/auth/oauth/v1/token`,
+    baseUrl: via,
+    tokenUrl: `${via}/auth/oauth/v1/token`,
     allowInsecureHttp: true,
     retry: options.retry,
     timeoutMs: options.timeoutMs,
   });
   const state = new SyncState(options.state, 'pfcrm');
+  const retries = countRetries(client);
   let locations: PfLocationTable | undefined;
   const mapping = () => ({
     currency: 'EUR',
@@ -189,6 +218,10 @@ async function startPfCrm(options: PortalOptions, cities: readonly string[]): Pr
   return {
     name: 'pfcrm',
     url: server.url,
+    get retries() {
+      return retries.count;
+    },
+    records: () => portal.properties.size,
     async sync(listings, progress) {
       if (!locations) {
         // Location ids are looked up once per city, never guessed.
@@ -266,20 +299,26 @@ const INDOMIO_AGENCY = { email: 'agency@example.com', officeName: 'Demo Realty' 
 async function startIndomio(options: PortalOptions): Promise<DemoPortal> {
   const portal = new IndomioMockPortal();
   const server = await serveHandlers((url) => createIndomioHandlers({ portal, baseUrl: url }));
+  const via = (await options.route?.('indomio', server.url)) ?? server.url;
   const client = new IndomioClient({
     username: 'user',
     password: 'secret',
     source: 'crm',
-    baseUrl: server.url,
+    baseUrl: via,
     allowInsecureHttp: true,
     idMap: options.state,
     retry: options.retry,
     timeoutMs: options.timeoutMs,
   });
   const state = new SyncState(options.state, 'indomio');
+  const retries = countRetries(client.http);
   return {
     name: 'indomio',
     url: server.url,
+    get retries() {
+      return retries.count;
+    },
+    records: () => portal.listings().length,
     async sync(listings, progress) {
       // Only active listings have a place on Indomio: the others are left out, so they are removed if they were there.
       const report = await syncItems(
@@ -323,8 +362,18 @@ async function startIndomio(options: PortalOptions): Promise<DemoPortal> {
   };
 }
 
+/** Starts one mock portal and its client. */
+export function startPortal(
+  name: DemoPortal['name'],
+  listings: readonly Listing[],
+  options: PortalOptions,
+): Promise<DemoPortal> {
+  if (name === 'rentix') return startRentix(options);
+  if (name === 'indomio') return startIndomio(options);
+  return startPfCrm(options, [...new Set(listings.map((l) => l.address.city))].sort());
+}
+
 /** Starts the three mock portals and their clients. */
-export async function startPortals(listings: readonly Listing[], options: PortalOptions): Promise<DemoPortal[]> {
-  const cities = [...new Set(listings.map((l) => l.address.city))].sort();
-  return Promise.all([startRentix(options), startIndomio(options), startPfCrm(options, cities)]);
+export function startPortals(listings: readonly Listing[], options: PortalOptions): Promise<DemoPortal[]> {
+  return Promise.all((['rentix', 'indomio', 'pfcrm'] as const).map((name) => startPortal(name, listings, options)));
 }
