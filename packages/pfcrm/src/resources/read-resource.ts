@@ -1,0 +1,118 @@
+import { parseInput, path } from '@sync/core';
+import type { z } from 'zod';
+import { type IterateOptions, type Page, paginate } from '../pagination.js';
+import { queryOfParsed } from '../query.js';
+import { IdSchema } from '../schemas/common.js';
+import {
+  expandHeaders,
+  parseResponse,
+  type Transport,
+  unwrapList,
+  unwrapOne,
+  type WithResponse,
+  withMeta,
+} from '../transport.js';
+import type { CallOptions, GetOptions } from './properties.js';
+
+/** What a list request of a read-only resource accepts once validated. */
+interface ParsedListParams {
+  filters?: Record<string, unknown> | undefined;
+  page?: number | undefined;
+  perPage?: number | undefined;
+  expand?: boolean | string | undefined;
+}
+
+/** How one read-only resource is addressed and checked. */
+export interface ReadResourceShape<S extends z.ZodType, P extends z.ZodType> {
+  /** Path segment and operation prefix, e.g. `landlords`. */
+  name: string;
+  /** Key of one item in a response, e.g. `landlord`. */
+  singular: string;
+  /** Schema of one item. */
+  item: S;
+  /** Schema of the list parameters. */
+  params: P;
+}
+
+/** A read-only resource of the API: get one, list a page, iterate every page. */
+export class ReadResource<S extends z.ZodType, P extends z.ZodType<ParsedListParams>> {
+  readonly #t: Transport;
+  readonly #shape: ReadResourceShape<S, P>;
+
+  /** @internal */
+  constructor(transport: Transport, shape: ReadResourceShape<S, P>) {
+    this.#t = transport;
+    this.#shape = shape;
+  }
+
+  /** One item by id. */
+  async get(id: number, options: GetOptions = {}): Promise<WithResponse<z.output<S>>> {
+    const { name, singular, item } = this.#shape;
+    const itemId = String(id);
+    const operation = `${name}.get`;
+    parseInput(IdSchema, id, { portal: 'pfcrm', operation, itemId });
+    const { response, meta } = await this.#t.send<unknown>({
+      method: 'GET',
+      path: `/${name}${path`/${id}`}`,
+      headers: expandHeaders(options.expand),
+      operation,
+      itemId,
+      signal: options.signal,
+    });
+    const raw = unwrapOne(response.data, [singular], operation, itemId);
+    return withMeta(parseResponse(item, raw, operation, itemId) as object, meta) as WithResponse<z.output<S>>;
+  }
+
+  /** One page of items matching the filters. */
+  async list(params: z.input<P> = {} as z.input<P>, options: CallOptions = {}): Promise<Page<z.output<S>>> {
+    const operation = `${this.#shape.name}.list`;
+    const parsed = parseInput(this.#shape.params, params, { portal: 'pfcrm', operation });
+    return this.#page(parsed, parsed.page ?? 1, options.signal, operation);
+  }
+
+  /** Every item matching the filters, page after page, with bounded memory. */
+  iterate(
+    params: z.input<P> = {} as z.input<P>,
+    options: IterateOptions = {},
+  ): AsyncGenerator<z.output<S>, void, undefined> {
+    const operation = `${this.#shape.name}.iterate`;
+    const parsed = parseInput(
+      this.#shape.params,
+      { perPage: 100, ...(params as object) },
+      { portal: 'pfcrm', operation },
+    );
+    return paginate(
+      (page, signal) => this.#page({ ...parsed, page }, page, signal, operation),
+      parsed.page ?? 1,
+      parsed.perPage ?? 100,
+      options.signal,
+    );
+  }
+
+  async #page(
+    parsed: ParsedListParams,
+    page: number,
+    signal: AbortSignal | undefined,
+    operation: string,
+  ): Promise<Page<z.output<S>>> {
+    const { name, singular, item } = this.#shape;
+    const { response, meta } = await this.#t.send<unknown>({
+      method: 'GET',
+      path: `/${name}`,
+      query: queryOfParsed({ ...parsed, page }),
+      headers: expandHeaders(parsed.expand),
+      operation,
+      signal,
+    });
+    const raw = unwrapList(response.data, [singular, name], operation);
+    const items = raw.items.map((entry) => parseResponse(item, entry, operation) as z.output<S>);
+    return {
+      items,
+      count: raw.count,
+      page: raw.page ?? page,
+      perPage: raw.perPage ?? parsed.perPage ?? items.length,
+      warning: meta.warning,
+      lastResponse: meta,
+    };
+  }
+}
