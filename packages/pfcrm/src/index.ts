@@ -54,7 +54,7 @@ export type { IterateOptions, Page } from './pagination.js';
 export { landlordsQuery, leadsQuery, phpQuery, propertiesQuery } from './query.js';
 export { LandlordsResource } from './resources/landlords.js';
 export { LeadsResource } from './resources/leads.js';
-export { ReadResource, type ReadResourceShape } from './resources/read-resource.js';
+export { type ParsedListParams, ReadResource, type ReadResourceShape } from './resources/read-resource.js';
 export { LocationsResource } from './resources/locations.js';
 export {
   type Acknowledgement,

@@ -14,8 +14,8 @@ import {
 } from '../transport.js';
 import type { CallOptions, GetOptions } from './properties.js';
 
-/** What a list request of a read-only resource accepts once validated. */
-interface ParsedListParams {
+/** What a list request of a read-only resource holds once validated. */
+export interface ParsedListParams {
   filters?: Record<string, unknown> | undefined;
   page?: number | undefined;
   perPage?: number | undefined;
