@@ -37,7 +37,8 @@ function expectInLine(portal: DemoPortal, crm: readonly Listing[], everSent: Rea
     }
     expect(record, `${portal.name} holds ${listing.id}`).toBeDefined();
     expect(record?.price, `${portal.name} ${listing.id} price`).toBe(listing.price);
-    if (portal.name === 'rentix') expect(record?.visible, `rentix ${listing.id} visibility`).toBe(listing.status === 'active');
+    if (portal.name === 'rentix')
+      expect(record?.visible, `rentix ${listing.id} visibility`).toBe(listing.status === 'active');
   }
   // Listings gone from the CRM: hidden on Rentix, deleted elsewhere.
   for (const id of everSent) {
@@ -46,7 +47,8 @@ function expectInLine(portal: DemoPortal, crm: readonly Listing[], everSent: Rea
     else expect(held.has(id), `${portal.name} deleted ${id}`).toBe(false);
   }
   // Nothing else is there: no duplicates, no strays.
-  for (const id of held.keys()) expect(current.has(id) || everSent.has(id), `${portal.name} ${id} came from the CRM`).toBe(true);
+  for (const id of held.keys())
+    expect(current.has(id) || everSent.has(id), `${portal.name} ${id} came from the CRM`).toBe(true);
 }
 
 function totals(runs: Map<string, PortalRun>) {

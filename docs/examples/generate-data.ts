@@ -168,7 +168,9 @@ export function generateListings(count = COUNT, seed = SEED): Listing[] {
     const offer = rnd() < 0.7 ? 'sale' : 'rent';
     const area = int(kind.area[0], kind.area[1]);
     const residential = kind.category === 'residential';
-    const bedrooms = residential ? Math.min(7, Math.max(kind.type === 'studio' ? 0 : 1, Math.round(area / 45))) : undefined;
+    const bedrooms = residential
+      ? Math.min(7, Math.max(kind.type === 'studio' ? 0 : 1, Math.round(area / 45)))
+      : undefined;
     const price =
       offer === 'sale' ? Math.round((area * int(1800, 6500)) / 1000) * 1000 : Math.round((area * int(9, 28)) / 10) * 10;
     const adjective = int(0, ADJECTIVES_EN.length - 1);

@@ -48,11 +48,10 @@ export async function syncAll(portals: readonly DemoPortal[], listings: readonly
 }
 
 function table(title: string, runs: Map<string, PortalRun>): string {
-  const rows = [...runs].map(([name, r]) =>
-    [name, r.sent, r.unchanged, r.deleted, r.failures.length].map((c, i) => String(c)[i === 0 ? 'padEnd' : 'padStart'](i === 0 ? 8 : 10)).join(' '),
-  );
-  const head = ['portal', 'sent', 'unchanged', 'deleted', 'failed'].map((c, i) => c[i === 0 ? 'padEnd' : 'padStart'](i === 0 ? 8 : 10)).join(' ');
-  return [title, head, ...rows].join('\n');
+  const line = (cells: Array<string | number>) =>
+    cells.map((c, i) => (i === 0 ? String(c).padEnd(8) : String(c).padStart(10))).join(' ');
+  const rows = [...runs].map(([name, r]) => line([name, r.sent, r.unchanged, r.deleted, r.failures.length]));
+  return [title, line(['portal', 'sent', 'unchanged', 'deleted', 'failed']), ...rows].join('\n');
 }
 
 async function main(): Promise<number> {
@@ -63,7 +62,9 @@ async function main(): Promise<number> {
   const listings = await loadListings(images.url);
   const portals = await startPortals(listings, { state, retry: { baseDelayMs: 50, maxDelayMs: 500 } });
   try {
-    console.log(`${listings.length} CRM listings; mock portals on ${portals.map((p) => `${p.name} ${p.url}`).join(', ')}`);
+    console.log(
+      `${listings.length} CRM listings; mock portals on ${portals.map((p) => `${p.name} ${p.url}`).join(', ')}`,
+    );
     console.log(`state file: ${stateFile}\n`);
 
     console.log('initial sync');
@@ -74,7 +75,9 @@ async function main(): Promise<number> {
     await state.flush();
 
     console.log(`\n${table('initial sync', first)}\n\n${table('continuous sync', second)}\n`);
-    const failures = [...first, ...second].flatMap(([name, run]) => run.failures.map((f) => `${name} ${f.id}: ${f.reason}`));
+    const failures = [...first, ...second].flatMap(([name, run]) =>
+      run.failures.map((f) => `${name} ${f.id}: ${f.reason}`),
+    );
     if (failures.length > 0) {
       console.error(`${failures.length} listings failed:\n${failures.slice(0, 20).join('\n')}`);
       return 1;
