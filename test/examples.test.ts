@@ -3,7 +3,9 @@ import { ListingSchema } from '@sync/core';
 import { describe, expect, it } from 'vitest';
 import { generateListings } from '../docs/examples/generate-data.ts';
 
-const committed = JSON.parse(readFileSync(new URL('../docs/examples/data/listings.json', import.meta.url), 'utf8')) as unknown[];
+const committed = JSON.parse(
+  readFileSync(new URL('../docs/examples/data/listings.json', import.meta.url), 'utf8'),
+) as unknown[];
 
 describe('sample CRM data set', () => {
   it('is what the committed seeded script generates', () => {

@@ -54,7 +54,6 @@ export type { IterateOptions, Page } from './pagination.js';
 export { landlordsQuery, leadsQuery, phpQuery, propertiesQuery } from './query.js';
 export { LandlordsResource } from './resources/landlords.js';
 export { LeadsResource } from './resources/leads.js';
-export { type ParsedListParams, ReadResource, type ReadResourceShape } from './resources/read-resource.js';
 export { LocationsResource } from './resources/locations.js';
 export {
   type Acknowledgement,
@@ -67,6 +66,7 @@ export {
   type PropertyIterateParams,
   type WriteOptions,
 } from './resources/properties.js';
+export { type ParsedListParams, ReadResource, type ReadResourceShape } from './resources/read-resource.js';
 export { type UploadFile, type UploadOptions, UploadsResource } from './resources/uploads.js';
 export { type UserListParams, UserListParamsSchema, UsersResource } from './resources/users.js';
 export * from './schemas/common.js';
