@@ -155,21 +155,25 @@ const utf8 = new TextDecoder();
 
 /**
  * Encodes each interpolated value as one path segment, so an id can never add a
- * segment, a query or a fragment: path`/listings/${id}`. Empty, `.` and `..`
- * segments are refused.
+ * segment, a query or a fragment: path`/listings/${id}`. An id that is empty, `.` or
+ * `..` would still change the path: {@link HttpClient.request} refuses such paths,
+ * naming the operation and item, before anything is sent.
  */
 export function path(strings: TemplateStringsArray, ...values: ReadonlyArray<string | number>): string {
   let out = strings[0] ?? '';
   values.forEach((value, i) => {
-    const text = String(value);
-    if (text === '' || text === '.' || text === '..') {
-      throw new InputValidationError([
-        { path: 'id', message: `"${text}" cannot be used as an identifier in a URL`, code: 'invalid_id' },
-      ]);
-    }
-    out += encodeURIComponent(text) + (strings[i + 1] ?? '');
+    out += encodeURIComponent(String(value)) + (strings[i + 1] ?? '');
   });
   return out;
+}
+
+const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
+
+/** The first segment of `path` that a URL parser would drop or resolve away (empty, `.`, `..`), if any. */
+function unsafeSegment(path: string): string | undefined {
+  const bare = (path.split(/[?#]/, 1)[0] ?? '').replace(/^\//, '');
+  if (bare === '') return undefined;
+  return bare.split('/').find((segment) => segment === '' || DOT_SEGMENT.test(segment));
 }
 
 function truncateBody(body: unknown): unknown {
@@ -318,6 +322,19 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   }
 
   async #send<T>(options: RequestOptions): Promise<HttpResponse<T>> {
+    const unsafe = unsafeSegment(options.path);
+    if (unsafe !== undefined) {
+      throw new InputValidationError(
+        [
+          {
+            path: 'id',
+            message: `${unsafe === '' ? 'an empty identifier' : `"${decodeURIComponent(unsafe)}"`} cannot be part of a URL path`,
+            code: 'invalid_id',
+          },
+        ],
+        { portal: this.portal, operation: options.operation, itemId: options.itemId, method: options.method },
+      );
+    }
     const call: CallState = { options, started: performance.now(), attempts: 0 };
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs ?? 120_000;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 30_000;

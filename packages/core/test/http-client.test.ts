@@ -482,9 +482,24 @@ describe('configuration', () => {
     ).not.toThrow();
   });
 
-  it('path`` encodes ids as single segments and refuses dot segments', () => {
+  it('path`` encodes ids as single segments', () => {
     expect(path`/listings/${'a/b?c#d e'}/media`).toBe('/listings/a%2Fb%3Fc%23d%20e/media');
-    expect(() => path`/listings/${'..'}`).toThrow(InputValidationError);
-    expect(() => path`/listings/${''}`).toThrow(InputValidationError);
+  });
+
+  it('refuses a path an id would change (empty, ".", ".."), naming the item, before any request', async () => {
+    server = await startServer((_req, res) => json(res, 200, {}));
+    const http = client(server.url);
+    for (const id of ['..', '.', '', '%2e%2E']) {
+      const error = await http
+        .request({ method: 'GET', path: `/listings/${id}/media`, operation: 'listings.get', itemId: id })
+        .catch((e: unknown) => e);
+      expect(error, id).toBeInstanceOf(InputValidationError);
+      expect((error as InputValidationError).itemId).toBe(id);
+      expect((error as Error).message).toContain('test listings.get');
+    }
+    await expect(http.request({ method: 'GET', path: path`/listings/${'..'}`, operation: 'x' })).rejects.toBeInstanceOf(
+      InputValidationError,
+    );
+    expect(server.requests).toHaveLength(0);
   });
 });
