@@ -526,7 +526,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       ...this.#context(options),
       status: raw.status,
       requestId: this.#requestId(raw.headers),
-      body: typeof body === 'string' ? truncateBody(this.redactor.text(body)) : this.#redactValue(body),
+      body:
+        typeof body === 'string' ? truncateBody(this.redactor.text(body)) : this.redactor.value(body, MAX_ERROR_BODY),
       serverMessage: serverMessage === undefined ? undefined : this.redactor.text(serverMessage),
       retryAfterMs: serverDelayMs,
     });
@@ -599,14 +600,6 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
         { ...this.#context(options), status: raw.status, body: truncateBody(this.redactor.text(text)) },
       );
     }
-  }
-
-  #redactValue(body: unknown): unknown {
-    if (body === undefined) return undefined;
-    const text = JSON.stringify(body);
-    const clean = this.redactor.text(text);
-    if (clean.length > MAX_ERROR_BODY) return truncateBody(clean);
-    return clean === text ? body : JSON.parse(clean);
   }
 
   #context(options: RequestOptions) {

@@ -35,6 +35,20 @@ export class Redactor {
     return out;
   }
 
+  /**
+   * A JSON value with every registered secret replaced wherever it occurs (keys and
+   * strings at any depth). With `maxLength`, a value whose JSON is longer comes back as
+   * that JSON cut to `maxLength` characters.
+   */
+  value(value: unknown, maxLength?: number): unknown {
+    if (value === undefined) return undefined;
+    const text = JSON.stringify(value);
+    if (text === undefined) return undefined;
+    const clean = this.text(text);
+    if (maxLength !== undefined && clean.length > maxLength) return `${clean.slice(0, maxLength)}…`;
+    return clean === text ? value : JSON.parse(clean);
+  }
+
   /** A URL with sensitive query parameters and user info replaced. */
   url(input: string | URL): string {
     let url: URL;

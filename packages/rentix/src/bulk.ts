@@ -75,7 +75,6 @@ interface BulkEndpoint<Op> {
   path: string;
   operation: string;
   schema: z.ZodType;
-  keyOf: (op: Op) => string | undefined;
   idempotent: (op: Op) => boolean;
 }
 
@@ -92,7 +91,8 @@ function messageOf(result: BulkItemResult): string {
   return message ?? 'the portal reported a failure without a message';
 }
 
-function keyOfUnknown(op: unknown): string | undefined {
+/** The CRM id (or else the Rentix id) of an operation or a record, whatever its shape; never throws. */
+export function keyOfUnknown(op: unknown): string | undefined {
   if (op && typeof op === 'object') {
     const { externalId, id } = op as { externalId?: unknown; id?: unknown };
     if (typeof externalId === 'string') return externalId;
@@ -204,6 +204,8 @@ export async function runBulk<Op>(
         if (error instanceof AuthenticationError || error instanceof PermissionError) stop.abort(error);
         throw error;
       }
+      // A portal may echo what it received: no credential may reach a report.
+      data = transport.http.redactor.value(data);
       if (status === 422) {
         const parsed = bulkResponseSchema.safeParse(data);
         if (parsed.success && parsed.data.results.length === chunk.length) {
@@ -215,7 +217,7 @@ export async function runBulk<Op>(
           error: new BulkOperationError(message, {
             portal: PORTAL,
             operation: endpoint.operation,
-            itemId: endpoint.keyOf(op),
+            itemId: keyOfUnknown(op),
             serverMessage: message,
             status: 422,
           }),
@@ -233,7 +235,7 @@ export async function runBulk<Op>(
 
   const results = report.items.map((outcome): BulkResult<Op> => {
     const operation = outcome.item;
-    const externalId = endpoint.keyOf(operation);
+    const externalId = keyOfUnknown(operation);
     if (outcome.status === 'succeeded') {
       const response = outcome.value;
       return {
@@ -301,7 +303,7 @@ function toOutcomes<Op>(
 ): WorkerOutcome<BulkItemResult>[] {
   return chunk.map((op, k): WorkerOutcome<BulkItemResult> => {
     const result = results[k];
-    const itemId = endpoint.keyOf(op);
+    const itemId = keyOfUnknown(op);
     if (!result) {
       return {
         status: 'failed',

@@ -1,4 +1,10 @@
-import { HttpClient, type HttpClientOptions, type RequestOptions, UnexpectedResponseError } from '@sync/core';
+import {
+  HttpClient,
+  type HttpClientOptions,
+  MAX_ERROR_BODY,
+  type RequestOptions,
+  UnexpectedResponseError,
+} from '@sync/core';
 import type { z } from 'zod';
 
 /** Portal name used in errors, events and identifier maps. */
@@ -37,7 +43,7 @@ export class Transport {
       itemId: options.itemId,
       method: options.method,
       ...(status === undefined ? {} : { status }),
-      body: data,
+      body: this.http.redactor.value(data, MAX_ERROR_BODY),
     });
   }
 }

@@ -1,7 +1,8 @@
-import { parseInput, path } from '@sync/core';
-import { type BulkLimits, type BulkOptions, type BulkReport, runBulk } from '../bulk.js';
+import { InputValidationError, parseInput, path } from '@sync/core';
+import { type BulkLimits, type BulkOptions, type BulkReport, keyOfUnknown, runBulk } from '../bulk.js';
 import { ops } from '../operations.js';
 import { type ListingOperation, listingOperationSchema } from '../schemas/bulk.js';
+import { MAX_BODY_BYTES } from '../schemas/common.js';
 import {
   type LinkResult,
   type Listing,
@@ -42,8 +43,22 @@ export class ListingsResource {
    * a bad field throws `InputValidationError` naming it, before any request.
    */
   async upsert(listing: ListingInput, options: CallOptions = {}): Promise<ListingUpsertResult> {
-    const itemId = listing.externalId ?? listing.id;
-    parseInput(listingInputSchema, listing, { portal: PORTAL, operation: 'listings.upsert', itemId });
+    const itemId = keyOfUnknown(listing);
+    const context = { portal: PORTAL, operation: 'listings.upsert', itemId };
+    parseInput(listingInputSchema, listing, context);
+    const bytes = Buffer.byteLength(JSON.stringify(listing));
+    if (bytes > MAX_BODY_BYTES) {
+      throw new InputValidationError(
+        [
+          {
+            path: '',
+            message: `the listing is ${bytes} bytes; Rentix takes at most ${MAX_BODY_BYTES}`,
+            code: 'too_big',
+          },
+        ],
+        context,
+      );
+    }
     return this.#transport.call(listingUpsertResultSchema, {
       method: 'PUT',
       path: '/listings',
@@ -138,7 +153,6 @@ export class ListingsResource {
         path: '/listings/bulk',
         operation: 'listings.bulk',
         schema: listingOperationSchema,
-        keyOf: (op) => op.externalId ?? op.id,
         // Repeating a delete could report a listing deleted by the first attempt as missing.
         idempotent: (op) => op.op !== 'delete',
       },

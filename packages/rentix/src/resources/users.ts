@@ -138,7 +138,6 @@ export class UsersResource {
         path: '/users/bulk',
         operation: 'users.bulk',
         schema: userOperationSchema,
-        keyOf: (op) => op.externalId ?? op.id,
         idempotent: () => true,
       },
       operations,
