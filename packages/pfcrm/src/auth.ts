@@ -47,7 +47,8 @@ export function clientCredentialsProvider(options: ClientCredentialsOptions): To
     userAgent: `@sync/pfcrm/${VERSION}`,
     fetch: options.fetch,
     timeoutMs: options.timeoutMs,
-    secrets: [options.apiSecret],
+    // The client id travels with the secret in the Basic header: both are kept out of errors and events.
+    secrets: [options.apiKey, options.apiSecret],
   });
   const body = { scope: options.scope ?? 'openid', grant_type: 'client_credentials' };
   return async (signal?: AbortSignal): Promise<AccessToken> => {

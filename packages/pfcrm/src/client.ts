@@ -106,7 +106,11 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
         timeoutMs: options.timeoutMs,
       });
       auth = oauthStrategy(provider, { now: options.now, refreshMarginMs: options.refreshMarginMs, redactors });
-      secrets = [options.apiSecret, Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64')];
+      secrets = [
+        options.apiKey,
+        options.apiSecret,
+        Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64'),
+      ];
     }
     const common = {
       portal: 'pfcrm',

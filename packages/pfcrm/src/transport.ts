@@ -84,7 +84,9 @@ export class Transport {
   async send<T>(options: TransportRequest): Promise<{ response: HttpResponse<T>; meta: ResponseMeta }> {
     const { upload, ...request } = options;
     const response = await (upload ? this.#upload : this.#api).request<T>(request);
-    const warning = response.headers.get(WARNING_HEADER) ?? undefined;
+    const raw = response.headers.get(WARNING_HEADER);
+    // The warning is the API's text, but it must not carry back a credential.
+    const warning = raw === null ? undefined : (upload ? this.#upload : this.#api).redactor.text(raw);
     if (warning !== undefined) {
       this.#events.emit('warning', {
         portal: 'pfcrm',
