@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark measures its baseline in the same run and prints the ratio.
 import { benchCorePipeline } from './core-pipeline.ts';
+import { benchIndomioFeed, benchIndomioFeedMemory, benchIndomioWritePath } from './indomio.ts';
 import { benchPfcrmIterate } from './pfcrm-iterate.ts';
 import { benchRentixInitialSync } from './rentix-sync.ts';
 
@@ -14,7 +15,14 @@ interface Result {
   failed?: boolean;
 }
 
-const benches: Array<() => Promise<Result>> = [benchCorePipeline, benchRentixInitialSync, benchPfcrmIterate];
+const benches: Array<() => Promise<Result>> = [
+  benchCorePipeline,
+  benchRentixInitialSync,
+  benchIndomioWritePath,
+  benchIndomioFeed,
+  benchIndomioFeedMemory,
+  benchPfcrmIterate,
+];
 let missed = 0;
 for (const bench of benches) {
   const r = await bench();

@@ -9,6 +9,7 @@ import {
   parseInput,
 } from '@sync/core';
 import {
+  type AgencyPropertyInput,
   type Agent,
   type Description,
   type EnergyClass,
@@ -18,7 +19,6 @@ import {
   LanguageSchema,
   type Location,
   type Operation,
-  type PropertyInput,
   toXsDateTime,
 } from './schemas/property.js';
 import { validateProperty } from './xml/build.js';
@@ -108,7 +108,7 @@ const LANGUAGES: readonly string[] = LanguageSchema.options;
  *
  * @throws InputValidationError when the listing is invalid or cannot be mapped.
  */
-export function fromListing(listing: Listing, options: IndomioFromListingOptions): PropertyInput {
+export function fromListing(listing: Listing, options: IndomioFromListingOptions): AgencyPropertyInput {
   const rawId = (listing as { id?: unknown } | null | undefined)?.id;
   const itemId = typeof rawId === 'string' ? rawId : undefined;
   const context = { portal: PORTAL, operation: OPERATION, itemId };
@@ -239,7 +239,7 @@ export function fromListing(listing: Listing, options: IndomioFromListingOptions
 
   if (issues.length > 0) throw new InputValidationError(issues, context);
 
-  const property: PropertyInput = {
+  const property: AgencyPropertyInput = {
     operation: operation as Operation,
     uniqueId: l.id,
     dateUpdated: toXsDateTime(new Date(l.updatedAt)),

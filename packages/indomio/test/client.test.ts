@@ -53,6 +53,13 @@ describe('properties.put', () => {
     expect(await idMap.get('indomio', 'listing', 'p-1')).toBe(String(stored?.idListing));
   });
 
+  it('writes the listing of a private advertiser (user), whose e-mail identifies the account', async () => {
+    const { agent: _agency, ...rest } = minimalProperty('u-1');
+    const result = await client().properties.put({ ...rest, user: { email: 'agency@example.com', name: 'Mario' } });
+    expect(result.response).toMatchObject({ result: true, realEstate: 'agency@example.com' });
+    expect(portal.getListing('u-1')?.xml).toContain('<user><name><![CDATA[Mario]]></name>');
+  });
+
   it('sends Basic credentials and X-IMMO-SOURCE: a wrong source is refused as an authentication error', async () => {
     await expect(client({ source: 'other' }).properties.put(minimalProperty())).rejects.toBeInstanceOf(
       AuthenticationError,

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PropertyInput, writeFeed } from '../src/index.js';
-import { fullProperty, minimalProperty, validateAgainstXsd } from './helpers.js';
+import { buildPropertyXml, type PropertyInput, writeFeed } from '../src/index.js';
+import { fullProperty, minimalProperty, userProperty, validateAgainstXsd } from './helpers.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -47,14 +47,19 @@ const metadata = {
 
 describe('writeFeed', () => {
   it('streams 1,000 listings from an async iterable into feed.xml.gz that the XSD accepts as a whole', async () => {
+    const make = (i: number) =>
+      i % 10 === 0 ? fullProperty(`full-${i}`) : i % 10 === 5 ? userProperty(`user-${i}`) : minimalProperty(`min-${i}`);
     async function* listings(): AsyncGenerator<PropertyInput> {
-      for (let i = 0; i < 1000; i++) yield i % 10 === 0 ? fullProperty(`full-${i}`) : minimalProperty(`min-${i}`);
+      for (let i = 0; i < 1000; i++) yield make(i);
     }
     const report = await writeFeed(listings(), metadata, join(dir, 'a'));
     expect(report).toMatchObject({ total: 1000, written: 1000, failed: [], format: 'gzip' });
     expect(report.file.endsWith('feed.xml.gz')).toBe(true);
     const xml = gunzipSync(await readFile(report.file)).toString('utf8');
     expect(xml.match(/<property /g)).toHaveLength(1000);
+    // Each listing is in the feed exactly as buildPropertyXml writes it alone.
+    const alone = Array.from({ length: 1000 }, (_, i) => buildPropertyXml(make(i)).replace(/^<\?xml[^>]*\?>/, ''));
+    expect(xml.slice(xml.indexOf('<properties>') + 12, xml.lastIndexOf('</properties>'))).toBe(alone.join(''));
     const result = await validateAgainstXsd([xml]);
     expect(result.errors.slice(0, 3)).toEqual([]);
   });

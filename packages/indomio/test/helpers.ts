@@ -29,6 +29,30 @@ export function minimalProperty(uniqueId = 'crm-1'): PropertyInput {
   };
 }
 
+/** A property of a private advertiser (`user` instead of `agent`), with every field of the user. */
+export function userProperty(uniqueId = 'crm-user'): PropertyInput {
+  const { agent: _agency, ...rest } = minimalProperty(uniqueId);
+  return {
+    ...rest,
+    user: {
+      email: 'mario.rossi@example.com',
+      id: 'u-<1>',
+      uuid: '3aa36b26-8771-45c5-9850-26eadeb13129',
+      active: true,
+      group: 'privati & co',
+      name: 'Mario',
+      surname: 'Rossi ]]> jr',
+      phone: '+39 071 000000',
+      mobile: '+39 333 0000000',
+      show: { name: true, phone: false, mobile: true, email: false, avatar: false },
+      birthDate: new Date('1980-02-29T12:00:00Z'),
+      gender: 'M',
+      language: 'it-IT',
+      registrationDate: '2020-01-15',
+    },
+  };
+}
+
 /** A property that uses every part of the model. */
 export function fullProperty(uniqueId = 'crm-full'): PropertyInput {
   return {

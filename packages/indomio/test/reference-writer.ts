@@ -59,7 +59,7 @@ function pictures(parent: XMLBuilder, list: readonly Picture[], name: string): v
   });
 }
 
-function writeAgent(parent: XMLBuilder, agent: Property['agent']): void {
+function writeAgent(parent: XMLBuilder, agent: NonNullable<Property['agent']>): void {
   const a = parent.ele('agent');
   freeText(a, 'name', agent.name);
   freeText(a, 'office-name', agent.officeName);
@@ -78,6 +78,26 @@ function writeAgent(parent: XMLBuilder, agent: Property['agent']): void {
     rs.up();
   }
   a.up();
+}
+
+function writeUser(parent: XMLBuilder, user: NonNullable<Property['user']>): void {
+  const u = parent.ele('user', attrs({ uuid: user.uuid, active: user.active, group: user.group }));
+  freeText(u, 'id', user.id);
+  freeText(u, 'name', user.name);
+  freeText(u, 'surname', user.surname);
+  freeText(u, 'phone', user.phone);
+  freeText(u, 'mobile', user.mobile);
+  value(u, 'email', user.email);
+  value(u, 'show-name', user.show?.name);
+  value(u, 'show-phone', user.show?.phone);
+  value(u, 'show-mobile', user.show?.mobile);
+  value(u, 'show-email', user.show?.email);
+  value(u, 'show-avatar', user.show?.avatar);
+  value(u, 'birth-date', user.birthDate);
+  value(u, 'gender', user.gender);
+  value(u, 'language', user.language);
+  value(u, 'registration-date', user.registrationDate);
+  u.up();
 }
 
 function writeLocation(parent: XMLBuilder, location: Property['location']): void {
@@ -211,7 +231,8 @@ function appendProperty(parent: XMLBuilder, p: Property): void {
   freeText(el, 'unique-id', p.uniqueId);
   value(el, 'published-on', p.publishedOn);
   value(el, 'date-updated', p.dateUpdated);
-  writeAgent(el, p.agent);
+  if (p.agent) writeAgent(el, p.agent);
+  if (p.user) writeUser(el, p.user);
   writeLocation(el, p.location);
   if (p.pictures) {
     const ps = el.ele('pictures');

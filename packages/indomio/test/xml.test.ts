@@ -18,7 +18,7 @@ import {
   XmlParseError,
 } from '../src/index.js';
 import { serviceResponseFromText } from '../src/schemas/service-response.js';
-import { fullProperty, minimalProperty, validateAgainstXsd, xmlTree } from './helpers.js';
+import { fullProperty, minimalProperty, userProperty, validateAgainstXsd, xmlTree } from './helpers.js';
 import { referencePropertyDocument } from './reference-writer.js';
 
 function issuesOf(input: unknown): string[] {
@@ -70,8 +70,31 @@ describe('buildPropertyXml', () => {
     expect(xml).toContain('etag="a&#9;b&#10;c&#13;d"');
   });
 
+  it('writes a private advertiser (user) in place of the agent, and the XSD accepts it', async () => {
+    const xml = buildPropertyXml(userProperty());
+    expect(xml).not.toContain('<agent>');
+    expect(xml).toContain('<birth-date>1980-02-29</birth-date>');
+    expect(xml).toContain('<user uuid="3aa36b26-8771-45c5-9850-26eadeb13129" active="true" group="privati &amp; co">');
+    const { user: _full, ...rest } = userProperty();
+    const minimal = buildPropertyXml({ ...rest, user: { email: 'privato@example.com' } });
+    const result = await validateAgainstXsd([xml, minimal]);
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('needs exactly one of agent and user', () => {
+    const { agent, ...none } = minimalProperty();
+    expect(issuesOf(none)).toEqual(['agent: give the agent (an agency) or the user (a private advertiser)']);
+    expect(issuesOf({ ...none, agent, user: { email: 'privato@example.com' } })).toEqual([
+      'user: give the agent or the user, not both',
+    ]);
+    expect(issuesOf({ ...none, user: { email: 'privato@example.com', birthDate: '1980-02-30' } })[0]).toContain(
+      'user.birthDate',
+    );
+  });
+
   it('writes the same elements, attributes and text as an independent DOM writer', () => {
-    for (const input of [minimalProperty(), fullProperty()]) {
+    for (const input of [minimalProperty(), fullProperty(), userProperty()]) {
       const valid = validateProperty(input);
       expect(xmlTree(buildPropertyXml(input))).toEqual(xmlTree(referencePropertyDocument(valid)));
     }
@@ -176,6 +199,17 @@ const propertyArb: fc.Arbitrary<PropertyInput> = fc
     dateUpdated: fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }),
     referenceCode: optional(xmlText),
     agentName: optional(xmlText),
+    user: optional(
+      fc.record({
+        name: optional(xmlText),
+        surname: optional(xmlText),
+        active: optional(fc.boolean()),
+        showPhone: optional(fc.boolean()),
+        gender: optional(fc.constantFrom('M' as const, 'F' as const)),
+        language: optional(fc.constantFrom('it-IT' as const, 'en-GB' as const, 'sr-RS' as const)),
+        birthDate: optional(fc.date({ min: new Date('1900-01-01'), max: new Date('2010-01-01'), noInvalidDate: true })),
+      }),
+    ),
     realtors: optional(
       fc.array(fc.record({ id: optional(fc.integer({ min: 1, max: 2 ** 31 - 1 })), firstName: optional(xmlText) }), {
         minLength: 1,
@@ -243,7 +277,20 @@ const propertyArb: fc.Arbitrary<PropertyInput> = fc
       uniqueId: r.uniqueId,
       dateUpdated: r.dateUpdated,
       referenceCode: r.referenceCode,
-      agent: { email: 'agency@example.com', name: r.agentName, realtors: r.realtors },
+      ...(r.user
+        ? {
+            user: {
+              email: 'privato@example.com',
+              name: r.user.name,
+              surname: r.user.surname,
+              active: r.user.active,
+              show: r.user.showPhone === undefined ? undefined : { phone: r.user.showPhone },
+              gender: r.user.gender,
+              language: r.user.language,
+              birthDate: r.user.birthDate,
+            },
+          }
+        : { agent: { email: 'agency@example.com', name: r.agentName, realtors: r.realtors } }),
       location: {
         countryCode: 'IT',
         city: { name: r.cityName, code: r.code },

@@ -91,6 +91,76 @@ export const AgentSchema = z.strictObject({
 /** The agency publishing the listing. */
 export type Agent = z.infer<typeof AgentSchema>;
 
+const XS_DATE = /^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$/;
+
+/** Whether the year, month and day of an `xs:date` name a day of the calendar (no 30 February). */
+function isRealDay(value: string): boolean {
+  const [year, month, day] = value.replace(/^-/, '').split('-', 3).map(Number);
+  if (year === undefined || month === undefined || day === undefined) return false;
+  const date = new Date(Date.UTC(2000, month - 1, day));
+  date.setUTCFullYear(year);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** A calendar date: a `Date` (its UTC day), or a string the XSD's `xs:date` accepts. Output: the `xs:date` text. */
+export const XsDateSchema = z
+  .union([
+    z.string().regex(XS_DATE, 'must be an ISO date such as 1980-02-29').refine(isRealDay, 'not a real date'),
+    z.date().refine((d) => !Number.isNaN(d.getTime()), 'invalid date'),
+  ])
+  .transform((v) => (typeof v === 'string' ? v : v.toISOString().slice(0, 10)));
+
+/** Languages of a private advertiser (`user/language`). */
+export const UserLanguageSchema = z.enum([
+  'de-DE',
+  'el-GR',
+  'en-GB',
+  'es-ES',
+  'fr-FR',
+  'it-IT',
+  'pt-PT',
+  'ru-RU',
+  'hr-HR',
+  'sl-SI',
+  'sr-RS',
+]);
+
+/**
+ * A private advertiser publishing the listing (`user`), the alternative to an agency's
+ * {@link AgentSchema | agent}; `email` identifies the account.
+ */
+export const UserSchema = z.strictObject({
+  email: z.string().regex(/^[^@]+@[^.]+\..+$/, 'must be an e-mail address'),
+  /** The user's id in the CRM. */
+  id: text().optional(),
+  /** The portal's uuid of the user (`@uuid`). */
+  uuid: text().optional(),
+  /** Whether the account is active (`@active`). */
+  active: z.boolean().optional(),
+  /** Group of the account (`@group`). */
+  group: text().optional(),
+  name: text().optional(),
+  surname: text().optional(),
+  phone: text().optional(),
+  mobile: text().optional(),
+  /** Which contacts the portal shows on the listing. */
+  show: z
+    .strictObject({
+      name: z.boolean().optional(),
+      phone: z.boolean().optional(),
+      mobile: z.boolean().optional(),
+      email: z.boolean().optional(),
+      avatar: z.boolean().optional(),
+    })
+    .optional(),
+  birthDate: XsDateSchema.optional(),
+  gender: z.enum(['M', 'F']).optional(),
+  language: UserLanguageSchema.optional(),
+  registrationDate: XsDateSchema.optional(),
+});
+/** A private advertiser. */
+export type User = z.infer<typeof UserSchema>;
+
 const latitude = z.number().min(-90).max(90);
 const longitude = z.number().min(-180).max(180);
 
@@ -509,7 +579,10 @@ const PropertyObjectSchema = z.strictObject({
   dateUpdated: DateTimeSchema,
   dateExpiration: DateTimeSchema.optional(),
   referenceCode: text().max(255).optional(),
-  agent: AgentSchema,
+  /** The agency publishing the listing; give it or `user`. */
+  agent: AgentSchema.optional(),
+  /** A private advertiser publishing the listing, instead of an agency. */
+  user: UserSchema.optional(),
   location: LocationSchema,
   pictures: z.array(PictureSchema).min(1).optional(),
   videos: z.array(VideoSchema).min(1).max(5).optional(),
@@ -526,6 +599,16 @@ type PropertyShape = z.infer<typeof PropertyObjectSchema>;
 
 /** Rules of the portal's guide that the XSD cannot express. */
 function checkGuideRules(p: PropertyShape, ctx: z.RefinementCtx): void {
+  if ((p.agent === undefined) === (p.user === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [p.agent === undefined ? 'agent' : 'user'],
+      message:
+        p.agent === undefined
+          ? 'give the agent (an agency) or the user (a private advertiser)'
+          : 'give the agent or the user, not both',
+    });
+  }
   const loc = p.location.locality;
   const hasCoordinates = loc?.latitude !== undefined && loc.longitude !== undefined;
   if (!p.location.city.code && !hasCoordinates) {
@@ -582,5 +665,7 @@ export const PropertySchema = PropertyObjectSchema.superRefine(checkGuideRules);
 
 /** A listing, as accepted (dates as `Date` or ISO strings, defaults optional). */
 export type PropertyInput = z.input<typeof PropertySchema>;
+/** A listing of an agency (`agent` given, no `user`), as accepted. */
+export type AgencyPropertyInput = PropertyInput & { agent: NonNullable<PropertyInput['agent']>; user?: undefined };
 /** A listing after validation: defaults applied, dates as `xs:dateTime` text. */
 export type Property = z.output<typeof PropertySchema>;

@@ -18,7 +18,7 @@ function pictures(list: readonly Picture[], name: string): string {
   return out;
 }
 
-function agentXml(agent: Property['agent']): string {
+function agentXml(agent: NonNullable<Property['agent']>): string {
   let out =
     cdataElement('name', agent.name) +
     cdataElement('office-name', agent.officeName) +
@@ -37,6 +37,29 @@ function agentXml(agent: Property['agent']): string {
     out += element('realtors', realtors);
   }
   return element('agent', out);
+}
+
+function userXml(user: NonNullable<Property['user']>): string {
+  const show = user.show;
+  return element(
+    'user',
+    cdataElement('id', user.id) +
+      cdataElement('name', user.name) +
+      cdataElement('surname', user.surname) +
+      cdataElement('phone', user.phone) +
+      cdataElement('mobile', user.mobile) +
+      textElement('email', user.email) +
+      textElement('show-name', show?.name) +
+      textElement('show-phone', show?.phone) +
+      textElement('show-mobile', show?.mobile) +
+      textElement('show-email', show?.email) +
+      textElement('show-avatar', show?.avatar) +
+      textElement('birth-date', user.birthDate) +
+      textElement('gender', user.gender) +
+      textElement('language', user.language) +
+      textElement('registration-date', user.registrationDate),
+    attr('uuid', user.uuid) + attr('active', user.active) + attr('group', user.group),
+  );
 }
 
 function locationXml(location: Property['location']): string {
@@ -191,7 +214,7 @@ export function propertyFragment(p: Property): string {
     cdataElement('unique-id', p.uniqueId) +
     textElement('published-on', p.publishedOn) +
     textElement('date-updated', p.dateUpdated) +
-    agentXml(p.agent) +
+    (p.agent ? agentXml(p.agent) : p.user ? userXml(p.user) : '') +
     locationXml(p.location);
   if (p.pictures) out += element('pictures', pictures(p.pictures, 'picture'));
   if (p.videos) {

@@ -1,0 +1,375 @@
+// Indomio: the write path (PUTs through the SDK vs a hand-written client, against the same mock over HTTP)
+// and the batch feed (writeFeed vs gzip alone, and its peak RSS in child processes).
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { createGzip, gunzipSync } from 'node:zlib';
+import { buildPropertyXml, IndomioClient, type PropertyInput, writeFeed } from '@sync/indomio';
+
+interface BenchResult {
+  name: string;
+  baselineMs: number;
+  measuredMs: number;
+  ratio: number;
+  target: number;
+  extra?: string;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function pool(n: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
+  return performance.now() - started;
+}
+
+/** A typical listing: agency, coordinates, five pictures, a description, sizes and the common extras. */
+function listing(uniqueId: string, i: number): PropertyInput {
+  return {
+    uniqueId,
+    dateUpdated: '2024-05-01T10:00:00Z',
+    referenceCode: `REF-${i}`,
+    agent: { email: 'agency@example.com', officeName: 'Agenzia Centro', phone: '+39 071 000000' },
+    location: {
+      countryCode: 'IT',
+      administrativeArea: 'Marche',
+      city: { name: 'Jesi', code: '042021' },
+      locality: {
+        map: 'exact',
+        postalCode: '60035',
+        latitude: 43.5176,
+        longitude: 13.2506,
+        thoroughfare: { value: `Via Marconi, ${i % 300}`, display: true },
+      },
+    },
+    pictures: Array.from({ length: 5 }, (_, p) => ({ url: `https://img.example.com/${i}/${p + 1}.jpg` })),
+    transactions: [{ type: 'S', price: 100_000 + i, reserved: false }],
+    building: { typeId: 14, status: 'buono' },
+    features: {
+      size: { value: 80 + (i % 70), unit: 'm2' },
+      roomsDetail: { bedrooms: 2, kitchen: 'Abitabile' },
+      descriptions: [
+        {
+          language: 'it',
+          title: `Trilocale luminoso ${i}`,
+          content: 'Trilocale al secondo piano con balcone, cantina e posto auto. Riscaldamento autonomo.',
+        },
+      ],
+      energyClass: { value: 'C' },
+    },
+    extraFeatures: { bathrooms: 1, elevator: true, balcony: true, furniture: 'Non Arredato', buildYear: 1985 },
+  };
+}
+
+/** What a hand-written integration sends: the same document from a template string, no checks. */
+function templateXml(uniqueId: string, i: number): string {
+  const pictures = Array.from(
+    { length: 5 },
+    (_, p) => `<picture position="${p + 1}" url="https://img.example.com/${i}/${p + 1}.jpg"/>`,
+  ).join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><property operation="write"><unique-id><![CDATA[${uniqueId}]]></unique-id><date-updated>2024-05-01T10:00:00Z</date-updated><agent><office-name><![CDATA[Agenzia Centro]]></office-name><email>agency@example.com</email><phone><![CDATA[+39 071 000000]]></phone></agent><location><country-code>IT</country-code><administrative-area><![CDATA[Marche]]></administrative-area><city code="042021"><![CDATA[Jesi]]></city><locality map="exact"><thoroughfare display="yes"><![CDATA[Via Marconi, ${i % 300}]]></thoroughfare><postal-code>60035</postal-code><latitude>43.5176</latitude><longitude>13.2506</longitude></locality></location><pictures>${pictures}</pictures><reference-code><![CDATA[REF-${i}]]></reference-code><transactions><transaction type="S"><price currency="EUR" reserved="false">${100_000 + i}</price></transaction></transactions><building IDType="14"><status>buono</status></building><features><rooms-detail><amount-bedrooms>2</amount-bedrooms><kitchen>Abitabile</kitchen></rooms-detail><size unit="m2">${80 + (i % 70)}</size><descriptions><description language="it"><title><![CDATA[Trilocale luminoso ${i}]]></title><content><![CDATA[Trilocale al secondo piano con balcone, cantina e posto auto. Riscaldamento autonomo.]]></content></description></descriptions><energy-class value="C"/></features><extra-features><bathrooms>1</bathrooms><balcony>true</balcony><elevator>true</elevator><furniture>Non Arredato</furniture><build-year>1985</build-year></extra-features></property>`;
+}
+
+const PUTS = 5000;
+const PUT_CONCURRENCY = 16;
+const PUT_ROUNDS = 7;
+
+/**
+ * 5,000 `properties.put`s at concurrency 16 through the SDK (validation, XML building, the core
+ * pipeline, ServiceResponse parsing, identifier map) vs a hand-written client (template string,
+ * plain fetch, regex on the answer), both against the mock portal served on 127.0.0.1.
+ */
+export async function benchIndomioWritePath(): Promise<BenchResult> {
+  // Imported here, so the feed's child processes measure the feed without msw in memory.
+  const { serveHandlers } = await import('@sync/core/msw');
+  const { createIndomioHandlers, IndomioMockPortal } = await import('@sync/indomio/msw');
+  if (buildPropertyXml(listing('same', 7)) !== templateXml('same', 7)) {
+    throw new Error('the SDK and the hand-written client must send the same document');
+  }
+  const portal = new IndomioMockPortal({ rateLimit: { limit: 1_000_000_000, windowMs: 60_000 } });
+  const server = await serveHandlers((url) => createIndomioHandlers({ portal, baseUrl: url }));
+  const sdk = new IndomioClient({
+    username: 'user',
+    password: 'secret',
+    source: 'crm',
+    baseUrl: server.url,
+    allowInsecureHttp: true,
+  });
+  const authorization = `Basic ${Buffer.from('user:secret').toString('base64')}`;
+  const handIds = new Map<string, number>();
+
+  const viaSdk = (prefix: string) => async (i: number) => {
+    await sdk.properties.put(listing(`${prefix}-${i}`, i));
+  };
+  const viaHand = (prefix: string) => async (i: number) => {
+    const uniqueId = `${prefix}-${i}`;
+    const response = await fetch(`${server.url}/ws/import/immobiliare/property/${encodeURIComponent(uniqueId)}`, {
+      method: 'PUT',
+      headers: { authorization, 'x-immo-source': 'crm', 'content-type': 'application/xml; charset=utf-8' },
+      body: templateXml(uniqueId, i),
+    });
+    const text = await response.text();
+    if (!/<Result>true<\/Result>/.test(text)) throw new Error(`refused: ${text}`);
+    handIds.set(uniqueId, Number(/<idListing>(\d+)<\/idListing>/.exec(text)?.[1]));
+  };
+
+  try {
+    // Warm both paths (connections, JIT) before measuring; a refusal would end the bench here.
+    await pool(500, PUT_CONCURRENCY, viaHand('warm-hand'));
+    await pool(500, PUT_CONCURRENCY, viaSdk('warm-sdk'));
+    if (portal.requests.some((r) => r.status !== 200)) throw new Error('the mock refused a warm-up write');
+    const handTimes: number[] = [];
+    const sdkTimes: number[] = [];
+    for (let round = 0; round < PUT_ROUNDS; round++) {
+      // Each side writes 5,000 new listings into an empty portal; the order alternates between rounds.
+      const runHand = async () => {
+        portal.reset();
+        handTimes.push(await pool(PUTS, PUT_CONCURRENCY, viaHand(`hand-${round}`)));
+      };
+      const runSdk = async () => {
+        portal.reset();
+        sdkTimes.push(await pool(PUTS, PUT_CONCURRENCY, viaSdk(`sdk-${round}`)));
+        if (portal.listings().length !== PUTS) throw new Error('the SDK did not write every listing');
+      };
+      if (round % 2 === 0) {
+        await runHand();
+        await runSdk();
+      } else {
+        await runSdk();
+        await runHand();
+      }
+    }
+    const ratio = median(sdkTimes.map((t, i) => t / (handTimes[i] as number)));
+    return {
+      name: `indomio: ${PUTS} properties.put at concurrency ${PUT_CONCURRENCY} over HTTP to the mock vs template XML + fetch + regex (median of ${PUT_ROUNDS} paired rounds)`,
+      baselineMs: median(handTimes),
+      measuredMs: median(sdkTimes),
+      ratio,
+      target: 1.15,
+      extra: `per put: SDK ${((median(sdkTimes) * PUT_CONCURRENCY) / PUTS).toFixed(2)} ms, hand-written ${((median(handTimes) * PUT_CONCURRENCY) / PUTS).toFixed(2)} ms (wall time × concurrency / puts)`,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+const FEED_SIZE = 100_000;
+const FEED_ROUNDS = 3;
+const feedMetadata = {
+  publisher: { name: 'CRM', email: 'feeds@crm.example', phone: '+39 000' },
+  version: '2.9' as const,
+  buildDate: '2024-06-01T02:00:00Z',
+};
+
+/**
+ * Listings as varied as a CRM's, made one at a time so the feed's input holds no memory of
+ * its own: descriptions of 500–1,500 characters (drawn from 512 written up front), 3–15
+ * pictures, each its own address, price, size and features. Self-contained (its own seeded
+ * random numbers), so the child processes run the very same source.
+ */
+function* generated(count: number): Generator<PropertyInput> {
+  let seed = 20240601;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const words = (
+    'appartamento luminoso ristrutturato piano terrazzo cucina abitabile soggiorno camera matrimoniale bagno ' +
+    'finestrato cantina posto auto giardino condominiale riscaldamento autonomo vista mare centro storico servizi ' +
+    'scuole negozi stazione ampio ingresso ripostiglio balcone esposizione doppia infissi nuovi classe energetica ' +
+    'tranquillo silenzioso elegante signorile palazzina ascensore portineria parquet mansarda'
+  ).split(' ');
+  const descriptions = Array.from({ length: 512 }, () => {
+    let text = '';
+    const length = 500 + Math.floor(random() * 1000);
+    while (text.length < length) text += `${pick(words)}${random() < 0.1 ? '. ' : ' '}`;
+    return text;
+  });
+  for (let i = 0; i < count; i++) {
+    const content = pick(descriptions);
+    yield {
+      uniqueId: `crm-${i}-${Math.floor(random() * 1e9).toString(36)}`,
+      dateUpdated: new Date(Date.UTC(2024, 0, 1) + Math.floor(random() * 3e10)),
+      referenceCode: `R${Math.floor(random() * 1e6)}`,
+      agent: { email: `agency${i % 500}@example.com`, officeName: `Agenzia ${pick(words)} ${i % 500}` },
+      location: {
+        countryCode: 'IT',
+        administrativeArea: pick(['Marche', 'Lazio', 'Toscana', 'Lombardia', 'Puglia']),
+        city: {
+          name: pick(['Jesi', 'Ancona', 'Roma', 'Firenze', 'Milano', 'Bari']),
+          code: String(42000 + (i % 900)).padStart(6, '0'),
+        },
+        locality: {
+          map: pick(['exact', 'near', 'no'] as const),
+          postalCode: String(10000 + Math.floor(random() * 89999)),
+          latitude: 36 + random() * 10,
+          longitude: 7 + random() * 11,
+          thoroughfare: { value: `Via ${pick(words)} ${Math.floor(random() * 300) + 1}`, display: random() < 0.5 },
+        },
+      },
+      pictures: Array.from({ length: 3 + Math.floor(random() * 13) }, (_, p) => ({
+        url: `https://img.crm.example/${i}/${Math.floor(random() * 1e12).toString(36)}-${p}.jpg`,
+      })),
+      transactions: [
+        random() < 0.7
+          ? { type: 'S', price: 50_000 + Math.floor(random() * 900_000), reserved: random() < 0.1 }
+          : { type: 'R', price: 300 + Math.floor(random() * 3000) },
+      ],
+      building: {
+        typeId: pick([14, 15, 16, 21, 23, 26]),
+        status: pick(['nuovo', 'ottimo', 'buono', 'da ristrutturare'] as const),
+      },
+      features: {
+        size: { value: 30 + Math.floor(random() * 250), unit: 'm2' },
+        roomsDetail: {
+          bedrooms: Math.floor(random() * 5),
+          kitchen: pick(['Abitabile', 'Cucinotto', 'A vista'] as const),
+        },
+        descriptions: [{ language: 'it', title: content.slice(0, 60).trim(), content }],
+        energyClass: { value: pick(['A4', 'A1', 'B', 'C', 'D', 'E', 'F', 'G'] as const) },
+      },
+      extraFeatures: {
+        bathrooms: 1 + Math.floor(random() * 3),
+        elevator: random() < 0.5,
+        balcony: random() < 0.5,
+        heating: { type: pick(['Autonomo', 'Centralizzato'] as const) },
+        furniture: pick(['Arredato', 'Non Arredato', 'Parzialmente Arredato'] as const),
+        buildYear: 1900 + Math.floor(random() * 124),
+      },
+    };
+  }
+}
+
+/**
+ * 100,000 generated listings through `writeFeed` into feed.xml.gz (validation, XML writing,
+ * gzip) vs gzip-compressing the same XML bytes alone into a file, in paired rounds.
+ */
+export async function benchIndomioFeed(): Promise<BenchResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'indomio-bench-feed-'));
+  try {
+    const feedDir = join(dir, 'feed');
+    const first = await writeFeed(generated(FEED_SIZE), feedMetadata, feedDir);
+    if (first.written !== FEED_SIZE) throw new Error(`the feed left out ${first.failed.length} listings`);
+    const xml = gunzipSync(await readFile(first.file));
+    const gzipAlone = async () => {
+      const started = performance.now();
+      const slices = function* () {
+        for (let at = 0; at < xml.length; at += 64 * 1024) yield xml.subarray(at, at + 64 * 1024);
+      };
+      await pipeline(Readable.from(slices()), createGzip(), createWriteStream(join(dir, 'alone.xml.gz')));
+      return performance.now() - started;
+    };
+    const feed = async () => {
+      const started = performance.now();
+      await writeFeed(generated(FEED_SIZE), feedMetadata, feedDir);
+      return performance.now() - started;
+    };
+    const gzipTimes: number[] = [];
+    const feedTimes: number[] = [];
+    for (let round = 0; round < FEED_ROUNDS; round++) {
+      if (round % 2 === 0) {
+        gzipTimes.push(await gzipAlone());
+        feedTimes.push(await feed());
+      } else {
+        feedTimes.push(await feed());
+        gzipTimes.push(await gzipAlone());
+      }
+    }
+    const ratio = median(feedTimes.map((t, i) => t / (gzipTimes[i] as number)));
+    return {
+      name: `indomio: writeFeed of ${FEED_SIZE} generated listings to feed.xml.gz vs gzip of the same XML alone (median of ${FEED_ROUNDS} paired rounds)`,
+      baselineMs: median(gzipTimes),
+      measuredMs: median(feedTimes),
+      ratio,
+      target: 1.5,
+      extra: `${(xml.length / 2 ** 20).toFixed(0)} MB of XML, ${((median(feedTimes) * 1000) / FEED_SIZE).toFixed(1)} µs per listing`,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const RSS_LIMIT_MB = 128;
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Runs `writeFeed` of `count` generated listings in a fresh process (plain JavaScript, so no
+ * TypeScript loader adds to its memory): its peak RSS and its time. `count` 0 only loads the SDK.
+ */
+async function feedInChild(
+  count: number,
+  dir: string,
+  flags: readonly string[] = [],
+): Promise<{ peakRssMb: number; ms: number; written: number }> {
+  // The same generator as the other runs; node strips the types, so its source is JavaScript.
+  const script = `
+    import { writeFeed } from '@sync/indomio';
+    const generated = ${generated.toString()};
+    const started = performance.now();
+    const report = ${count} > 0 ? await writeFeed(generated(${count}), ${JSON.stringify(feedMetadata)}, ${JSON.stringify(dir)}) : { written: 0 };
+    const ms = performance.now() - started;
+    process.stdout.write(JSON.stringify({ peakRssMb: process.resourceUsage().maxRSS / 1024, ms, written: report.written }));
+  `;
+  const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', script], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`the feed child process failed (${code}): ${out}`);
+  return JSON.parse(out) as { peakRssMb: number; ms: number; written: number };
+}
+
+/** A young generation capped as memory-constrained batch jobs often run it. */
+const CAPPED_YOUNG_GENERATION = ['--max-semi-space-size=4'];
+
+/**
+ * Peak RSS of `writeFeed` at 10,000 and 100,000 listings, each in its own process with Node's
+ * default heap settings: memory must stay bounded (the larger feed within 1.2× the smaller,
+ * both within 128 MB). The same runs with a capped young generation are printed beside them,
+ * as V8 sizes that generation by allocation rate rather than by what stays alive.
+ */
+export async function benchIndomioFeedMemory(): Promise<BenchResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'indomio-bench-rss-'));
+  try {
+    const loaded = await feedInChild(0, join(dir, 'none'));
+    const small = await feedInChild(FEED_SIZE / 10, join(dir, 'small'));
+    const large = await feedInChild(FEED_SIZE, join(dir, 'large'));
+    const smallCapped = await feedInChild(FEED_SIZE / 10, join(dir, 'small-capped'), CAPPED_YOUNG_GENERATION);
+    const largeCapped = await feedInChild(FEED_SIZE, join(dir, 'large-capped'), CAPPED_YOUNG_GENERATION);
+    for (const run of [small, smallCapped, large, largeCapped]) {
+      if (run.written !== (run === small || run === smallCapped ? FEED_SIZE / 10 : FEED_SIZE)) {
+        throw new Error('a feed left listings out');
+      }
+    }
+    const mb = (run: { peakRssMb: number }) =>
+      `${run.peakRssMb.toFixed(0)} MB${run.peakRssMb <= RSS_LIMIT_MB ? '' : ` (OVER ${RSS_LIMIT_MB} MB)`}`;
+    return {
+      name: `indomio: peak RSS of writeFeed at ${FEED_SIZE} vs ${FEED_SIZE / 10} listings, each in a fresh process (times are the runs')`,
+      baselineMs: small.ms,
+      measuredMs: large.ms,
+      ratio: large.peakRssMb / small.peakRssMb,
+      target: 1.2,
+      extra: `peak RSS: SDK loaded only ${mb(loaded)}; ${FEED_SIZE / 10} listings ${mb(small)}; ${FEED_SIZE} listings ${mb(large)}. With ${CAPPED_YOUNG_GENERATION.join(' ')}: ${mb(smallCapped)} and ${mb(largeCapped)} (ratio ${(largeCapped.peakRssMb / smallCapped.peakRssMb).toFixed(3)})`,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
