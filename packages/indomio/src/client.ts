@@ -117,13 +117,15 @@ export class IndomioClient {
       status: response.status,
     };
     try {
-      const answer = readServiceResponse(response.text, context);
+      // A portal may echo what it received: no credential may reach an error.
+      const answer = readServiceResponse(response.text, context, this.http.redactor);
       if (answer.result) {
         this.#answers.set(request, answer);
         return undefined;
       }
+      const clean = this.http.redactor.value(answer) as ServiceResponse;
       return {
-        error: indomioErrorFrom(answer, { ...context, requestId: answer.requestId }),
+        error: indomioErrorFrom(clean, { ...context, requestId: clean.requestId }),
         retryable: answer.errorCode === ErrorCode.GENERIC_ERROR,
       };
     } catch (error) {

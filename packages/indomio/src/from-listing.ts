@@ -229,7 +229,8 @@ export function fromListing(listing: Listing, options: IndomioFromListingOptions
   // Agent.
   const agent: Agent = { ...options.agency };
   if (l.agent && options.agent !== 'omit') {
-    const realtorId = options.realtorIds?.[l.agent.id];
+    const ids = options.realtorIds;
+    const realtorId = ids && Object.hasOwn(ids, l.agent.id) ? ids[l.agent.id] : undefined;
     agent.realtors = [
       { externalId: text('agent.id', l.agent.id) ?? l.agent.id, ...(realtorId !== undefined && { id: realtorId }) },
     ];

@@ -176,7 +176,20 @@ export class PropertiesResource {
         );
       }
     } else {
-      idListing = String(target.idListing);
+      const given = (target as { idListing?: unknown } | null | undefined)?.idListing;
+      if ((typeof given !== 'string' || given === '') && (typeof given !== 'number' || !Number.isSafeInteger(given))) {
+        throw new InputValidationError(
+          [
+            {
+              path: target !== null && typeof target === 'object' ? 'idListing' : '',
+              message: 'give a unique-id, or { idListing } with the portal id',
+              code: 'invalid_type',
+            },
+          ],
+          { portal: PORTAL, operation: 'properties.delete' },
+        );
+      }
+      idListing = String(given);
       uniqueId = await map.findExternalId(PORTAL, LISTING_KIND, idListing);
     }
     const response = await this.#send(
@@ -324,7 +337,10 @@ export class PropertiesResource {
         signal: options.signal,
       };
       const res = await http.request<string>(request);
-      return this.#client.takeAnswer(request) ?? readServiceResponse(res.data, { ...context, status: res.status });
+      return (
+        this.#client.takeAnswer(request) ??
+        readServiceResponse(res.data, { ...context, status: res.status }, this.#client.http.redactor)
+      );
     } catch (error) {
       throw this.#fromHttpError(error, context);
     }

@@ -1,4 +1,4 @@
-import { UnexpectedResponseError } from '@sync/core';
+import { MAX_ERROR_BODY, type Redactor, UnexpectedResponseError } from '@sync/core';
 import { type X2jOptions, XMLParser } from 'fast-xml-parser';
 import { hasInvalidXmlChars } from '../schemas/property.js';
 import {
@@ -176,13 +176,15 @@ export function parseServiceResponse(xml: string): ServiceResponse {
 export function readServiceResponse(
   xml: string,
   context: { portal: string; operation: string; itemId?: string | undefined; status: number },
+  redactor?: Redactor,
 ): ServiceResponse {
   try {
     return parseServiceResponse(xml);
   } catch (error) {
+    const body = redactor ? redactor.text(xml) : xml;
     throw new UnexpectedResponseError(`expected a ServiceResponse: ${(error as Error).message}`, {
       ...context,
-      body: xml.length > 2000 ? `${xml.slice(0, 2000)}…` : xml,
+      body: body.length > MAX_ERROR_BODY ? `${body.slice(0, MAX_ERROR_BODY)}…` : body,
       cause: error,
     });
   }
