@@ -317,12 +317,27 @@ async function feedInChild(
 ): Promise<{ peakRssMb: number; ms: number; written: number }> {
   // The same generator as the other runs; node strips the types, so its source is JavaScript.
   const script = `
+    import { readFileSync } from 'node:fs';
     import { writeFeed } from '@sync/indomio';
+    // The peak resident set of this process's own address space (VmHWM): getrusage's maxRSS
+    // would include the parent's size at fork time. Sampling covers systems without /proc.
+    let sampled = process.memoryUsage.rss();
+    const sampler = setInterval(() => { sampled = Math.max(sampled, process.memoryUsage.rss()); }, 5);
+    const hwm = () => {
+      try {
+        const kb = /VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+        return kb === undefined ? undefined : Number(kb) * 1024;
+      } catch {
+        return undefined;
+      }
+    };
     const generated = ${generated.toString()};
     const started = performance.now();
     const report = ${count} > 0 ? await writeFeed(generated(${count}), ${JSON.stringify(feedMetadata)}, ${JSON.stringify(dir)}) : { written: 0 };
     const ms = performance.now() - started;
-    process.stdout.write(JSON.stringify({ peakRssMb: process.resourceUsage().maxRSS / 1024, ms, written: report.written }));
+    clearInterval(sampler);
+    const peak = hwm() ?? Math.max(sampled, process.memoryUsage.rss());
+    process.stdout.write(JSON.stringify({ peakRssMb: peak / 1024 / 1024, ms, written: report.written }));
   `;
   const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', script], {
     cwd: repoRoot,
