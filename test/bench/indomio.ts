@@ -165,7 +165,7 @@ export async function benchIndomioWritePath(): Promise<BenchResult> {
 
 const FEED_SIZE = 100_000;
 const FEED_ROUNDS = 3;
-const feedMetadata = {
+export const feedMetadata = {
   publisher: { name: 'CRM', email: 'feeds@crm.example', phone: '+39 000' },
   version: '2.9' as const,
   buildDate: '2024-06-01T02:00:00Z',
@@ -177,7 +177,7 @@ const feedMetadata = {
  * pictures, each its own address, price, size and features. Self-contained (its own seeded
  * random numbers), so the child processes run the very same source.
  */
-function* generated(count: number): Generator<PropertyInput> {
+export function* generated(count: number): Generator<PropertyInput> {
   let seed = 20240601;
   const random = () => {
     seed = (seed + 0x6d2b79f5) >>> 0;

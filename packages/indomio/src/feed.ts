@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createDeflateRaw, createGzip } from 'node:zlib';
+import { Worker } from 'node:worker_threads';
+import { createDeflateRaw } from 'node:zlib';
 import { InputValidationError, parseInput, SyncError } from '@sync/core';
 import { z } from 'zod';
 import { DateTimeSchema, type PropertyInput, xsDateTimeToMs } from './schemas/property.js';
@@ -70,7 +71,7 @@ export interface FeedReport {
   failed: FeedFailure[];
 }
 
-const CHUNK = 64 * 1024;
+const CHUNK = 256 * 1024;
 
 /**
  * Writes the legacy daily batch feed — `<feed><version/><metadata/><properties>…</properties></feed>`
@@ -111,16 +112,22 @@ export async function writeFeed(
       ) + textElement('build-date', meta.buildDate),
     );
 
+  const recycled: ArrayBuffer[] = [];
+  const fresh = (size: number): Buffer => {
+    const reuse = size <= CHUNK ? recycled.pop() : undefined;
+    return reuse ? Buffer.from(reuse) : Buffer.allocUnsafe(Math.max(CHUNK, size));
+  };
+
   async function* chunks(): AsyncGenerator<Buffer> {
     // Each listing's XML is encoded into a byte chunk at once: its string dies young, so a
     // long feed leaves no garbage behind for the heap to grow on.
-    let chunk = Buffer.allocUnsafe(CHUNK);
+    let chunk = fresh(CHUNK);
     let used = 0;
     function* append(text: string): Generator<Buffer> {
       // UTF-8 needs at most 3 bytes per UTF-16 unit.
       if (used + text.length * 3 > chunk.length) {
         if (used > 0) yield chunk.subarray(0, used);
-        chunk = Buffer.allocUnsafe(Math.max(CHUNK, text.length * 3));
+        chunk = fresh(text.length * 3);
         used = 0;
       }
       used += chunk.write(text, used);
@@ -143,13 +150,110 @@ export async function writeFeed(
     if (used > 0) yield chunk.subarray(0, used);
   }
 
+  const signal = options.signal;
+  if (format === 'gzip') {
+    await gzipInWorker(chunks(), file, signal, (buffer) => {
+      if (buffer.byteLength === CHUNK) recycled.push(buffer);
+    });
+    return report;
+  }
   const source = Readable.from(chunks(), { objectMode: false });
   const out = createWriteStream(file);
-  const signal = options.signal;
-  if (format === 'gzip') await pipeline(source, createGzip(), out, { signal });
-  else if (format === 'zip') {
+  if (format === 'zip') {
     const entry = zipEntry('feed.xml', new Date(xsDateTimeToMs(meta.buildDate)));
     await pipeline(source, zipChecksum(entry), createDeflateRaw(), zipFrame(entry), out, { signal });
   } else await pipeline(source, out, { signal });
   return report;
+}
+
+/**
+ * The compressing side of a gzip feed, in a worker thread: it gzips and writes what it is
+ * sent, acknowledging each chunk once it is compressed.
+ */
+const GZIP_WORKER = `
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const { createGzip } = process.getBuiltinModule('node:zlib');
+const { createWriteStream } = process.getBuiltinModule('node:fs');
+const gzip = createGzip();
+const out = createWriteStream(workerData.file);
+const fail = (error) => parentPort.postMessage({ error: String(error && error.message || error) });
+gzip.on('error', fail);
+out.on('error', fail);
+out.on('finish', () => parentPort.postMessage({ done: true }));
+gzip.pipe(out);
+parentPort.on('message', (message) => {
+  if (message === null) gzip.end();
+  else {
+    // Once compressed, the chunk's memory goes back to be filled again.
+    gzip.write(new Uint8Array(message.buffer, 0, message.length), () =>
+      parentPort.postMessage({ ack: message.length, buffer: message.buffer }, [message.buffer]));
+  }
+});
+`;
+
+/** Bytes sent to the compressing worker and not yet compressed, at most: memory stays bounded. */
+const IN_FLIGHT_BYTES = 8 * CHUNK;
+
+/**
+ * Gzips `chunks` into `file` on a worker thread, so that compressing one part of the feed
+ * and writing the next listings run on two cores at once.
+ */
+async function gzipInWorker(
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+  signal: AbortSignal | undefined,
+  recycle: (buffer: ArrayBuffer) => void,
+): Promise<void> {
+  // The worker only moves bytes through zlib: a small heap is plenty.
+  const worker = new Worker(GZIP_WORKER, {
+    eval: true,
+    workerData: { file },
+    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 },
+  });
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  const finished = new Promise<void>((resolve, reject) => {
+    worker.on('message', (message: { ack?: number; buffer?: ArrayBuffer; done?: boolean; error?: string }) => {
+      if (message.ack !== undefined) {
+        inFlight -= message.ack;
+        if (message.buffer) recycle(message.buffer);
+        wake?.();
+      } else if (message.done) resolve();
+      else if (message.error !== undefined) {
+        failure = new Error(message.error);
+        reject(failure);
+        wake?.();
+      }
+    });
+    worker.on('error', (error) => {
+      failure = error;
+      reject(error);
+      wake?.();
+    });
+  });
+  // A failure is reported where it is awaited; until then it must not count as unhandled.
+  finished.catch(() => undefined);
+  try {
+    for await (const chunk of chunks) {
+      signal?.throwIfAborted();
+      while (inFlight >= IN_FLIGHT_BYTES && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      if (failure) throw failure;
+      // The writer never reuses a chunk it has handed over: its memory moves to the worker
+      // without a copy when the chunk owns its buffer.
+      const owned =
+        chunk.byteOffset === 0 &&
+        chunk.buffer.byteLength >= chunk.byteLength &&
+        !(chunk.buffer instanceof SharedArrayBuffer);
+      const bytes = owned ? chunk : new Uint8Array(chunk);
+      const buffer = bytes.buffer as ArrayBuffer;
+      inFlight += bytes.byteLength;
+      worker.postMessage({ buffer, length: bytes.byteLength }, [buffer]);
+    }
+    signal?.throwIfAborted();
+    worker.postMessage(null);
+    await finished;
+  } finally {
+    await worker.terminate();
+  }
 }
