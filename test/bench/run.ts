@@ -1,4 +1,6 @@
 // `npm run bench`: every benchmark measures its baseline in the same run and prints the ratio.
+// Each runs in a fresh process, so no benchmark inherits another's heap or warm-up.
+import { execFileSync } from 'node:child_process';
 import { benchCorePipeline } from './core-pipeline.ts';
 import { benchIndomioFeed, benchIndomioFeedMemory, benchIndomioWritePath } from './indomio.ts';
 import { benchPfcrmIterate } from './pfcrm-iterate.ts';
@@ -15,22 +17,34 @@ interface Result {
   failed?: boolean;
 }
 
-const benches: Array<() => Promise<Result>> = [
-  benchCorePipeline,
-  benchRentixInitialSync,
-  benchIndomioWritePath,
-  benchIndomioFeed,
-  benchIndomioFeedMemory,
-  benchPfcrmIterate,
-];
-let missed = 0;
-for (const bench of benches) {
-  const r = await bench();
-  const met = r.ratio <= r.target && !r.failed;
-  const verdict = met ? 'meets' : 'MISSES';
-  if (!met) missed++;
-  console.log(
-    `${r.name}\n  baseline ${r.baselineMs.toFixed(0)} ms, measured ${r.measuredMs.toFixed(0)} ms, ratio ${r.ratio.toFixed(3)} — ${verdict} target ≤ ${r.target}${r.extra ? `\n  ${r.extra}` : ''}`,
-  );
+const benches: Record<string, () => Promise<Result>> = {
+  core: benchCorePipeline,
+  rentix: benchRentixInitialSync,
+  'indomio-write': benchIndomioWritePath,
+  'indomio-feed': benchIndomioFeed,
+  'indomio-feed-memory': benchIndomioFeedMemory,
+  pfcrm: benchPfcrmIterate,
+};
+
+const only = process.argv[2];
+if (only !== undefined) {
+  const bench = benches[only];
+  if (!bench) throw new Error(`no benchmark named ${only}: ${Object.keys(benches).join(', ')}`);
+  process.stdout.write(JSON.stringify(await bench()));
+} else {
+  let missed = 0;
+  for (const name of Object.keys(benches)) {
+    const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1] ?? '', name], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 20,
+    });
+    const r = JSON.parse(out) as Result;
+    const met = r.ratio <= r.target && !r.failed;
+    if (!met) missed++;
+    console.log(
+      `${r.name}\n  baseline ${r.baselineMs.toFixed(0)} ms, measured ${r.measuredMs.toFixed(0)} ms, ratio ${r.ratio.toFixed(3)} — ${met ? 'meets' : 'MISSES'} target ≤ ${r.target}${r.extra ? `\n  ${r.extra}` : ''}`,
+    );
+  }
+  process.exitCode = missed ? 1 : 0;
 }
-process.exitCode = missed ? 1 : 0;
