@@ -1,4 +1,4 @@
-import { MAX_ERROR_BODY, type Redactor, UnexpectedResponseError } from '@sync/core';
+import { MAX_ERROR_BODY, type Redactor, SyncError, UnexpectedResponseError } from '@sync/core';
 import { type X2jOptions, XMLParser } from 'fast-xml-parser';
 import { hasInvalidXmlChars } from '../schemas/property.js';
 import {
@@ -12,8 +12,11 @@ const DANGEROUS = new Set(['__proto__', 'constructor', 'prototype']);
 const DROPPED = 'dangerous-name';
 
 /** Thrown for XML that is not well-formed or carries a document type declaration. */
-export class XmlParseError extends Error {
-  override readonly name = 'XmlParseError';
+export class XmlParseError extends SyncError {
+  static override readonly brand: string = 'XmlParseError';
+  constructor(message: string) {
+    super(message, { portal: 'indomio', operation: 'parse' });
+  }
 }
 
 /**
