@@ -79,6 +79,21 @@ export interface PortalOptions {
   route?: (portal: DemoPortal['name'], url: string) => Promise<string> | string;
 }
 
+/** The fault switches every bundled mock portal has. */
+function faultsOf(portal: {
+  latencyMs: number;
+  failNext(count: number, status: number): void;
+  dropNext(count: number): void;
+}): FaultSwitches {
+  return {
+    latency: (ms) => {
+      portal.latencyMs = ms;
+    },
+    failNext: (count, status) => portal.failNext(count, status),
+    dropNext: (count) => portal.dropNext(count),
+  };
+}
+
 /** Counts the retries a client's HTTP pipeline makes. */
 function countRetries(http: { on(name: 'retry', listener: () => void): unknown }): { readonly count: number } {
   const counter = { count: 0 };
@@ -167,11 +182,7 @@ async function startRentix(options: PortalOptions): Promise<DemoPortal> {
       }
       return out;
     },
-    faults: {
-      latency: (ms) => portal.setLatency(ms),
-      failNext: (count, status) => portal.failNext(count, status),
-      dropNext: (count) => portal.dropNext(count),
-    },
+    faults: faultsOf(portal),
     close: () => server.close(),
   };
 }
@@ -271,13 +282,7 @@ async function startPfCrm(options: PortalOptions, cities: readonly string[]): Pr
       }
       return out;
     },
-    faults: {
-      latency: (ms) => {
-        portal.latencyMs = ms;
-      },
-      failNext: (count, status) => portal.failNext(count, status),
-      dropNext: (count) => portal.dropNext(count),
-    },
+    faults: faultsOf(portal),
     close: () => server.close(),
   };
 }
@@ -351,13 +356,7 @@ async function startIndomio(options: PortalOptions): Promise<DemoPortal> {
       }
       return out;
     },
-    faults: {
-      latency: (ms) => {
-        portal.latencyMs = ms;
-      },
-      failNext: (count, status) => portal.failNext(count, status),
-      dropNext: (count) => portal.dropNext(count),
-    },
+    faults: faultsOf(portal),
     close: () => server.close(),
   };
 }
