@@ -5,7 +5,7 @@ import { HttpClient } from '@sync/core';
 
 const REQUESTS = 2000;
 const CONCURRENCY = 8;
-const ROUNDS = 9;
+const ROUNDS = 21;
 
 async function pool(n: number, task: (i: number) => Promise<unknown>): Promise<number> {
   const started = performance.now();

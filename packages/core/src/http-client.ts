@@ -168,9 +168,12 @@ export function path(strings: TemplateStringsArray, ...values: ReadonlyArray<str
 }
 
 const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
+const SUSPECT_PATH = /\/\/|\/$|(^|\/)(\.|%2e)/i;
 
 /** The first segment of `path` that a URL parser would drop or resolve away (empty, `.`, `..`), if any. */
 function unsafeSegment(path: string): string | undefined {
+  // Nearly every path has no dot segment and no empty one: say so without splitting it.
+  if (!SUSPECT_PATH.test(path)) return undefined;
   const bare = (path.split(/[?#]/, 1)[0] ?? '').replace(/^\//, '');
   if (bare === '') return undefined;
   return bare.split('/').find((segment) => segment === '' || DOT_SEGMENT.test(segment));
@@ -307,7 +310,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
    * them and repeats the call once.
    */
   request<T = unknown>(options: RequestOptions): Promise<HttpResponse<T>> {
-    const run = () => this.#withAuthRetry<T>(options);
+    // Only renewable credentials need the wrapper that repeats a call after a 401.
+    const run = this.#options.auth?.invalidate ? () => this.#withAuthRetry<T>(options) : () => this.#send<T>(options);
     return this.#limit ? this.#limit(run) : run();
   }
 
@@ -397,11 +401,15 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
         if (problem) failure = { ...problem, kind: 'retry', serverDelayMs: undefined };
         else if (is2xx || options.okStatuses?.includes(raw.status)) {
           this.retryBudget?.recordSuccess();
+          const requestIdOf = () => this.#requestId(raw.headers);
           return {
             status: raw.status,
             headers: raw.headers,
             data: this.#readBody<T>(raw, options),
-            requestId: this.#requestId(raw.headers),
+            // Read from the headers when asked: most callers never do.
+            get requestId() {
+              return requestIdOf();
+            },
             attempts: call.attempts,
             elapsedMs: performance.now() - call.started,
           };
