@@ -6,7 +6,8 @@ function shuffleKeys(value: unknown, random: () => number): unknown {
   if (Array.isArray(value)) return value.map((v) => shuffleKeys(v, random));
   if (value && typeof value === 'object') {
     const keys = Object.keys(value).sort(() => random() - 0.5);
-    const out: Record<string, unknown> = {};
+    // No prototype: a generated key "__proto__" must stay an ordinary key here too.
+    const out: Record<string, unknown> = Object.create(null);
     for (const k of keys) out[k] = shuffleKeys((value as Record<string, unknown>)[k], random);
     return out;
   }
