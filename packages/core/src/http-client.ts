@@ -293,7 +293,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     this.#limit = options.concurrency ? pLimit(options.concurrency) : undefined;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#requestIdHeaders = options.requestIdHeaders ?? ['x-request-id', 'x-correlation-id', 'request-id'];
-    this.#headers = { 'user-agent': options.userAgent, accept: 'application/json' };
+    this.#headers = { 'user-agent': options.userAgent };
     for (const [name, value] of Object.entries(options.headers ?? {})) this.#headers[name.toLowerCase()] = value;
     options.auth?.registerSecrets(this.redactor);
     for (const secret of options.secrets ?? []) this.redactor.addSecret(secret);
