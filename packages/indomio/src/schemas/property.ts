@@ -7,21 +7,14 @@ export const MAX_DOCUMENT_BYTES = 8_388_608;
 /** Most blueprints (floor plans) one listing may carry. */
 export const MAX_BLUEPRINTS = 4;
 
-/** Whether `s` holds a character XML 1.0 cannot carry at all, even escaped. */
+/** Characters XML 1.0 excludes outright: C0 controls other than tab, LF and CR; U+FFFE and U+FFFF. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the control characters XML forbids is the point.
+const XML_EXCLUDED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+/** Whether `s` holds a character XML 1.0 cannot carry at all, even escaped (lone surrogates included). */
 export function hasInvalidXmlChars(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20) {
-      if (c !== 0x09 && c !== 0x0a && c !== 0x0d) return true;
-    } else if (c >= 0xd800 && c <= 0xdbff) {
-      const next = s.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
-      i++;
-    } else if ((c >= 0xdc00 && c <= 0xdfff) || c === 0xfffe || c === 0xffff) {
-      return true;
-    }
-  }
-  return false;
+  // Both checks run natively: this is called for every text field of every listing.
+  return XML_EXCLUDED.test(s) || !s.isWellFormed();
 }
 
 /** Text that fits in an XML document. */
