@@ -375,7 +375,11 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
         });
       }
       const remaining = deadlineAt - Date.now();
-      if (remaining <= 0) throw this.#deadlineError(call, deadlineMs);
+      if (remaining <= 0) {
+        // The slot taken above goes back: no request is sent with it.
+        if (this.#limited) this.rateLimiter.release(buckets);
+        throw this.#deadlineError(call, deadlineMs);
+      }
 
       let failure: AttemptFailure;
       try {
