@@ -26,6 +26,7 @@ export async function benchCorePipeline(): Promise<{
   measuredMs: number;
   ratio: number;
   target: number;
+  extra: string;
 }> {
   const body = JSON.stringify({ id: 1, title: 'listing', price: { amount: 1000, currency: 'EUR' } });
   const server = createServer((_req, res) => {
@@ -38,15 +39,27 @@ export async function benchCorePipeline(): Promise<{
 
   const viaFetch = (i: number) => fetch(`${url}/items/${i}`).then((r) => r.json());
   const viaCore = (i: number) => http.request({ method: 'GET', path: `/items/${i}`, operation: 'items.get' });
+  // The same pipeline on fetch: what the pipeline itself costs, transport aside.
+  const onFetch = new HttpClient({
+    portal: 'bench',
+    baseUrl: url,
+    allowInsecureHttp: true,
+    userAgent: '@sync/bench',
+    fetch,
+  });
+  const viaCoreOnFetch = (i: number) => onFetch.request({ method: 'GET', path: `/items/${i}`, operation: 'items.get' });
 
   // Warm both paths (connections, JIT) before measuring.
   await pool(300, viaFetch);
   await pool(300, viaCore);
+  await pool(300, viaCoreOnFetch);
   const fetchTimes: number[] = [];
   const coreTimes: number[] = [];
+  const onFetchTimes: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     fetchTimes.push(await pool(REQUESTS, viaFetch));
     coreTimes.push(await pool(REQUESTS, viaCore));
+    onFetchTimes.push(await pool(REQUESTS, viaCoreOnFetch));
   }
   await new Promise<void>((resolve) => server.close(() => resolve()));
   // Rounds alternate, so each pair shares the machine's state; the ratio is the median of the pairs.
@@ -57,5 +70,6 @@ export async function benchCorePipeline(): Promise<{
     measuredMs: median(coreTimes),
     ratio,
     target: 1.1,
+    extra: `HttpClient with an injected fetch: ${median(onFetchTimes).toFixed(0)} ms, ratio ${median(onFetchTimes.map((t, i) => t / (fetchTimes[i] as number))).toFixed(3)} (the default sends through node:http)`,
   };
 }

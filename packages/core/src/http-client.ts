@@ -23,6 +23,14 @@ import {
   type RetryOptions,
   serverRetryDelayMs,
 } from './retry.js';
+import {
+  AttemptControl,
+  ConnectionFailure,
+  fetchTransport,
+  nodeTransport,
+  type RawResponse,
+  type Transport,
+} from './transport.js';
 
 /** HTTP methods the client sends. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -59,7 +67,10 @@ export interface HttpClientOptions {
   defaultBuckets?: readonly string[] | undefined;
   /** Most calls in flight at once; unbounded when unset. */
   concurrency?: number | undefined;
-  /** A `fetch` implementation, e.g. for instrumentation or tests. */
+  /**
+   * Sends through this `fetch` instead of `node:http`/`node:https` (the default), e.g. for
+   * instrumentation or a test's fetch mock. MSW's `setupServer` intercepts either.
+   */
   fetch?: typeof globalThis.fetch | undefined;
   /** Extracts the portal's own message from an error body, so errors quote it verbatim. */
   errorMessage?: ((body: unknown) => string | undefined) | undefined;
@@ -201,26 +212,10 @@ export function parseJsonSafely(text: string): unknown {
   return JSON.parse(text, (key, value: unknown) => (key === '__proto__' ? undefined : value));
 }
 
-function networkCause(error: unknown): Error | undefined {
-  // Keep only the code and message of the system error: the fetch error itself holds the request.
-  let cause: unknown = error instanceof Error ? error.cause : undefined;
-  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
-  if (!(cause instanceof Error)) return undefined;
-  const code = (cause as { code?: unknown }).code;
-  return new Error(typeof code === 'string' ? `${code}: ${cause.message}` : cause.message);
-}
-
 interface CallState {
   readonly options: RequestOptions;
   readonly started: number;
   attempts: number;
-}
-
-/** What one attempt brought back: the status line, headers and the whole body. */
-interface RawResponse {
-  status: number;
-  headers: Headers;
-  bytes: Uint8Array;
 }
 
 /** A failed attempt: the error to throw if no retry follows, and what a retry would cost. */
@@ -236,16 +231,12 @@ function isReplayable(body: BodyInit | undefined): boolean {
   return body === undefined || body === null || !(body instanceof ReadableStream);
 }
 
-function isFetchNetworkError(error: unknown): boolean {
-  // undici reports refused, reset and cut connections as a TypeError ("fetch failed", "terminated").
-  return error instanceof TypeError;
-}
-
 /**
  * The HTTP pipeline every portal client sends its requests through: authentication,
  * rate limiting, attempts with per-attempt timeouts under a whole-call deadline,
- * retries of what is safe to repeat, error mapping, redacted events. It runs
- * directly on `fetch` so that it adds next to nothing to a request's cost.
+ * retries of what is safe to repeat, error mapping, redacted events. It sends through
+ * `node:http` (or an injected `fetch`) with its own attempt loop, so that it adds next
+ * to nothing to a request's cost.
  */
 export class HttpClient extends TypedEmitter<HttpEvents> {
   /** Portal name used in errors and events. */
@@ -262,7 +253,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   readonly #baseUrl: string;
   readonly #defaultBuckets: readonly string[];
   readonly #limit: LimitFunction | undefined;
-  readonly #fetch: typeof globalThis.fetch;
+  readonly #transport: Transport;
   readonly #requestIdHeaders: readonly string[];
   readonly #headers: Record<string, string>;
   readonly #limited: boolean;
@@ -291,7 +282,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     this.#limited = this.rateLimiter.names.length > 0;
     this.#defaultBuckets = options.defaultBuckets ?? ['default'];
     this.#limit = options.concurrency ? pLimit(options.concurrency) : undefined;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport;
     this.#requestIdHeaders = options.requestIdHeaders ?? ['x-request-id', 'x-correlation-id', 'request-id'];
     this.#headers = { 'user-agent': options.userAgent };
     for (const [name, value] of Object.entries(options.headers ?? {})) this.#headers[name.toLowerCase()] = value;
@@ -468,53 +459,40 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     if (this.has('request')) {
       this.emit('request', { ...this.#eventBase(call, url), attempt, headers: this.redactor.headers(headers) });
     }
-    const controller = new AbortController();
+    const control = new AttemptControl();
     const userSignal = call.options.signal;
-    const onAbort = () => controller.abort(userSignal?.reason);
+    const onAbort = () => control.stop(userSignal?.reason);
     userSignal?.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
     const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    try {
-      const init: RequestInit & { duplex?: 'half' } = {
-        method,
-        headers,
-        body: body ?? null,
-        signal: controller.signal,
-      };
-      if (body instanceof ReadableStream) init.duplex = 'half';
-      const response = await this.#fetch(url, init);
-      const bytes = method === 'HEAD' ? new Uint8Array() : new Uint8Array(await response.arrayBuffer());
-      if (this.has('response')) {
-        this.emit('response', {
-          ...this.#eventBase(call, url),
-          attempt,
-          status: response.status,
-          durationMs: performance.now() - sent,
-          requestId: this.#requestId(response.headers),
-          headers: this.redactor.headers(response.headers),
-        });
-      }
-      if (response.status === 429 && this.has('rateLimited')) {
-        this.emit('rateLimited', {
-          ...this.#eventBase(call, url),
-          source: 'server',
-          waitMs: serverRetryDelayMs(response.headers, 429) ?? 0,
-        });
-      }
-      return { status: response.status, headers: response.headers, bytes };
-    } catch (error) {
-      if (timedOut) {
-        throw new TimeoutError(
+      control.stop(
+        new TimeoutError(
           isDeadline
             ? `no response within the call's deadline (${call.attempts} attempts)`
             : `attempt ${attempt} got no complete response within ${timeoutMs} ms`,
           { ...this.#context(call.options), timeoutMs },
-        );
+        ),
+      );
+    }, timeoutMs);
+    try {
+      const raw = await this.#transport({ method, url, headers, body }, control);
+      if (this.has('response')) {
+        this.emit('response', {
+          ...this.#eventBase(call, url),
+          attempt,
+          status: raw.status,
+          durationMs: performance.now() - sent,
+          requestId: this.#requestId(raw.headers),
+          headers: this.redactor.headers(raw.headers),
+        });
       }
-      throw error;
+      if (raw.status === 429 && this.has('rateLimited')) {
+        this.emit('rateLimited', {
+          ...this.#eventBase(call, url),
+          source: 'server',
+          waitMs: serverRetryDelayMs(raw.headers, 429) ?? 0,
+        });
+      }
+      return raw;
     } finally {
       clearTimeout(timer);
       userSignal?.removeEventListener('abort', onAbort);
@@ -563,8 +541,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       };
     }
     if (error instanceof SyncError) return { error, retryable: false, kind: 'retry', serverDelayMs: undefined };
-    if (isFetchNetworkError(error)) {
-      const cause = networkCause(error);
+    if (error instanceof ConnectionFailure) {
+      const cause = error.cause instanceof Error ? error.cause : undefined;
       return {
         error: new NetworkError(`connection failed${cause ? ` (${cause.message})` : ''}`, {
           ...this.#context(options),

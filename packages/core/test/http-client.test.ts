@@ -26,7 +26,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-function client(url: string, options: Partial<HttpClientOptions> = {}): HttpClient {
+function baseClient(url: string, options: Partial<HttpClientOptions> = {}): HttpClient {
   return new HttpClient({
     portal: 'test',
     baseUrl: `${url}/api/v1`,
@@ -43,7 +43,16 @@ function collect<K extends keyof HttpEvents>(http: HttpClient, name: K): HttpEve
   return seen;
 }
 
-describe('HttpClient over a real HTTP server', () => {
+// Every network behaviour holds on both ways out: node:http (the default) and an injected fetch.
+const TRANSPORTS: Array<[string, typeof globalThis.fetch | undefined]> = [
+  ['node:http', undefined],
+  ['fetch', (input, init) => globalThis.fetch(input, init)],
+];
+
+describe.each(TRANSPORTS)('HttpClient over a real HTTP server (%s)', (_transport, fetchImpl) => {
+  const client = (url: string, options: Partial<HttpClientOptions> = {}) =>
+    baseClient(url, { fetch: fetchImpl, ...options });
+
   it('sends JSON to the path below the base URL with the user agent and query', async () => {
     server = await startServer((req, res) => json(res, 200, { echo: JSON.parse(req.body) }));
     const http = client(server.url);
@@ -390,6 +399,7 @@ describe('HttpClient over a real HTTP server', () => {
 });
 
 describe('authentication', () => {
+  const client = baseClient;
   it('sends an API key header and Basic credentials', async () => {
     server = await startServer((req, res) =>
       json(res, 200, { key: req.headers['x-api-key'], auth: req.headers.authorization }),
@@ -475,6 +485,7 @@ describe('authentication', () => {
 });
 
 describe('configuration', () => {
+  const client = baseClient;
   it('refuses a plain http base URL unless explicitly allowed', () => {
     expect(() => new HttpClient({ portal: 'p', baseUrl: 'http://example.com', userAgent: 'x' })).toThrow(/https/);
     expect(
