@@ -1,16 +1,15 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Worker } from 'node:worker_threads';
-import { createDeflateRaw } from 'node:zlib';
+import { addAbortSignal, type Transform, type Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
+import { createDeflateRaw, createGzip } from 'node:zlib';
 import { InputValidationError, parseInput, SyncError } from '@sync/core';
 import { z } from 'zod';
-import { DateTimeSchema, type PropertyInput, xsDateTimeToMs } from './schemas/property.js';
-import { propertyFragment, validateProperty, XML_DECLARATION } from './xml/build.js';
-import { cdataElement, element, textElement } from './xml/writer.js';
-import { zipChecksum, zipEntry, zipFrame } from './zip.js';
+import { DateTimeSchema, type Property, type PropertyInput, xsDateTimeToMs } from './schemas/property.js';
+import { validateProperty, writeProperty, XML_DECLARATION } from './xml/build.js';
+import { XmlWriter } from './xml/writer.js';
+import { type ZipEntryState, zipChecksum, zipEntry, zipFrame } from './zip.js';
 
 /** The feed's `<metadata>` and `<version>`. */
 export const FeedMetadataSchema = z.strictObject({
@@ -71,7 +70,10 @@ export interface FeedReport {
   failed: FeedFailure[];
 }
 
-const CHUNK = 256 * 1024;
+/** Bytes of XML per chunk handed to the compressor or the file. */
+const CHUNK = 64 * 1024;
+/** Bytes handed over and not yet taken in, at most: memory stays bounded whatever the feed's size. */
+const QUEUED_BYTES = 4 * CHUNK;
 
 /**
  * Writes the legacy daily batch feed — `<feed><version/><metadata/><properties>…</properties></feed>`
@@ -96,164 +98,153 @@ export async function writeFeed(
   await mkdir(directory, { recursive: true });
   const file = join(directory, FILE_NAMES[format]);
   const report: FeedReport = { file, format, total: 0, written: 0, failed: [] };
+  const signal = options.signal;
 
-  const publisher = meta.publisher;
-  const head =
-    `${XML_DECLARATION}<feed>` +
-    textElement('version', meta.version) +
-    element(
-      'metadata',
-      element(
-        'publisher',
-        cdataElement('name', publisher.name) +
-          cdataElement('site', publisher.site) +
-          textElement('email', publisher.email) +
-          cdataElement('phone', publisher.phone),
-      ) + textElement('build-date', meta.buildDate),
-    );
+  // Compressing runs on libuv's threadpool (zlib's asynchronous streams), alongside the
+  // listings written here, and costs no second V8 heap.
+  const output = createWriteStream(file);
+  const entry = format === 'zip' ? zipEntry('feed.xml', new Date(xsDateTimeToMs(meta.buildDate))) : undefined;
+  const chain: Writable[] =
+    format === 'gzip' ? [createGzip(), output] : entry ? [createDeflateRaw(), zipFrame(entry), output] : [output];
+  let done: Promise<void>;
+  if (chain.length > 1) done = pipeline(chain as [Transform, ...Writable[]], { signal });
+  else {
+    if (signal) addAbortSignal(signal, output);
+    done = finished(output);
+  }
+  const sink = new ChunkSink(chain[0] as Writable, done, entry);
 
-  const recycled: ArrayBuffer[] = [];
-  const fresh = (size: number): Buffer => {
-    const reuse = size <= CHUNK ? recycled.pop() : undefined;
-    return reuse ? Buffer.from(reuse) : Buffer.allocUnsafe(Math.max(CHUNK, size));
-  };
-
-  async function* chunks(): AsyncGenerator<Buffer> {
-    // Each listing's XML is encoded into a byte chunk at once: its string dies young, so a
-    // long feed leaves no garbage behind for the heap to grow on.
-    let chunk = fresh(CHUNK);
-    let used = 0;
-    function* append(text: string): Generator<Buffer> {
-      // UTF-8 needs at most 3 bytes per UTF-16 unit.
-      if (used + text.length * 3 > chunk.length) {
-        if (used > 0) yield chunk.subarray(0, used);
-        chunk = fresh(text.length * 3);
-        used = 0;
-      }
-      used += chunk.write(text, used);
-    }
-    yield* append(`${head}<properties>`);
-    let index = 0;
-    for await (const property of properties) {
-      const at = index++;
-      report.total++;
+  try {
+    const out = new XmlWriter(CHUNK, sink.take);
+    const publisher = meta.publisher;
+    out.raw(`${XML_DECLARATION}<feed>`);
+    out.textElement('version', meta.version);
+    out.start('metadata');
+    out.start('publisher');
+    out.cdataElement('name', publisher.name);
+    out.cdataElement('site', publisher.site);
+    out.textElement('email', publisher.email);
+    out.cdataElement('phone', publisher.phone);
+    out.end('publisher');
+    out.textElement('build-date', meta.buildDate);
+    out.end('metadata');
+    out.raw('<properties>');
+    const add = (property: PropertyInput): void => {
+      const index = report.total++;
+      let listing: Property;
       try {
-        yield* append(propertyFragment(validateProperty(property, 'writeFeed')));
-        report.written++;
+        listing = validateProperty(property, 'writeFeed');
       } catch (error) {
         if (!(error instanceof InputValidationError)) throw error;
         const uniqueId = typeof property?.uniqueId === 'string' ? property.uniqueId : undefined;
-        report.failed.push({ index: at, uniqueId, error });
+        report.failed.push({ index, uniqueId, error });
+        return;
+      }
+      writeProperty(out, listing);
+      if (listing !== property) release(listing);
+      report.written++;
+    };
+    // A plain loop over a plain iterable: no promise per listing, only a pause per chunk.
+    if (typeof (properties as AsyncIterable<PropertyInput>)[Symbol.asyncIterator] === 'function') {
+      for await (const property of properties as AsyncIterable<PropertyInput>) {
+        signal?.throwIfAborted();
+        add(property);
+        if (sink.handedOver) await sink.ready();
+      }
+    } else {
+      for (const property of properties as Iterable<PropertyInput>) {
+        signal?.throwIfAborted();
+        add(property);
+        if (sink.handedOver) await sink.ready();
       }
     }
-    yield* append('</properties></feed>');
-    if (used > 0) yield chunk.subarray(0, used);
+    signal?.throwIfAborted();
+    out.raw('</properties></feed>');
+    out.flush();
+    sink.end();
+    await done;
+  } catch (error) {
+    sink.fail(error);
+    throw error;
   }
-
-  const signal = options.signal;
-  if (format === 'gzip') {
-    await gzipInWorker(chunks(), file, signal, (buffer) => {
-      if (buffer.byteLength === CHUNK) recycled.push(buffer);
-    });
-    return report;
-  }
-  const source = Readable.from(chunks(), { objectMode: false });
-  const out = createWriteStream(file);
-  if (format === 'zip') {
-    const entry = zipEntry('feed.xml', new Date(xsDateTimeToMs(meta.buildDate)));
-    await pipeline(source, zipChecksum(entry), createDeflateRaw(), zipFrame(entry), out, { signal });
-  } else await pipeline(source, out, { signal });
   return report;
 }
 
 /**
- * The compressing side of a gzip feed, in a worker thread: it gzips and writes what it is
- * sent, acknowledging each chunk once it is compressed.
+ * Empties a listing once it is written. The validator's `superRefine` leaves each parse
+ * reachable from the old generation until the next full collection (V8 allocates the closure
+ * it adds to the parse state there, and may then pretenure that state too), and the state
+ * holds the parsed listing: emptied, only this one small object outlives the scavenges rather
+ * than the listing's whole tree, which would otherwise make V8 grow the young generation.
  */
-const GZIP_WORKER = `
-const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
-const { createGzip } = process.getBuiltinModule('node:zlib');
-const { createWriteStream } = process.getBuiltinModule('node:fs');
-const gzip = createGzip();
-const out = createWriteStream(workerData.file);
-const fail = (error) => parentPort.postMessage({ error: String(error && error.message || error) });
-gzip.on('error', fail);
-out.on('error', fail);
-out.on('finish', () => parentPort.postMessage({ done: true }));
-gzip.pipe(out);
-parentPort.on('message', (message) => {
-  if (message === null) gzip.end();
-  else {
-    // Once compressed, the chunk's memory goes back to be filled again.
-    gzip.write(new Uint8Array(message.buffer, 0, message.length), () =>
-      parentPort.postMessage({ ack: message.length, buffer: message.buffer }, [message.buffer]));
-  }
-});
-`;
-
-/** Bytes sent to the compressing worker and not yet compressed, at most: memory stays bounded. */
-const IN_FLIGHT_BYTES = 8 * CHUNK;
+function release(listing: Property): void {
+  const fields = listing as unknown as Record<string, unknown>;
+  for (const key in fields) fields[key] = undefined;
+}
 
 /**
- * Gzips `chunks` into `file` on a worker thread, so that compressing one part of the feed
- * and writing the next listings run on two cores at once.
+ * Feeds chunks of XML to the first stream of the chain (the compressor, or the file), which
+ * takes each one in before calling back: its Buffer is then filled again, and the bytes
+ * handed over and not yet taken in stay under {@link QUEUED_BYTES}.
  */
-async function gzipInWorker(
-  chunks: AsyncIterable<Buffer>,
-  file: string,
-  signal: AbortSignal | undefined,
-  recycle: (buffer: ArrayBuffer) => void,
-): Promise<void> {
-  // The worker only moves bytes through zlib: a small heap is plenty.
-  const worker = new Worker(GZIP_WORKER, {
-    eval: true,
-    workerData: { file },
-    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 },
-  });
-  let inFlight = 0;
-  let wake: (() => void) | undefined;
-  let failure: Error | undefined;
-  const finished = new Promise<void>((resolve, reject) => {
-    worker.on('message', (message: { ack?: number; buffer?: ArrayBuffer; done?: boolean; error?: string }) => {
-      if (message.ack !== undefined) {
-        inFlight -= message.ack;
-        if (message.buffer) recycle(message.buffer);
-        wake?.();
-      } else if (message.done) resolve();
-      else if (message.error !== undefined) {
-        failure = new Error(message.error);
-        reject(failure);
-        wake?.();
+class ChunkSink {
+  private queued = 0;
+  private failure: { error: unknown } | undefined;
+  private wake: (() => void) | undefined;
+  private readonly spare: Buffer[] = [];
+  /** Whether a chunk was handed over since the last {@link ChunkSink.ready}. */
+  handedOver = false;
+
+  constructor(
+    private readonly head: Writable,
+    done: Promise<void>,
+    private readonly entry: ZipEntryState | undefined,
+  ) {
+    // A failure is reported where it is awaited; until then it must not count as unhandled.
+    done.catch((error: unknown) => {
+      this.failure ??= { error };
+      this.wake?.();
+    });
+  }
+
+  /** Takes a chunk written and gives the Buffer for the next one. */
+  readonly take = (chunk: Buffer): Buffer => {
+    if (this.entry) zipChecksum(this.entry, chunk);
+    this.queued += chunk.length;
+    this.handedOver = true;
+    this.head.write(chunk, () => {
+      this.queued -= chunk.length;
+      const whole = chunk.buffer;
+      if (chunk.byteOffset === 0 && whole.byteLength === CHUNK && whole instanceof ArrayBuffer) {
+        this.spare.push(Buffer.from(whole));
       }
+      this.wake?.();
     });
-    worker.on('error', (error) => {
-      failure = error;
-      reject(error);
-      wake?.();
-    });
-  });
-  // A failure is reported where it is awaited; until then it must not count as unhandled.
-  finished.catch(() => undefined);
-  try {
-    for await (const chunk of chunks) {
-      signal?.throwIfAborted();
-      while (inFlight >= IN_FLIGHT_BYTES && !failure) await new Promise<void>((resolve) => (wake = resolve));
-      if (failure) throw failure;
-      // The writer never reuses a chunk it has handed over: its memory moves to the worker
-      // without a copy when the chunk owns its buffer.
-      const owned =
-        chunk.byteOffset === 0 &&
-        chunk.buffer.byteLength >= chunk.byteLength &&
-        !(chunk.buffer instanceof SharedArrayBuffer);
-      const bytes = owned ? chunk : new Uint8Array(chunk);
-      const buffer = bytes.buffer as ArrayBuffer;
-      inFlight += bytes.byteLength;
-      worker.postMessage({ buffer, length: bytes.byteLength }, [buffer]);
+    return this.spare.pop() ?? Buffer.allocUnsafe(CHUNK);
+  };
+
+  /**
+   * Lets the event loop run, so the compressor gets the chunks queued for it, and waits
+   * while too much is queued. Throws if the chain failed.
+   */
+  async ready(): Promise<void> {
+    this.handedOver = false;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.queued >= QUEUED_BYTES && !this.failure) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
     }
-    signal?.throwIfAborted();
-    worker.postMessage(null);
-    await finished;
-  } finally {
-    await worker.terminate();
+    this.wake = undefined;
+    if (this.failure) throw this.failure.error;
+  }
+
+  /** No more chunks. */
+  end(): void {
+    this.head.end();
+  }
+
+  /** Stops the chain after an error; the partial file stays for the caller to remove. */
+  fail(error: unknown): void {
+    this.failure ??= { error };
+    this.head.destroy(error instanceof Error ? error : new Error(String(error)));
   }
 }

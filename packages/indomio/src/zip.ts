@@ -48,22 +48,21 @@ function tooLarge(): Error {
   return new RangeError(`a zip feed holds at most ${ZIP_MAX_SIZE} bytes of XML: use the gzip format`);
 }
 
-/** Passes the uncompressed data through, adding it to the entry's CRC and size. */
-export function zipChecksum(entry: ZipEntryState): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      entry.crc = crc32(chunk, entry.crc);
-      entry.size += chunk.length;
-      if (entry.size > ZIP_MAX_SIZE) callback(tooLarge());
-      else callback(null, chunk);
-    },
-  });
+/**
+ * Adds uncompressed data to the entry's CRC and size, as it goes to the deflater: throws a
+ * `RangeError` past what a ZIP without ZIP64 holds.
+ */
+export function zipChecksum(entry: ZipEntryState, data: Uint8Array): void {
+  entry.crc = crc32(data, entry.crc);
+  entry.size += data.length;
+  if (entry.size > ZIP_MAX_SIZE) throw tooLarge();
 }
 
 /**
  * Frames the deflated data of `entry` as a ZIP archive: the local header before it, the
  * data descriptor, central directory and end record after it. Place it after the
- * deflater, which is after {@link zipChecksum}, so the CRC and size are final at the end.
+ * deflater, and give every piece of data to {@link zipChecksum} before the deflater, so the
+ * CRC and size are final at the end.
  */
 export function zipFrame(entry: ZipEntryState): Transform {
   const name = Buffer.from(entry.name, 'utf8');

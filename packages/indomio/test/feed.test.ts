@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -129,6 +129,46 @@ describe('writeFeed', () => {
       expect(extracted.stdout.toString('utf8')).toBe(await readFile(plain.file, 'utf8'));
       expect((await validateAgainstXsd([extracted.stdout.toString('utf8')])).valid).toBe(true);
     }
+  });
+
+  it("writes a listing longer than a chunk whole, and leaves the caller's listings as they were", async () => {
+    // Several hundred kilobytes of free text, with characters of every UTF-8 length and a "]]>".
+    const long = `${'Attico luminoso è ancora più bello 中文 😀 & <b> '.repeat(8000)}]]>fine`;
+    const big = fullProperty('long-1');
+    big.features.descriptions = [{ language: 'it', title: 'Lungo', content: long }];
+    const listings = [minimalProperty('before'), big, fullProperty('after'), minimalProperty('last')];
+    const copies = structuredClone(listings);
+    for (const format of ['gzip', 'xml'] as const) {
+      const report = await writeFeed(listings, metadata, join(dir, `long-${format}`), { format });
+      expect(report).toMatchObject({ total: 4, written: 4, failed: [] });
+      const bytes = await readFile(report.file);
+      const xml = (format === 'gzip' ? gunzipSync(bytes) : bytes).toString('utf8');
+      const alone = listings.map((p) => buildPropertyXml(p).replace(/^<\?xml[^>]*\?>/, '')).join('');
+      expect(xml.slice(xml.indexOf('<properties>') + 12, xml.lastIndexOf('</properties>'))).toBe(alone);
+      expect((await validateAgainstXsd([xml])).valid).toBe(true);
+    }
+    expect(listings).toEqual(copies);
+  });
+
+  it('stops writing when its signal aborts', async () => {
+    const controller = new AbortController();
+    async function* listings(): AsyncGenerator<PropertyInput> {
+      for (let i = 0; i < 1000; i++) {
+        if (i === 200) controller.abort();
+        yield minimalProperty(`abort-${i}`);
+      }
+    }
+    await expect(
+      writeFeed(listings(), metadata, join(dir, 'aborted'), { signal: controller.signal }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('fails when the feed file cannot be written', async () => {
+    // A directory stands where the file should go.
+    await mkdir(join(dir, 'blocked', 'feed.xml.gz'), { recursive: true });
+    await expect(writeFeed(mixedListings(500), metadata, join(dir, 'blocked'))).rejects.toMatchObject({
+      code: 'EISDIR',
+    });
   });
 
   it('refuses an unknown format before writing anything', async () => {

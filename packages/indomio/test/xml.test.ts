@@ -18,6 +18,7 @@ import {
   XmlParseError,
 } from '../src/index.js';
 import { serviceResponseFromText } from '../src/schemas/service-response.js';
+import { XmlWriter } from '../src/xml/writer.js';
 import { fullProperty, minimalProperty, userProperty, validateAgainstXsd, xmlTree } from './helpers.js';
 import { referencePropertyDocument } from './reference-writer.js';
 
@@ -91,6 +92,48 @@ describe('buildPropertyXml', () => {
     expect(issuesOf({ ...none, user: { email: 'privato@example.com', birthDate: '1980-02-30' } })[0]).toContain(
       'user.birthDate',
     );
+  });
+
+  it('writes numbers as String() does, digit by digit or not', () => {
+    const numbers = [0, -0, 7, -1, 9, 10, 99, 100, 1985, -250, 123_456_789, 2 ** 31, 2 ** 53 - 1, -(2 ** 53 - 1)];
+    const others = [2 ** 53, 1e21, -1e21, 1.5, -0.25, 43.5176, 1e-7, Number.NaN, Number.POSITIVE_INFINITY];
+    for (const n of [...numbers, ...others]) {
+      const out = new XmlWriter(8);
+      out.start('n');
+      out.attr('v', n);
+      out.text(n);
+      out.end('n');
+      expect(out.toString()).toBe(`<n v="${String(n)}">${String(n)}</n>`);
+    }
+  });
+
+  it('grows its buffer and hands over full chunks without changing a byte', () => {
+    const write = (out: XmlWriter) => {
+      out.raw('<list>');
+      for (let i = 0; i < 300; i++) {
+        out.start('item');
+        out.attr('n', i);
+        out.attr('note', 'a "quoted"\ttab & <tag>');
+        out.cdata(`è ]]> ${'中文 😀 '.repeat(i)}`);
+        out.end('item');
+        out.start('empty');
+        out.end('empty');
+        out.textElement('t', '');
+      }
+      out.raw('</list>');
+    };
+    const whole = new XmlWriter(16);
+    write(whole);
+    const chunks: Buffer[] = [];
+    const chunked = new XmlWriter(64, (written) => {
+      chunks.push(Buffer.from(written));
+      return Buffer.allocUnsafe(64);
+    });
+    write(chunked);
+    chunked.flush();
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(whole.toString());
+    expect(whole.toString()).toContain('<item n="1" note="a &quot;quoted&quot;&#9;tab &amp; &lt;tag&gt;">');
+    expect(whole.toString()).toContain('<empty/><t></t>');
   });
 
   it('writes the same elements, attributes and text as an independent DOM writer', () => {

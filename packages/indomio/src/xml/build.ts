@@ -1,6 +1,6 @@
 import { parseInput } from '@sync/core';
 import { type Picture, type Property, type PropertyInput, PropertySchema } from '../schemas/property.js';
-import { attr, cdata, cdataElement, element, textElement } from './writer.js';
+import { type XmlValue, XmlWriter } from './writer.js';
 
 /** `xs:decimal` with at most 8 fraction digits and no exponent, as latitude and longitude need. */
 function coordinate(n: number): string {
@@ -10,199 +10,317 @@ function coordinate(n: number): string {
 
 const yesNo = (b: boolean | undefined) => (b === undefined ? undefined : b ? 'yes' : 'no');
 
-function pictures(list: readonly Picture[], name: string): string {
-  let out = '';
-  list.forEach((p, i) => {
-    out += `<${name}${attr('position', p.position ?? i + 1)}${attr('url', p.url)}${attr('etag', p.etag)}${attr('width', p.width)}${attr('height', p.height)}/>`;
-  });
-  return out;
-}
-
-function agentXml(agent: NonNullable<Property['agent']>): string {
-  let out =
-    cdataElement('name', agent.name) +
-    cdataElement('office-name', agent.officeName) +
-    textElement('email', agent.email) +
-    cdataElement('phone', agent.phone) +
-    cdataElement('mobile-phone', agent.mobilePhone);
-  if (agent.realtors) {
-    let realtors = '';
-    for (const r of agent.realtors) {
-      realtors += element(
-        'realtor',
-        cdataElement('firstname', r.firstName) + cdataElement('surname', r.surname) + textElement('role', r.role),
-        attr('external-id', r.externalId) + attr('id', r.id),
-      );
-    }
-    out += element('realtors', realtors);
+function pictures(out: XmlWriter, list: readonly Picture[], name: string): void {
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i] as Picture;
+    out.start(name);
+    out.attr('position', p.position ?? i + 1);
+    out.attr('url', p.url);
+    out.attr('etag', p.etag);
+    out.attr('width', p.width);
+    out.attr('height', p.height);
+    out.end(name);
   }
-  return element('agent', out);
 }
 
-function userXml(user: NonNullable<Property['user']>): string {
+function agentXml(out: XmlWriter, agent: NonNullable<Property['agent']>): void {
+  out.start('agent');
+  out.cdataElement('name', agent.name);
+  out.cdataElement('office-name', agent.officeName);
+  out.textElement('email', agent.email);
+  out.cdataElement('phone', agent.phone);
+  out.cdataElement('mobile-phone', agent.mobilePhone);
+  if (agent.realtors) {
+    out.start('realtors');
+    for (const r of agent.realtors) {
+      out.start('realtor');
+      out.attr('external-id', r.externalId);
+      out.attr('id', r.id);
+      out.cdataElement('firstname', r.firstName);
+      out.cdataElement('surname', r.surname);
+      out.textElement('role', r.role);
+      out.end('realtor');
+    }
+    out.end('realtors');
+  }
+  out.end('agent');
+}
+
+function userXml(out: XmlWriter, user: NonNullable<Property['user']>): void {
   const show = user.show;
-  return element(
-    'user',
-    cdataElement('id', user.id) +
-      cdataElement('name', user.name) +
-      cdataElement('surname', user.surname) +
-      cdataElement('phone', user.phone) +
-      cdataElement('mobile', user.mobile) +
-      textElement('email', user.email) +
-      textElement('show-name', show?.name) +
-      textElement('show-phone', show?.phone) +
-      textElement('show-mobile', show?.mobile) +
-      textElement('show-email', show?.email) +
-      textElement('show-avatar', show?.avatar) +
-      textElement('birth-date', user.birthDate) +
-      textElement('gender', user.gender) +
-      textElement('language', user.language) +
-      textElement('registration-date', user.registrationDate),
-    attr('uuid', user.uuid) + attr('active', user.active) + attr('group', user.group),
-  );
+  out.start('user');
+  out.attr('uuid', user.uuid);
+  out.attr('active', user.active);
+  out.attr('group', user.group);
+  out.cdataElement('id', user.id);
+  out.cdataElement('name', user.name);
+  out.cdataElement('surname', user.surname);
+  out.cdataElement('phone', user.phone);
+  out.cdataElement('mobile', user.mobile);
+  out.textElement('email', user.email);
+  out.textElement('show-name', show?.name);
+  out.textElement('show-phone', show?.phone);
+  out.textElement('show-mobile', show?.mobile);
+  out.textElement('show-email', show?.email);
+  out.textElement('show-avatar', show?.avatar);
+  out.textElement('birth-date', user.birthDate);
+  out.textElement('gender', user.gender);
+  out.textElement('language', user.language);
+  out.textElement('registration-date', user.registrationDate);
+  out.end('user');
 }
 
-function locationXml(location: Property['location']): string {
-  let out =
-    textElement('country-code', location.countryCode) +
-    cdataElement('administrative-area', location.administrativeArea);
+/** An element with CDATA text and one attribute, or nothing for `undefined` text. */
+function cdataWith(out: XmlWriter, name: string, text: string | undefined, attribute: string, value?: XmlValue): void {
+  if (text === undefined) return;
+  out.start(name);
+  out.attr(attribute, value);
+  out.cdata(text);
+  out.end(name);
+}
+
+/** An element with escaped text and one attribute, or nothing for `undefined` text. */
+function textWith(out: XmlWriter, name: string, text: XmlValue | undefined, attribute: string, value?: XmlValue): void {
+  if (text === undefined) return;
+  out.start(name);
+  out.attr(attribute, value);
+  out.text(text);
+  out.end(name);
+}
+
+function locationXml(out: XmlWriter, location: Property['location']): void {
+  out.start('location');
+  out.textElement('country-code', location.countryCode);
+  out.cdataElement('administrative-area', location.administrativeArea);
   const sub = location.subAdministrativeArea;
-  if (sub) out += cdataElement('sub-administrative-area', sub.name, attr('code', sub.code));
-  out += cdataElement('city', location.city.name, attr('code', location.city.code));
+  if (sub) cdataWith(out, 'sub-administrative-area', sub.name, 'code', sub.code);
+  cdataWith(out, 'city', location.city.name, 'code', location.city.code);
   const loc = location.locality;
   if (loc) {
-    let locality = '';
+    out.start('locality');
+    out.attr('map', loc.map);
     if (loc.thoroughfare) {
-      locality += cdataElement(
-        'thoroughfare',
-        loc.thoroughfare.value,
-        attr('display', yesNo(loc.thoroughfare.display)),
-      );
+      cdataWith(out, 'thoroughfare', loc.thoroughfare.value, 'display', yesNo(loc.thoroughfare.display));
     }
-    locality += cdataElement('street-number', loc.streetNumber);
+    out.cdataElement('street-number', loc.streetNumber);
     if (loc.addresses) {
-      let addresses = '';
+      out.start('addresses');
       for (const address of loc.addresses) {
-        addresses += element(
-          'address',
-          cdataElement('thoroughfare', address.thoroughfare) + cdataElement('street-number', address.streetNumber),
-          attr('language', address.language),
-        );
+        out.start('address');
+        out.attr('language', address.language);
+        out.cdataElement('thoroughfare', address.thoroughfare);
+        out.cdataElement('street-number', address.streetNumber);
+        out.end('address');
       }
-      locality += element('addresses', addresses);
+      out.end('addresses');
     }
-    locality += textElement('postal-code', loc.postalCode);
-    if (loc.latitude !== undefined) locality += textElement('latitude', coordinate(loc.latitude));
-    if (loc.longitude !== undefined) locality += textElement('longitude', coordinate(loc.longitude));
-    out += element('locality', locality, attr('map', loc.map));
+    out.textElement('postal-code', loc.postalCode);
+    if (loc.latitude !== undefined) out.textElement('latitude', coordinate(loc.latitude));
+    if (loc.longitude !== undefined) out.textElement('longitude', coordinate(loc.longitude));
+    out.end('locality');
   }
-  return element('location', out);
+  out.end('location');
 }
 
-function featuresXml(features: Property['features']): string {
-  let out = '';
+function featuresXml(out: XmlWriter, features: Property['features']): void {
+  out.start('features');
   const rooms = features.roomsDetail;
   if (rooms) {
-    out += element(
-      'rooms-detail',
-      textElement('amount-bedrooms', rooms.bedrooms) +
-        textElement('amount-other-rooms', rooms.otherRooms) +
-        textElement('kitchen', rooms.kitchen),
-    );
+    out.start('rooms-detail');
+    out.textElement('amount-bedrooms', rooms.bedrooms);
+    out.textElement('amount-other-rooms', rooms.otherRooms);
+    out.textElement('kitchen', rooms.kitchen);
+    out.end('rooms-detail');
   }
-  if (features.size) out += textElement('size', features.size.value, attr('unit', features.size.unit));
+  if (features.size) textWith(out, 'size', features.size.value, 'unit', features.size.unit);
   if (features.sizes) {
-    let sizes = '';
+    out.start('sizes');
+    out.attr('unit', features.sizes.unit);
     for (const item of features.sizes.items) {
-      sizes += element(
-        'size',
-        textElement('type', item.type) +
-          (item.floor ? textElement('floor', item.floor.value, attr('type', item.floor.type)) : '') +
-          textElement('surface', item.surface) +
-          textElement('weight', item.weight),
-        attr('main', item.main),
-      );
+      out.start('size');
+      out.attr('main', item.main);
+      out.textElement('type', item.type);
+      if (item.floor) textWith(out, 'floor', item.floor.value, 'type', item.floor.type);
+      out.textElement('surface', item.surface);
+      out.textElement('weight', item.weight);
+      out.end('size');
     }
-    out += element('sizes', sizes, attr('unit', features.sizes.unit));
+    out.end('sizes');
   }
   if (features.descriptions) {
-    let descriptions = '';
+    out.start('descriptions');
     for (const d of features.descriptions) {
-      descriptions += element(
-        'description',
-        cdataElement('title', d.title) + cdataElement('content', d.content),
-        attr('language', d.language) + attr('native', d.native ? 'yes' : undefined),
-      );
+      out.start('description');
+      out.attr('language', d.language);
+      out.attr('native', d.native ? 'yes' : undefined);
+      out.cdataElement('title', d.title);
+      out.cdataElement('content', d.content);
+      out.end('description');
     }
-    out += element('descriptions', descriptions);
+    out.end('descriptions');
   }
   const e = features.energyClass;
-  let energy = '';
+  out.start('energy-class');
+  out.attr('zero', e.zero);
+  out.attr('scale', e.scale);
+  out.attr('value', e.value);
+  out.attr('certified', e.certified);
   for (const p of e.performance ?? []) {
-    energy += textElement('energy-performance', p.value, attr('unit', p.unit) + attr('type', p.type));
+    out.start('energy-performance');
+    out.attr('unit', p.unit);
+    out.attr('type', p.type);
+    out.text(p.value);
+    out.end('energy-performance');
   }
-  for (const s of e.seasons ?? []) energy += `<energy-season${attr('season', s.season)}${attr('level', s.level)}/>`;
-  out += element(
-    'energy-class',
-    energy,
-    attr('zero', e.zero) + attr('scale', e.scale) + attr('value', e.value) + attr('certified', e.certified),
-  );
+  for (const s of e.seasons ?? []) {
+    out.start('energy-season');
+    out.attr('season', s.season);
+    out.attr('level', s.level);
+    out.end('energy-season');
+  }
+  out.end('energy-class');
   const emissions = features.emissionsClass;
   if (emissions) {
+    out.start('emissions-class');
+    out.attr('value', emissions.value);
     const co2 = emissions.co2;
-    out += element(
-      'emissions-class',
-      co2 ? textElement('co2-emissions', co2.value, attr('unit', co2.unit)) : '',
-      attr('value', emissions.value),
-    );
+    if (co2) textWith(out, 'co2-emissions', co2.value, 'unit', co2.unit);
+    out.end('emissions-class');
   }
-  return element('features', out);
+  out.end('features');
 }
 
-function extraFeaturesXml(x: NonNullable<Property['extraFeatures']>): string {
-  let out = textElement('bathrooms', x.bathrooms);
-  if (x.garage) out += textElement('garage', x.garage.count, attr('type', x.garage.type));
+function extraFeaturesXml(out: XmlWriter, x: NonNullable<Property['extraFeatures']>): void {
+  out.start('extra-features');
+  out.textElement('bathrooms', x.bathrooms);
+  if (x.garage) textWith(out, 'garage', x.garage.count, 'type', x.garage.type);
   if (x.heating || x.airConditioning) {
-    let ambience = '';
+    out.start('ambience');
     if (x.heating) {
-      ambience += element(
-        'heating',
-        textElement('system', x.heating.system) + textElement('source', x.heating.source),
-        attr('type', x.heating.type),
-      );
+      out.start('heating');
+      out.attr('type', x.heating.type);
+      out.textElement('system', x.heating.system);
+      out.textElement('source', x.heating.source);
+      out.end('heating');
     }
     if (x.airConditioning) {
-      ambience += element(
-        'air-conditioning',
-        textElement('effect', x.airConditioning.effect),
-        attr('type', x.airConditioning.type) + attr('present', x.airConditioning.present),
-      );
+      out.start('air-conditioning');
+      out.attr('type', x.airConditioning.type);
+      out.attr('present', x.airConditioning.present);
+      out.textElement('effect', x.airConditioning.effect);
+      out.end('air-conditioning');
     }
-    out += element('ambience', ambience);
+    out.end('ambience');
   }
-  out +=
-    textElement('garden', x.garden) +
-    textElement('terrace', x.terrace) +
-    textElement('balcony', x.balcony) +
-    textElement('elevator', x.elevator);
-  if (x.floor) out += textElement('floor', x.floor.value ?? '', attr('type', x.floor.type));
-  out +=
-    textElement('num-floors', x.numFloors) +
-    textElement('available-now', x.availableNow) +
-    cdataElement('virtual-tour', x.virtualTour) +
-    textElement('rent-contract', x.rentContract) +
-    textElement('furniture', x.furniture) +
-    textElement('build-year', x.buildYear) +
-    textElement('accommodation-type', x.accommodationType);
+  out.textElement('garden', x.garden);
+  out.textElement('terrace', x.terrace);
+  out.textElement('balcony', x.balcony);
+  out.textElement('elevator', x.elevator);
+  if (x.floor) textWith(out, 'floor', x.floor.value ?? '', 'type', x.floor.type);
+  out.textElement('num-floors', x.numFloors);
+  out.textElement('available-now', x.availableNow);
+  out.cdataElement('virtual-tour', x.virtualTour);
+  out.textElement('rent-contract', x.rentContract);
+  out.textElement('furniture', x.furniture);
+  out.textElement('build-year', x.buildYear);
+  out.textElement('accommodation-type', x.accommodationType);
   if (x.rentRoom) {
-    out += element(
-      'rent-room',
-      textElement('furnished', x.rentRoom.furnished) +
-        textElement('private-bathroom', x.rentRoom.privateBathroom) +
-        textElement('private-entrance', x.rentRoom.privateEntrance),
-    );
+    out.start('rent-room');
+    out.textElement('furnished', x.rentRoom.furnished);
+    out.textElement('private-bathroom', x.rentRoom.privateBathroom);
+    out.textElement('private-entrance', x.rentRoom.privateEntrance);
+    out.end('rent-room');
   }
-  return element('extra-features', out);
+  out.end('extra-features');
+}
+
+/**
+ * Writes the `<property>` element of an already validated property into `out`, children in
+ * the XSD's order, free text in CDATA and every other value escaped; without an XML declaration.
+ */
+export function writeProperty(out: XmlWriter, p: Property): void {
+  out.start('property');
+  out.attr('operation', p.operation);
+  out.cdataElement('unique-id', p.uniqueId);
+  out.textElement('published-on', p.publishedOn);
+  out.textElement('date-updated', p.dateUpdated);
+  if (p.agent) agentXml(out, p.agent);
+  else if (p.user) userXml(out, p.user);
+  locationXml(out, p.location);
+  if (p.pictures) {
+    out.start('pictures');
+    pictures(out, p.pictures, 'picture');
+    out.end('pictures');
+  }
+  if (p.videos) {
+    out.start('videos');
+    for (const v of p.videos) textWith(out, 'video', v.url, 'type', v.type);
+    out.end('videos');
+  }
+  out.textElement('date-expiration', p.dateExpiration);
+  out.cdataElement('reference-code', p.referenceCode);
+  if (p.publish) {
+    out.start('publish');
+    for (const portal of p.publish) {
+      out.start('portal');
+      out.attr('status', portal.status);
+      out.attr('id', portal.id);
+      if (portal.visibilities) {
+        out.start('visibilities');
+        for (const v of portal.visibilities) {
+          out.start('visibility');
+          out.attr('op', v.op);
+          out.attr('limit', v.limit);
+          out.text(v.type);
+          out.end('visibility');
+        }
+        out.end('visibilities');
+      }
+      out.end('portal');
+    }
+    out.end('publish');
+  }
+  out.start('transactions');
+  for (const t of p.transactions) {
+    out.start('transaction');
+    out.attr('type', t.type);
+    out.attr('auction', t.auction);
+    out.attr('for-revenue', t.forRevenue);
+    out.attr('ownership', t.ownership);
+    out.start('price');
+    out.attr('currency', t.currency);
+    out.attr('reserved', t.reserved ?? false);
+    out.text(t.price);
+    out.end('price');
+    out.end('transaction');
+  }
+  out.end('transactions');
+  out.start('building');
+  out.attr('IDType', p.building.typeId);
+  out.textElement('status', p.building.status);
+  out.textElement('class', p.building.class);
+  out.end('building');
+  featuresXml(out, p.features);
+  if (p.extraFeatures) extraFeaturesXml(out, p.extraFeatures);
+  if (p.documents) {
+    out.start('documents');
+    p.documents.forEach((d, i) => {
+      out.start('document');
+      out.attr('position', d.position ?? i + 1);
+      out.attr('mimetype', d.mimeType);
+      out.attr('url', d.url);
+      out.attr('type', d.type);
+      if (d.title !== undefined) out.cdata(d.title);
+      out.end('document');
+    });
+    out.end('documents');
+  }
+  if (p.blueprints) {
+    out.start('blueprints');
+    pictures(out, p.blueprints, 'blueprint');
+    out.end('blueprints');
+  }
+  out.end('property');
 }
 
 /**
@@ -210,69 +328,9 @@ function extraFeaturesXml(x: NonNullable<Property['extraFeatures']>): string {
  * free text in CDATA and every other value escaped; without an XML declaration.
  */
 export function propertyFragment(p: Property): string {
-  let out =
-    cdataElement('unique-id', p.uniqueId) +
-    textElement('published-on', p.publishedOn) +
-    textElement('date-updated', p.dateUpdated) +
-    (p.agent ? agentXml(p.agent) : p.user ? userXml(p.user) : '') +
-    locationXml(p.location);
-  if (p.pictures) out += element('pictures', pictures(p.pictures, 'picture'));
-  if (p.videos) {
-    let videos = '';
-    for (const v of p.videos) videos += textElement('video', v.url, attr('type', v.type));
-    out += element('videos', videos);
-  }
-  out += textElement('date-expiration', p.dateExpiration) + cdataElement('reference-code', p.referenceCode);
-  if (p.publish) {
-    let portals = '';
-    for (const portal of p.publish) {
-      let visibilities = '';
-      for (const v of portal.visibilities ?? []) {
-        visibilities += textElement('visibility', v.type, attr('op', v.op) + attr('limit', v.limit));
-      }
-      portals += element(
-        'portal',
-        portal.visibilities ? element('visibilities', visibilities) : '',
-        attr('status', portal.status) + attr('id', portal.id),
-      );
-    }
-    out += element('publish', portals);
-  }
-  let transactions = '';
-  for (const t of p.transactions) {
-    transactions += element(
-      'transaction',
-      textElement('price', t.price, attr('currency', t.currency) + attr('reserved', t.reserved ?? false)),
-      attr('type', t.type) +
-        attr('auction', t.auction) +
-        attr('for-revenue', t.forRevenue) +
-        attr('ownership', t.ownership),
-    );
-  }
-  out += element('transactions', transactions);
-  out += element(
-    'building',
-    textElement('status', p.building.status) + textElement('class', p.building.class),
-    attr('IDType', p.building.typeId),
-  );
-  out += featuresXml(p.features);
-  if (p.extraFeatures) out += extraFeaturesXml(p.extraFeatures);
-  if (p.documents) {
-    let documents = '';
-    p.documents.forEach((d, i) => {
-      documents += element(
-        'document',
-        d.title === undefined ? '' : cdata(d.title),
-        attr('position', d.position ?? i + 1) +
-          attr('mimetype', d.mimeType) +
-          attr('url', d.url) +
-          attr('type', d.type),
-      );
-    });
-    out += element('documents', documents);
-  }
-  if (p.blueprints) out += element('blueprints', pictures(p.blueprints, 'blueprint'));
-  return element('property', out, attr('operation', p.operation));
+  const out = new XmlWriter();
+  writeProperty(out, p);
+  return out.toString();
 }
 
 /** Validates a property; throws an `InputValidationError` naming the listing and every faulty field. */
@@ -294,5 +352,8 @@ export function buildPropertyXml(property: PropertyInput): string {
 
 /** The XML document of an already validated property. */
 export function propertyDocument(property: Property): string {
-  return XML_DECLARATION + propertyFragment(property);
+  const out = new XmlWriter();
+  out.raw(XML_DECLARATION);
+  writeProperty(out, property);
+  return out.toString();
 }

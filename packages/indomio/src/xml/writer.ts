@@ -1,5 +1,5 @@
-// The primitives of the XML string writer: escaping, CDATA, attributes and elements.
-// Every value goes through one of them, so a document cannot be broken by its content.
+// The XML writer: escaping, CDATA, attributes and elements, written as UTF-8 straight into a
+// Buffer. Every value goes through it, so a document cannot be broken by its content.
 
 const TEXT_SPECIAL = /[&<>]/;
 const ATTRIBUTE_SPECIAL = /[&<>"\t\n\r]/;
@@ -30,37 +30,188 @@ export function escapeAttribute(value: string): string {
   return value.replace(ATTRIBUTE_SPECIALS, entity);
 }
 
-/** Text as CDATA; a `]]>` inside is split across two sections so the text survives intact. */
-export function cdata(text: string): string {
-  return `<![CDATA[${text.includes(']]>') ? text.replaceAll(']]>', ']]]]><![CDATA[>') : text}]]>`;
-}
+/** A value the writer puts in text or attributes; numbers as the XSD's numeric types read them. */
+export type XmlValue = string | number | boolean;
 
-/** Writes numbers as the XSD's numeric types read them. */
-export function formatNumber(n: number): string {
-  return String(n);
-}
+/** Room for one number or short piece of markup. */
+const SMALL = 64;
 
-/** One attribute with a leading space, or nothing for `undefined`. */
-export function attr(name: string, value: string | number | boolean | undefined): string {
-  if (value === undefined) return '';
-  return ` ${name}="${typeof value === 'string' ? escapeAttribute(value) : String(value)}"`;
-}
+/**
+ * Writes XML as UTF-8 into a Buffer, an element at a time: `start`, its attributes, then
+ * content (`text`, `cdata` or child elements), then `end`, which closes an element left
+ * without content as `<name/>`. Nothing is built as an intermediate string, and integers
+ * are written digit by digit: a feed of many listings leaves little behind for the garbage
+ * collector, and no number strings in V8's number cache, which keeps them alive.
+ *
+ * The bytes go into one growing Buffer ({@link XmlWriter.toString} gives the document), or,
+ * with `spill`, into chunks handed over as they fill.
+ */
+export class XmlWriter {
+  private buffer: Buffer;
+  private at = 0;
+  /** Whether the last element started still takes attributes (`<name` written, `>` not yet). */
+  private tagOpen = false;
 
-/** An element whose content is already markup (`''` gives an empty element). */
-export function element(name: string, content: string, attributes = ''): string {
-  return content === '' ? `<${name}${attributes}/>` : `<${name}${attributes}>${content}</${name}>`;
-}
+  /**
+   * @param spill Takes a full chunk (the bytes written so far) and gives the Buffer to write
+   *   the next ones into; without it the Buffer grows.
+   */
+  constructor(
+    size = 16 * 1024,
+    private readonly spill?: (written: Buffer) => Buffer,
+  ) {
+    this.buffer = Buffer.allocUnsafe(size);
+  }
 
-/** An element with escaped text, or nothing for `undefined`. */
-export function textElement(name: string, value: string | number | boolean | undefined, attributes = ''): string {
-  if (value === undefined) return '';
-  const text =
-    typeof value === 'string' ? escapeText(value) : typeof value === 'number' ? formatNumber(value) : String(value);
-  return `<${name}${attributes}>${text}</${name}>`;
-}
+  /** Hands over the bytes written and not yet spilled, and carries on in the Buffer given back. */
+  flush(): void {
+    if (this.spill && this.at > 0) {
+      this.buffer = this.spill(this.buffer.subarray(0, this.at));
+      this.at = 0;
+    }
+  }
 
-/** An element with CDATA text (free text), or nothing for `undefined`. */
-export function cdataElement(name: string, value: string | undefined, attributes = ''): string {
-  if (value === undefined) return '';
-  return `<${name}${attributes}>${cdata(value)}</${name}>`;
+  /** The document written, as a string. */
+  toString(): string {
+    return this.buffer.toString('utf8', 0, this.at);
+  }
+
+  /** Markup as it is: the caller guarantees it is well formed. */
+  raw(markup: string): void {
+    this.closeTag();
+    this.put(markup);
+  }
+
+  /** `<name`, taking attributes until the element gets content or ends. */
+  start(name: string): void {
+    this.closeTag();
+    this.room(name.length + 1);
+    this.buffer[this.at++] = 0x3c; // <
+    this.ascii(name);
+    this.tagOpen = true;
+  }
+
+  /** One attribute of the element just started; nothing for `undefined`. */
+  attr(name: string, value: XmlValue | undefined): void {
+    if (value === undefined) return;
+    this.room(name.length + 3);
+    this.buffer[this.at++] = 0x20; // space
+    this.ascii(name);
+    this.buffer[this.at++] = 0x3d; // =
+    this.buffer[this.at++] = 0x22; // "
+    if (typeof value === 'string') this.put(escapeAttribute(value));
+    else this.scalar(value);
+    this.room(1);
+    this.buffer[this.at++] = 0x22; // "
+  }
+
+  /** Escaped text as the element's content (an empty text still gives `<name></name>`). */
+  text(value: XmlValue): void {
+    this.closeTag();
+    if (typeof value === 'string') this.put(escapeText(value));
+    else this.scalar(value);
+  }
+
+  /** Text as CDATA; a `]]>` inside is split across two sections so the text survives intact. */
+  cdata(text: string): void {
+    this.closeTag();
+    this.put('<![CDATA[');
+    this.put(text.includes(']]>') ? text.replaceAll(']]>', ']]]]><![CDATA[>') : text);
+    this.put(']]>');
+  }
+
+  /** Ends the element: `/>` when it has no content, `</name>` otherwise. */
+  end(name: string): void {
+    if (this.tagOpen) {
+      this.room(2);
+      this.buffer[this.at++] = 0x2f; // /
+      this.buffer[this.at++] = 0x3e; // >
+      this.tagOpen = false;
+      return;
+    }
+    this.room(name.length + 3);
+    this.buffer[this.at++] = 0x3c; // <
+    this.buffer[this.at++] = 0x2f; // /
+    this.ascii(name);
+    this.buffer[this.at++] = 0x3e; // >
+  }
+
+  /** An element with escaped text, or nothing for `undefined`. */
+  textElement(name: string, value: XmlValue | undefined): void {
+    if (value === undefined) return;
+    this.start(name);
+    this.text(value);
+    this.end(name);
+  }
+
+  /** An element with CDATA text (free text), or nothing for `undefined`. */
+  cdataElement(name: string, value: string | undefined): void {
+    if (value === undefined) return;
+    this.start(name);
+    this.cdata(value);
+    this.end(name);
+  }
+
+  private closeTag(): void {
+    if (!this.tagOpen) return;
+    this.room(1);
+    this.buffer[this.at++] = 0x3e; // >
+    this.tagOpen = false;
+  }
+
+  /** A number as `String(n)` writes it, or a boolean as `true` / `false`. */
+  private scalar(value: number | boolean): void {
+    if (typeof value === 'boolean') this.put(value ? 'true' : 'false');
+    else if (Number.isSafeInteger(value)) this.integer(value);
+    else this.put(String(value));
+  }
+
+  /** A safe integer in decimal digits, without making a string of it. */
+  private integer(n: number): void {
+    this.room(SMALL);
+    let rest = n;
+    if (rest < 0) {
+      this.buffer[this.at++] = 0x2d; // -
+      rest = -rest;
+    }
+    let digits = 1;
+    for (let power = 10; power <= rest; power *= 10) digits++;
+    for (let i = this.at + digits - 1; i >= this.at; i--) {
+      this.buffer[i] = 0x30 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    }
+    this.at += digits;
+  }
+
+  /** Names and markup, which are ASCII: copied byte by byte, cheaper than encoding a short string. */
+  private ascii(text: string): void {
+    for (let i = 0; i < text.length; i++) this.buffer[this.at + i] = text.charCodeAt(i);
+    this.at += text.length;
+  }
+
+  /** Any text, as UTF-8. */
+  private put(text: string): void {
+    // UTF-8 needs at most 3 bytes per UTF-16 unit.
+    const most = text.length * 3;
+    if (most > this.buffer.length && this.spill) {
+      // Longer than a chunk: it goes out as a chunk of its own.
+      this.flush();
+      this.buffer = this.spill(Buffer.from(text, 'utf8'));
+      return;
+    }
+    this.room(most);
+    this.at += this.buffer.write(text, this.at, 'utf8');
+  }
+
+  /** Makes room for `bytes` more: hands over the chunk, or grows the Buffer. */
+  private room(bytes: number): void {
+    if (this.at + bytes <= this.buffer.length) return;
+    if (this.spill) {
+      this.flush();
+      if (bytes <= this.buffer.length) return;
+    }
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.at + bytes));
+    this.buffer.copy(grown, 0, 0, this.at);
+    this.buffer = grown;
+  }
 }
