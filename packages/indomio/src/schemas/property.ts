@@ -591,40 +591,38 @@ const PropertyObjectSchema = z.strictObject({
 type PropertyShape = z.infer<typeof PropertyObjectSchema>;
 
 /** Rules of the portal's guide that the XSD cannot express. */
-function checkGuideRules(p: PropertyShape, ctx: z.RefinementCtx): void {
+function checkGuideRules(payload: z.core.ParsePayload<PropertyShape>): void {
+  const p = payload.value;
+  const issue = (path: PropertyKey[], message: string) => {
+    payload.issues.push({ code: 'custom', input: p, path, message });
+  };
   if ((p.agent === undefined) === (p.user === undefined)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: [p.agent === undefined ? 'agent' : 'user'],
-      message:
-        p.agent === undefined
-          ? 'give the agent (an agency) or the user (a private advertiser)'
-          : 'give the agent or the user, not both',
-    });
+    issue(
+      [p.agent === undefined ? 'agent' : 'user'],
+      p.agent === undefined
+        ? 'give the agent (an agency) or the user (a private advertiser)'
+        : 'give the agent or the user, not both',
+    );
   }
   const loc = p.location.locality;
   const hasCoordinates = loc?.latitude !== undefined && loc.longitude !== undefined;
   if (!p.location.city.code && !hasCoordinates) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['location', 'city', 'code'],
-      message: 'give the ISTAT city code or the locality latitude and longitude',
-    });
+    issue(['location', 'city', 'code'], 'give the ISTAT city code or the locality latitude and longitude');
   }
   if ((loc?.latitude === undefined) !== (loc?.longitude === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['location', 'locality'], message: 'latitude and longitude go together' });
+    issue(['location', 'locality'], 'latitude and longitude go together');
   }
   for (const kind of ['planimetria', 'ape'] as const) {
     const count = p.documents?.filter((d) => d.type === kind).length ?? 0;
     if (count > 1) {
-      ctx.addIssue({ code: 'custom', path: ['documents'], message: `at most one "${kind}" document (got ${count})` });
+      issue(['documents'], `at most one "${kind}" document (got ${count})`);
     }
   }
   const isRoom = p.extraFeatures?.rentRoom !== undefined || p.extraFeatures?.accommodationType !== undefined;
   if (isRoom) {
     p.transactions.forEach((t, i) => {
       if (t.type === 'S') {
-        ctx.addIssue({ code: 'custom', path: ['transactions', i, 'type'], message: 'a room cannot be for sale' });
+        issue(['transactions', i, 'type'], 'a room cannot be for sale');
       }
     });
   }
@@ -632,18 +630,17 @@ function checkGuideRules(p: PropertyShape, ctx: z.RefinementCtx): void {
   if (only) {
     p.features.sizes?.items.forEach((item, i) => {
       if (item.type !== only) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['features', 'sizes', 'items', i, 'type'],
-          message: `typology ${p.building.typeId} allows only the "${only}" size type`,
-        });
+        issue(
+          ['features', 'sizes', 'items', i, 'type'],
+          `typology ${p.building.typeId} allows only the "${only}" size type`,
+        );
       }
     });
   }
   const types = new Set<string>();
   p.transactions.forEach((t, i) => {
     if (types.has(t.type)) {
-      ctx.addIssue({ code: 'custom', path: ['transactions', i, 'type'], message: `contract "${t.type}" given twice` });
+      issue(['transactions', i, 'type'], `contract "${t.type}" given twice`);
     }
     types.add(t.type);
   });
@@ -654,7 +651,9 @@ function checkGuideRules(p: PropertyShape, ctx: z.RefinementCtx): void {
  * and the guide's rules it cannot express (EUR only, media limits, geography, room for
  * sale, garage and parking size types).
  */
-export const PropertySchema = PropertyObjectSchema.superRefine(checkGuideRules);
+// A check rather than `superRefine`: it stores no closure on zod's parse state, which V8
+// would keep (with the parsed listing) past the young generation in a long feed.
+export const PropertySchema = PropertyObjectSchema.check(checkGuideRules);
 
 /** A listing, as accepted (dates as `Date` or ISO strings, defaults optional). */
 export type PropertyInput = z.input<typeof PropertySchema>;
