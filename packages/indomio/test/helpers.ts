@@ -48,6 +48,7 @@ export function userProperty(uniqueId = 'crm-user'): PropertyInput {
       birthDate: new Date('1980-02-29T12:00:00Z'),
       gender: 'M',
       language: 'it-IT',
+      location: { countryCode: 'IT', city: { name: 'Ancona', code: '042002' }, locality: { postalCode: '60121' } },
       registrationDate: '2020-01-15',
     },
   };

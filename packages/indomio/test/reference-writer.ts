@@ -96,6 +96,7 @@ function writeUser(parent: XMLBuilder, user: NonNullable<Property['user']>): voi
   value(u, 'birth-date', user.birthDate);
   value(u, 'gender', user.gender);
   value(u, 'language', user.language);
+  if (user.location) writeLocation(u, user.location);
   value(u, 'registration-date', user.registrationDate);
   u.up();
 }

@@ -75,6 +75,9 @@ describe('buildPropertyXml', () => {
     const xml = buildPropertyXml(userProperty());
     expect(xml).not.toContain('<agent>');
     expect(xml).toContain('<birth-date>1980-02-29</birth-date>');
+    expect(xml).toContain(
+      '<language>it-IT</language><location><country-code>IT</country-code><city code="042002"><![CDATA[Ancona]]></city><locality><postal-code>60121</postal-code></locality></location>',
+    );
     expect(xml).toContain('<user uuid="3aa36b26-8771-45c5-9850-26eadeb13129" active="true" group="privati &amp; co">');
     const { user: _full, ...rest } = userProperty();
     const minimal = buildPropertyXml({ ...rest, user: { email: 'privato@example.com' } });

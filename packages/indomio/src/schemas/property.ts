@@ -118,42 +118,6 @@ export const UserLanguageSchema = z.enum([
   'sr-RS',
 ]);
 
-/**
- * A private advertiser publishing the listing (`user`), the alternative to an agency's
- * {@link AgentSchema | agent}; `email` identifies the account.
- */
-export const UserSchema = z.strictObject({
-  email: z.string().regex(/^[^@]+@[^.]+\..+$/, 'must be an e-mail address'),
-  /** The user's id in the CRM. */
-  id: text().optional(),
-  /** The portal's uuid of the user (`@uuid`). */
-  uuid: text().optional(),
-  /** Whether the account is active (`@active`). */
-  active: z.boolean().optional(),
-  /** Group of the account (`@group`). */
-  group: text().optional(),
-  name: text().optional(),
-  surname: text().optional(),
-  phone: text().optional(),
-  mobile: text().optional(),
-  /** Which contacts the portal shows on the listing. */
-  show: z
-    .strictObject({
-      name: z.boolean().optional(),
-      phone: z.boolean().optional(),
-      mobile: z.boolean().optional(),
-      email: z.boolean().optional(),
-      avatar: z.boolean().optional(),
-    })
-    .optional(),
-  birthDate: XsDateSchema.optional(),
-  gender: z.enum(['M', 'F']).optional(),
-  language: UserLanguageSchema.optional(),
-  registrationDate: XsDateSchema.optional(),
-});
-/** A private advertiser. */
-export type User = z.infer<typeof UserSchema>;
-
 const latitude = z.number().min(-90).max(90);
 const longitude = z.number().min(-180).max(180);
 
@@ -195,6 +159,44 @@ export const LocationSchema = z.strictObject({
 });
 /** Where the property is. */
 export type Location = z.infer<typeof LocationSchema>;
+
+/**
+ * A private advertiser publishing the listing (`user`), the alternative to an agency's
+ * {@link AgentSchema | agent}; `email` identifies the account.
+ */
+export const UserSchema = z.strictObject({
+  email: z.string().regex(/^[^@]+@[^.]+\..+$/, 'must be an e-mail address'),
+  /** The user's id in the CRM. */
+  id: text().optional(),
+  /** The portal's uuid of the user (`@uuid`). */
+  uuid: text().optional(),
+  /** Whether the account is active (`@active`). */
+  active: z.boolean().optional(),
+  /** Group of the account (`@group`). */
+  group: text().optional(),
+  name: text().optional(),
+  surname: text().optional(),
+  phone: text().optional(),
+  mobile: text().optional(),
+  /** Which contacts the portal shows on the listing. */
+  show: z
+    .strictObject({
+      name: z.boolean().optional(),
+      phone: z.boolean().optional(),
+      mobile: z.boolean().optional(),
+      email: z.boolean().optional(),
+      avatar: z.boolean().optional(),
+    })
+    .optional(),
+  birthDate: XsDateSchema.optional(),
+  gender: z.enum(['M', 'F']).optional(),
+  language: UserLanguageSchema.optional(),
+  /** Where the advertiser lives; the listing's own place is the property's `location`. */
+  location: LocationSchema.optional(),
+  registrationDate: XsDateSchema.optional(),
+});
+/** A private advertiser. */
+export type User = z.infer<typeof UserSchema>;
 
 /** A picture, blueprint or 360° image, by URL (`picture`). */
 export const PictureSchema = z.strictObject({

@@ -66,6 +66,7 @@ function userXml(out: XmlWriter, user: NonNullable<Property['user']>): void {
   out.textElement('birth-date', user.birthDate);
   out.textElement('gender', user.gender);
   out.textElement('language', user.language);
+  if (user.location) locationXml(out, user.location);
   out.textElement('registration-date', user.registrationDate);
   out.end('user');
 }
