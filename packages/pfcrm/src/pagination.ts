@@ -1,4 +1,4 @@
-import type { ResponseMeta } from './transport.js';
+import type { RawPage, ResponseMeta } from './transport.js';
 
 /** One page of a list. */
 export interface Page<T> {
@@ -14,6 +14,23 @@ export interface Page<T> {
   warning: string | undefined;
   /** The HTTP exchange behind the page. */
   lastResponse: ResponseMeta;
+}
+
+/** A page from its unwrapped response: counters the API left out fall back to what was asked. */
+export function toPage<T>(
+  raw: RawPage,
+  items: T[],
+  asked: { page: number; perPage: number | undefined },
+  meta: ResponseMeta,
+): Page<T> {
+  return {
+    items,
+    count: raw.count,
+    page: raw.page ?? asked.page,
+    perPage: raw.perPage ?? asked.perPage ?? items.length,
+    warning: meta.warning,
+    lastResponse: meta,
+  };
 }
 
 /** Options of an `iterate` call. */

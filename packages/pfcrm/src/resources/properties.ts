@@ -10,7 +10,7 @@ import {
 import { z } from 'zod';
 import { configurationIssues } from '../configuration.js';
 import { describeOperation, operationIssues, type PropertyOperation } from '../operations.js';
-import { type IterateOptions, type Page, paginate } from '../pagination.js';
+import { type IterateOptions, type Page, paginate, toPage } from '../pagination.js';
 import { type ParsedPropertyListParams, parsePropertyListParams, queryOfParsed } from '../query.js';
 import { IdSchema } from '../schemas/common.js';
 import { type Expand, ExpandSchema, type PropertyListParams } from '../schemas/filters.js';
@@ -180,14 +180,7 @@ export class PropertiesResource {
     });
     const raw = unwrapList(response.data, LIST_KEYS, operation);
     const items = raw.items.map((item) => parseResponse(PropertySchema, normaliseProperty(item), operation));
-    return {
-      items,
-      count: raw.count,
-      page: raw.page ?? page,
-      perPage: raw.perPage ?? parsed.perPage ?? items.length,
-      warning: meta.warning,
-      lastResponse: meta,
-    };
+    return toPage(raw, items, { page, perPage: parsed.perPage }, meta);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { parseInput, path } from '@sync/core';
 import type { z } from 'zod';
-import { type IterateOptions, type Page, paginate } from '../pagination.js';
+import { type IterateOptions, type Page, paginate, toPage } from '../pagination.js';
 import { queryOfParsed } from '../query.js';
 import { IdSchema } from '../schemas/common.js';
 import {
@@ -106,13 +106,6 @@ export class ReadResource<S extends z.ZodType, P extends z.ZodType<ParsedListPar
     });
     const raw = unwrapList(response.data, [singular, name], operation);
     const items = raw.items.map((entry) => parseResponse(item, entry, operation) as z.output<S>);
-    return {
-      items,
-      count: raw.count,
-      page: raw.page ?? page,
-      perPage: raw.perPage ?? parsed.perPage ?? items.length,
-      warning: meta.warning,
-      lastResponse: meta,
-    };
+    return toPage(raw, items, { page, perPage: parsed.perPage }, meta);
   }
 }
