@@ -93,6 +93,7 @@ export {
   type ListingPhoto,
   ListingPhotoSchema,
   ListingSchema,
+  type ListingTypeKey,
   type LocalizedText,
   LocalizedTextSchema,
   PROPERTY_CATEGORIES,

@@ -31,6 +31,9 @@ export const PROPERTY_CATEGORIES = ['residential', 'commercial'] as const;
 /** Residential or commercial use. */
 export type PropertyCategory = (typeof PROPERTY_CATEGORIES)[number];
 
+/** A listing's kind as `category.type`, e.g. `residential.villa`: how portal packages key their type tables. */
+export type ListingTypeKey = `${PropertyCategory}.${PropertyType}`;
+
 /** Where the property is. */
 export const ListingAddressSchema = z.object({
   /** ISO 3166-1 alpha-2 country code. */

@@ -4,7 +4,7 @@ import {
   type Listing,
   type ListingAddress,
   ListingSchema,
-  type PropertyCategory,
+  type ListingTypeKey,
   type PropertyType,
   parseInput,
 } from '@sync/core';
@@ -26,8 +26,7 @@ import { validateProperty } from './xml/build.js';
 const PORTAL = 'indomio';
 const OPERATION = 'fromListing';
 
-/** A CRM listing's kind as `category.type`, e.g. `residential.villa`. */
-export type ListingTypeKey = `${PropertyCategory}.${PropertyType}`;
+export type { ListingTypeKey } from '@sync/core';
 
 /**
  * Indomio typology ids (`building/@IDType`) by kind of CRM listing: keyed by

@@ -6,7 +6,7 @@ import {
   type ListingAgent,
   type ListingPhoto,
   ListingSchema,
-  type PropertyCategory,
+  type ListingTypeKey,
   type PropertyType,
   parseInput,
 } from '@sync/core';
@@ -26,8 +26,7 @@ import {
 const PORTAL = 'pfcrm';
 const OPERATION = 'fromListing';
 
-/** A CRM listing's kind as `category.type`, e.g. `residential.villa`: the key of {@link PfTypeTable}. */
-export type ListingTypeKey = `${PropertyCategory}.${PropertyType}`;
+export type { ListingTypeKey } from '@sync/core';
 
 /** Property Finder type ids by kind of CRM listing, for an account whose ids you know. */
 export type PfTypeTable = Readonly<Partial<Record<ListingTypeKey, number>>>;

@@ -3,9 +3,8 @@ import {
   type InputIssue,
   InputValidationError,
   type Listing,
-  type PropertyType as ListingPropertyType,
   ListingSchema,
-  type PropertyCategory,
+  type ListingTypeKey,
   parseInput,
 } from '@sync/core';
 import {
@@ -23,8 +22,7 @@ import { PORTAL } from './transport.js';
 
 const OPERATION = 'fromListing';
 
-/** A CRM listing's kind as `category.type`, e.g. `residential.villa`: the key of the type tables. */
-export type ListingTypeKey = `${PropertyCategory}.${ListingPropertyType}`;
+export type { ListingTypeKey } from '@sync/core';
 
 /** A Rentix property type with one of its secondary types. */
 export type RentixTypeMapping = {
