@@ -108,6 +108,27 @@ export interface BatchOptions<T> {
  */
 export type BatchWorker<T, R> = (items: T[], context: BatchContext) => Promise<ReadonlyArray<WorkerOutcome<R>>>;
 
+/**
+ * A {@link BatchOptions.validate} that refuses every item whose key an earlier item of the
+ * run already has: the first one goes through, each repeat is reported with `refuse(item)`.
+ * Items whose key is `undefined` are never refused.
+ */
+export function refuseRepeatedKeys<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string | undefined,
+  refuse: (item: T) => Error,
+): (item: T, index: number) => Error | undefined {
+  const first = new Map<string, number>();
+  items.forEach((item, index) => {
+    const key = keyOf(item);
+    if (key !== undefined && !first.has(key)) first.set(key, index);
+  });
+  return (item, index) => {
+    const key = keyOf(item);
+    return key === undefined || first.get(key) === index ? undefined : refuse(item);
+  };
+}
+
 function reasonOf(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? `aborted: ${reason.message}` : 'aborted';

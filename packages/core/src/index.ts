@@ -23,6 +23,7 @@ export {
   chunk,
   type Failed,
   type ItemOutcome,
+  refuseRepeatedKeys,
   runBatches,
   type Skipped,
   type Succeeded,

@@ -1,4 +1,4 @@
-import { type BatchProgress, type BatchReport, runBatches, type WorkerOutcome } from './batch.js';
+import { type BatchProgress, type BatchReport, refuseRepeatedKeys, runBatches, type WorkerOutcome } from './batch.js';
 import { InputValidationError } from './errors.js';
 import type { SyncState } from './sync-state.js';
 
@@ -89,11 +89,6 @@ export async function syncItems<T>(
   });
   if (options.removeMissing ?? true) for (const key of plan.removed) tasks.push({ kind: 'remove', key });
 
-  const firstIndex = new Map<string, number>();
-  tasks.forEach((t, i) => {
-    if (!firstIndex.has(t.key)) firstIndex.set(t.key, i);
-  });
-
   const report = await runBatches(
     tasks,
     {
@@ -101,13 +96,15 @@ export async function syncItems<T>(
       concurrency: options.concurrency ?? 4,
       signal: options.signal,
       onProgress: options.onProgress,
-      validate: (task, index) =>
-        firstIndex.get(task.key) === index
-          ? undefined
-          : new InputValidationError([{ path: 'id', message: 'given twice in one sync', code: 'duplicate' }], {
-              operation: 'sync',
-              itemId: task.key,
-            }),
+      validate: refuseRepeatedKeys(
+        tasks,
+        (task) => task.key,
+        (task) =>
+          new InputValidationError([{ path: 'id', message: 'given twice in one sync', code: 'duplicate' }], {
+            operation: 'sync',
+            itemId: task.key,
+          }),
+      ),
     },
     async ([task], { signal }): Promise<Array<WorkerOutcome<SyncDone>>> => {
       if (!task) return [];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chunk, runBatches, type WorkerOutcome } from '../src/batch.js';
+import { chunk, refuseRepeatedKeys, runBatches, type WorkerOutcome } from '../src/batch.js';
 
 const ok = <R>(value: R): WorkerOutcome<R> => ({ status: 'succeeded', value });
 
@@ -130,5 +130,31 @@ describe('runBatches', () => {
     expect(report).toMatchObject({ succeeded: 4, skipped: 6, failed: 0 });
     expect(report.items[9]).toMatchObject({ status: 'skipped', reason: 'aborted: user stopped' });
     expect(progress).toEqual([2, 4, 6, 8, 10]);
+  });
+});
+
+describe('refuseRepeatedKeys', () => {
+  it('lets the first item of each key through and refuses every later one, never an item without a key', async () => {
+    const items = [{ id: 'a' }, { id: 'b' }, { id: 'a' }, { id: undefined }, { id: undefined }, { id: 'a' }];
+    const report = await runBatches(
+      items,
+      {
+        size: 2,
+        validate: refuseRepeatedKeys(
+          items,
+          (i) => i.id,
+          (i) => new Error(`${i.id} twice`),
+        ),
+      },
+      async (batch) => batch.map((i) => ({ status: 'succeeded' as const, value: i.id })),
+    );
+    expect(report.items.map((o) => (o.status === 'failed' ? o.error.message : o.status))).toEqual([
+      'succeeded',
+      'succeeded',
+      'a twice',
+      'succeeded',
+      'succeeded',
+      'a twice',
+    ]);
   });
 });

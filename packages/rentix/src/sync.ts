@@ -1,4 +1,4 @@
-import { fingerprint, type IdentifierMap, MemoryIdentifierMap, REMOVED, SyncState } from '@sync/core';
+import { fingerprint, type IdentifierMap, MemoryIdentifierMap, REMOVED, SyncState, UNCHANGED } from '@sync/core';
 import type { BulkOptions, BulkReport, BulkResult } from './bulk.js';
 import type { RentixClient } from './client.js';
 import { ops } from './operations.js';
@@ -99,8 +99,6 @@ export interface ContinuousSyncReport extends BulkReport<ListingOperation> {
   /** Hide operations that went through. */
   hidden: number;
 }
-
-const UNCHANGED = 'unchanged since the last sync';
 
 /**
  * One round of continuous sync: sends the listings whose content changed since the

@@ -6,7 +6,9 @@ import {
   InputValidationError,
   path,
   type RequestOptions,
+  refuseRepeatedKeys,
   runBatches,
+  UNCHANGED,
 } from '@sync/core';
 import type { IndomioClient } from '../client.js';
 import { LISTING_KIND, PORTAL } from '../client.js';
@@ -220,18 +222,13 @@ export class PropertiesResource {
     for (const property of properties) {
       const uniqueId = typeof property?.uniqueId === 'string' ? property.uniqueId : '';
       tasks.push({ kind: 'put', uniqueId, property });
+      seen.add(uniqueId);
     }
-    for (const task of tasks) seen.add(task.uniqueId);
     if (options.deleteMissing ?? true) {
       for (const uniqueId of Object.keys(state.listings)) {
         if (!seen.has(uniqueId)) tasks.push({ kind: 'delete', uniqueId });
       }
     }
-    const firstIndex = new Map<string, number>();
-    tasks.forEach((t, i) => {
-      if (t.kind === 'put' && !firstIndex.has(t.uniqueId)) firstIndex.set(t.uniqueId, i);
-    });
-
     return runBatches(
       tasks,
       {
@@ -239,14 +236,16 @@ export class PropertiesResource {
         concurrency: options.concurrency ?? 4,
         onProgress: options.onProgress,
         signal: options.signal,
-        validate: (task, index) =>
-          task.kind === 'put' && firstIndex.get(task.uniqueId) !== index
-            ? new InputValidationError([{ path: 'uniqueId', message: 'given twice in one sync', code: 'duplicate' }], {
-                portal: PORTAL,
-                operation: 'properties.sync',
-                itemId: task.uniqueId,
-              })
-            : undefined,
+        validate: refuseRepeatedKeys(
+          tasks,
+          (task) => (task.kind === 'put' ? task.uniqueId : undefined),
+          (task) =>
+            new InputValidationError([{ path: 'uniqueId', message: 'given twice in one sync', code: 'duplicate' }], {
+              portal: PORTAL,
+              operation: 'properties.sync',
+              itemId: task.uniqueId,
+            }),
+        ),
       },
       async ([task]) => {
         if (!task) return [];
@@ -265,8 +264,7 @@ export class PropertiesResource {
     const uniqueId = property.uniqueId;
     const hash = fingerprint({ ...property, dateUpdated: undefined });
     const previous = getEntry(state, uniqueId);
-    if (previous && previous.fingerprint === hash)
-      return { status: 'skipped', reason: 'unchanged since the last sync' };
+    if (previous && previous.fingerprint === hash) return { status: 'skipped', reason: UNCHANGED };
     // The portal ignores a write whose date is not newer than its own: stamp one that is.
     let stamp = Math.floor(now() / 1000) * 1000;
     if (previous) stamp = Math.max(stamp, xsDateTimeToMs(previous.dateUpdated) + 1000);
