@@ -141,7 +141,6 @@ export async function writeFeed(
         return;
       }
       writeProperty(out, listing);
-      if (listing !== property) release(listing);
       report.written++;
     };
     // A plain loop over a plain iterable: no promise per listing, only a pause per chunk.
@@ -168,18 +167,6 @@ export async function writeFeed(
     throw error;
   }
   return report;
-}
-
-/**
- * Empties a listing once it is written. The validator's `superRefine` leaves each parse
- * reachable from the old generation until the next full collection (V8 allocates the closure
- * it adds to the parse state there, and may then pretenure that state too), and the state
- * holds the parsed listing: emptied, only this one small object outlives the scavenges rather
- * than the listing's whole tree, which would otherwise make V8 grow the young generation.
- */
-function release(listing: Property): void {
-  const fields = listing as unknown as Record<string, unknown>;
-  for (const key in fields) fields[key] = undefined;
 }
 
 /**
