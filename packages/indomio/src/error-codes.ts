@@ -10,40 +10,58 @@ export interface ErrorCodeInfo {
   readonly retryable: boolean;
 }
 
-/** Every code the portal documents, by name: its number, what it means, whether a retry can help. */
-const TABLE = {
-  SUCCESS: { code: 0, meaning: 'operation completed', retryable: false },
-  OFFLINE_RE: { code: 330, meaning: 'the agency is offline', retryable: false },
-  BAD_REQUEST: { code: 400, meaning: 'feed not validated, incompatible or incorrect data', retryable: false },
-  WRONG_STATUS: { code: 401, meaning: 'listing rejected for a status issue, usually the agency’s', retryable: false },
-  LOCKED: { code: 403, meaning: 'protected listing: editable only from the portal panel', retryable: false },
-  NOT_FOUND: { code: 404, meaning: 'resource not found', retryable: false },
-  ID_MISMATCH: { code: 409, meaning: 'id format error', retryable: false },
-  AGENCY_PHONE_NUMBER_NOT_UPDATABLE: {
-    code: 422,
-    meaning: 'the agency phone number is tied to an external service',
-    retryable: false,
-  },
-  MISSING_FIELD: { code: 440, meaning: 'a required field is absent', retryable: false },
-  MISSING_REALTOR: { code: 445, meaning: 'agent not found', retryable: false },
-  MISSING_RE: { code: 450, meaning: 'agency not found', retryable: false },
-  UNRESOLVED_TYPOLOGY: { code: 455, meaning: 'property type unknown or not allowed', retryable: false },
-  MISSING_GEO: { code: 460, meaning: 'inconsistent geographic information', retryable: false },
-  BAD_JAXB_REQUEST: { code: 470, meaning: 'XSD validation failed', retryable: false },
-  UNKNOWN_CMD: { code: 480, meaning: 'unknown @operation attribute', retryable: false },
-  GENERIC_ERROR: { code: 500, meaning: 'generic error on the portal', retryable: true },
+/** The portal's error codes by name. */
+export const ErrorCode = {
+  SUCCESS: 0,
+  OFFLINE_RE: 330,
+  BAD_REQUEST: 400,
+  WRONG_STATUS: 401,
+  LOCKED: 403,
+  NOT_FOUND: 404,
+  ID_MISMATCH: 409,
+  AGENCY_PHONE_NUMBER_NOT_UPDATABLE: 422,
+  MISSING_FIELD: 440,
+  MISSING_REALTOR: 445,
+  MISSING_RE: 450,
+  UNRESOLVED_TYPOLOGY: 455,
+  MISSING_GEO: 460,
+  BAD_JAXB_REQUEST: 470,
+  UNKNOWN_CMD: 480,
+  GENERIC_ERROR: 500,
 } as const;
 
 /** Name of a portal error code. */
-export type ErrorCodeName = keyof typeof TABLE;
+export type ErrorCodeName = keyof typeof ErrorCode;
 
-/** The portal's error codes by name. */
-export const ErrorCode = Object.fromEntries(Object.entries(TABLE).map(([name, info]) => [name, info.code])) as {
-  readonly [Name in ErrorCodeName]: (typeof TABLE)[Name]['code'];
+/** What each code means and whether a retry can help; the type requires every name, once. */
+const DESCRIPTIONS: Record<ErrorCodeName, { meaning: string; retryable: boolean }> = {
+  SUCCESS: { meaning: 'operation completed', retryable: false },
+  OFFLINE_RE: { meaning: 'the agency is offline', retryable: false },
+  BAD_REQUEST: { meaning: 'feed not validated, incompatible or incorrect data', retryable: false },
+  WRONG_STATUS: { meaning: 'listing rejected for a status issue, usually the agency’s', retryable: false },
+  LOCKED: { meaning: 'protected listing: editable only from the portal panel', retryable: false },
+  NOT_FOUND: { meaning: 'resource not found', retryable: false },
+  ID_MISMATCH: { meaning: 'id format error', retryable: false },
+  AGENCY_PHONE_NUMBER_NOT_UPDATABLE: {
+    meaning: 'the agency phone number is tied to an external service',
+    retryable: false,
+  },
+  MISSING_FIELD: { meaning: 'a required field is absent', retryable: false },
+  MISSING_REALTOR: { meaning: 'agent not found', retryable: false },
+  MISSING_RE: { meaning: 'agency not found', retryable: false },
+  UNRESOLVED_TYPOLOGY: { meaning: 'property type unknown or not allowed', retryable: false },
+  MISSING_GEO: { meaning: 'inconsistent geographic information', retryable: false },
+  BAD_JAXB_REQUEST: { meaning: 'XSD validation failed', retryable: false },
+  UNKNOWN_CMD: { meaning: 'unknown @operation attribute', retryable: false },
+  GENERIC_ERROR: { meaning: 'generic error on the portal', retryable: true },
 };
 
 /** Every code the portal documents, with its meaning and whether a retry can help. */
-export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.entries(TABLE).map(([name, info]) => ({ name, ...info }));
+export const ERROR_CODES: readonly ErrorCodeInfo[] = (Object.keys(ErrorCode) as ErrorCodeName[]).map((name) => ({
+  code: ErrorCode[name],
+  name,
+  ...DESCRIPTIONS[name],
+}));
 
 const BY_CODE = new Map(ERROR_CODES.map((info) => [info.code, info]));
 
