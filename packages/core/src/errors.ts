@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { compiledSchema } from './schema.js';
 
 const BRANDS = Symbol.for('@sync/core.error-brands');
 
@@ -239,7 +240,7 @@ export function toInputIssues(issues: readonly z.core.$ZodIssue[]): InputIssue[]
  * {@link InputValidationError} naming the item and every faulty field.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, context: ErrorContext = {}): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = compiledSchema(schema).safeParse(input);
   if (result.success) return result.data;
   throw new InputValidationError(toInputIssues(result.error.issues), context);
 }

@@ -125,6 +125,7 @@ export {
   retryAfterMs,
   serverRetryDelayMs,
 } from './retry.js';
+export { compiledSchema } from './schema.js';
 export {
   type SyncDone,
   type SyncHandlers,
