@@ -1,6 +1,4 @@
-// Default imports, read at call time: a test's interceptor (MSW) patches the module objects.
-import http, { type ClientRequest, type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 
@@ -91,6 +89,15 @@ function responseHeaders(res: IncomingMessage): Headers {
 }
 
 /**
+ * `node:http` or `node:https`, loaded on the first request rather than on import — a process
+ * that only writes files (a feed) keeps no HTTP stack in memory — and read at every call,
+ * because a test's interceptor (MSW) patches the module objects.
+ */
+function httpModule(secure: boolean): Pick<typeof import('node:http'), 'request'> {
+  return secure ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
+}
+
+/**
  * Sends through `node:http`/`node:https` on their keep-alive global agents. It is the
  * default because `fetch` costs noticeably more per request (its stream and signal
  * machinery), and a sync job sends many small requests; MSW's `setupServer` intercepts
@@ -107,7 +114,7 @@ export const nodeTransport: Transport = (exchange, control) =>
     };
     const headers = exchange.headers;
     if (headers['accept-encoding'] === undefined) headers['accept-encoding'] = 'gzip, deflate, br';
-    const req = (exchange.url.startsWith('https:') ? https : http).request(
+    const req = httpModule(exchange.url.startsWith('https:')).request(
       exchange.url,
       { method: exchange.method, headers },
       (res) => {
