@@ -1,6 +1,7 @@
 import {
   AuthenticationError,
   type BatchProgress,
+  compiledSchema,
   InputValidationError,
   PermissionError,
   runBatches,
@@ -139,7 +140,7 @@ export async function runBulk<Op>(
       onProgress: options.onProgress,
       validate: (op) => {
         const itemId = keyOfUnknown(op);
-        const parsed = endpoint.schema.safeParse(op);
+        const parsed = compiledSchema(endpoint.schema).safeParse(op);
         if (!parsed.success) {
           return new InputValidationError(toInputIssues(parsed.error.issues), {
             portal: PORTAL,

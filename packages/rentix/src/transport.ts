@@ -1,4 +1,5 @@
 import {
+  compiledSchema,
   HttpClient,
   type HttpClientOptions,
   MAX_ERROR_BODY,
@@ -31,7 +32,7 @@ export class Transport {
     options: Pick<RequestOptions, 'operation' | 'itemId' | 'method'>,
     status?: number,
   ): z.output<S> {
-    const result = schema.safeParse(data);
+    const result = compiledSchema(schema).safeParse(data);
     if (result.success) return result.data;
     const where = result.error.issues
       .slice(0, 5)
