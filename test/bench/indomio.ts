@@ -354,7 +354,8 @@ async function feedInChild(
 
 /**
  * V8 tuned for a memory-limited batch job: a capped young generation, and no allocation-site
- * pretenuring, which otherwise sends short-lived parse objects straight to the old generation.
+ * pretenuring, with which V8 may allocate objects it judges long-lived (the input's listings,
+ * say) straight in the old generation, where they wait for a full collection.
  */
 const LOW_MEMORY_FLAGS = ['--max-semi-space-size=4', '--no-allocation-site-pretenuring'];
 
