@@ -32,6 +32,8 @@ export interface SyncItemsOptions {
   signal?: AbortSignal | undefined;
   /** Called after each item. */
   onProgress?: ((progress: BatchProgress) => void) | undefined;
+  /** Named in the errors of the run (default `sync`); the portal named is the state's. */
+  operation?: string | undefined;
 }
 
 /** One unit of work of a sync: an item to send, one that did not change, or a key to remove. */
@@ -101,7 +103,8 @@ export async function syncItems<T>(
         (task) => task.key,
         (task) =>
           new InputValidationError([{ path: 'id', message: 'given twice in one sync', code: 'duplicate' }], {
-            operation: 'sync',
+            portal: state.portal,
+            operation: options.operation ?? 'sync',
             itemId: task.key,
           }),
       ),

@@ -91,9 +91,13 @@ describe('syncItems', () => {
         { id: 'a', price: 2 },
       ],
       p.handlers,
-      { state, removeMissing: false },
+      { state, removeMissing: false, operation: 'listings.sync' },
     );
     expect(report.items.map((o) => o.status)).toEqual(['succeeded', 'failed']);
+    expect(report.items[1]).toMatchObject({
+      status: 'failed',
+      error: { portal: 'demo', operation: 'listings.sync', itemId: 'a' },
+    });
     expect(report.removed).toBe(0);
     expect(p.records.size).toBe(2);
   });
