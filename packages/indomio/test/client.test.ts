@@ -1,14 +1,17 @@
 import {
   AuthenticationError,
   InputValidationError,
+  JsonFileIdentifierMap,
   MemoryIdentifierMap,
   NetworkError,
+  REMOVED,
+  SyncState,
   UnexpectedResponseError,
 } from '@sync/core';
 import { type HandlerServer, serveHandlers } from '@sync/core/msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createSyncState,
+  DATE_UPDATED_KIND,
   ErrorCode,
   IndomioClient,
   IndomioError,
@@ -251,46 +254,101 @@ describe('properties.sync', () => {
     const { dateUpdated: _omit, ...rest } = minimalProperty(id);
     return { ...rest, transactions: [{ type: 'S' as const, price }] };
   };
+  const syncState = () => new SyncState(new MemoryIdentifierMap(), 'indomio');
 
   it('sends only changed listings with a strictly newer date, and deletes the ones that disappeared', async () => {
     const c = client();
-    const state = createSyncState();
+    const state = syncState();
     let clock = Date.parse('2024-06-01T00:00:00Z');
     const now = () => clock;
     const first = await c.properties.sync([listing('s-1'), listing('s-2')], { state, now, concurrency: 2 });
-    expect(first).toMatchObject({ total: 2, succeeded: 2 });
+    expect(first).toMatchObject({ total: 2, succeeded: 2, created: 2 });
     expect(first.items.map((i) => i.status === 'succeeded' && i.value.action)).toEqual(['created', 'created']);
+    expect(await state.portalId('s-1')).toBe(String(portal.getListing('s-1')?.idListing));
 
     // Same clock second: the changed listing must still get a newer date than the last one sent.
     const second = await c.properties.sync([listing('s-1'), listing('s-2', 99_000)], { state, now });
     expect(second.items.map((i) => i.status)).toEqual(['skipped', 'succeeded']);
+    expect(second).toMatchObject({ unchanged: 1, updated: 1 });
     expect(portal.getListing('s-2')?.writes).toBe(2);
     expect(portal.getListing('s-2')?.dateUpdated).toBe('2024-06-01T00:00:01Z');
+    expect(await state.map.get('indomio', DATE_UPDATED_KIND, 's-2')).toBe('2024-06-01T00:00:01Z');
 
     clock += 60_000;
     const third = await c.properties.sync([listing('s-2', 99_000)], { state, now });
     expect(third.items).toHaveLength(2);
-    expect(third.items[1]).toMatchObject({ status: 'succeeded', value: { uniqueId: 's-1', action: 'deleted' } });
+    expect(third.items[1]).toMatchObject({ status: 'succeeded', value: { key: 's-1', action: 'removed' } });
+    expect(third.removed).toBe(1);
     expect(portal.getListing('s-1')).toBeUndefined();
-    expect(Object.keys(state.listings)).toEqual(['s-2']);
+    expect([...(await state.fingerprints()).keys()].sort()).toEqual(['s-1', 's-2']);
+    expect(await state.map.get('indomio', DATE_UPDATED_KIND, 's-1')).toBeUndefined();
+
+    // Nothing left to remove a second time; removals can also be turned off.
+    const fourth = await c.properties.sync([], { state, now, removeMissing: false });
+    expect(fourth.items).toHaveLength(0);
+    expect(portal.getListing('s-2')).toBeDefined();
+  });
+
+  it('keeps its dates across a restart, so a write after it is still newer than the last one', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'indomio-sync-'));
+    try {
+      const file = join(dir, 'state.json');
+      const now = () => Date.parse('2024-06-01T00:00:00Z');
+      const before = await JsonFileIdentifierMap.open(file);
+      await client({ idMap: before }).properties.sync([listing('r-1')], {
+        state: new SyncState(before, 'indomio'),
+        now,
+      });
+      await before.flush();
+
+      const after = await JsonFileIdentifierMap.open(file);
+      const report = await client({ idMap: after }).properties.sync([listing('r-1', 120_000)], {
+        state: new SyncState(after, 'indomio'),
+        now,
+      });
+      expect(report.items[0]).toMatchObject({ status: 'succeeded', value: { action: 'updated' } });
+      expect(portal.getListing('r-1')?.dateUpdated).toBe('2024-06-01T00:00:01Z');
+      expect(portal.getListing('r-1')?.writes).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts a listing already gone from the portal as deleted', async () => {
+    const c = client();
+    const state = syncState();
+    await c.properties.sync([listing('g-1')], { state });
+    portal.reset();
+    const report = await c.properties.sync([], { state });
+    expect(report.items).toHaveLength(1);
+    expect(report.items[0]).toMatchObject({ status: 'succeeded', value: { key: 'g-1', action: 'removed' } });
+    expect(await state.fingerprintOf('g-1')).toBe(REMOVED);
   });
 
   it('reports a failing listing and goes on with the others', async () => {
-    const state = createSyncState();
+    const state = syncState();
     const report = await client().properties.sync(
       [listing('f-1'), { ...listing('f-2'), building: { typeId: 9999 } }, listing('f-1')],
       { state },
     );
     expect(report.items.map((i) => i.status)).toEqual(['succeeded', 'failed', 'failed']);
     expect(report.items[1]?.status === 'failed' && report.items[1].error).toBeInstanceOf(IndomioError);
-    expect(state.listings['f-2']).toBeUndefined();
+    expect(report.items[2]).toMatchObject({
+      status: 'failed',
+      error: { portal: 'indomio', operation: 'properties.sync', itemId: 'f-1' },
+    });
+    expect(await state.fingerprintOf('f-2')).toBeUndefined();
   });
 
-  it('keeps a unique-id named __proto__ as an ordinary state key', async () => {
-    const state = createSyncState();
-    await client().properties.sync([listing('__proto__')], { state });
-    expect(Object.keys(state.listings)).toEqual(['__proto__']);
-    expect(Object.getPrototypeOf(state.listings)).toBe(Object.prototype);
+  it('keeps a unique-id named __proto__ as an ordinary key', async () => {
+    const state = syncState();
+    const report = await client().properties.sync([listing('__proto__')], { state });
+    expect(report.succeeded).toBe(1);
+    expect(await state.portalId('__proto__')).toBe(String(portal.getListing('__proto__')?.idListing));
+    expect(await state.fingerprintOf('__proto__')).toMatch(/^[0-9a-f]{16,}$/);
   });
 });
 

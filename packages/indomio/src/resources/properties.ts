@@ -1,14 +1,12 @@
 import {
   type BatchProgress,
-  type BatchReport,
-  fingerprint,
   HttpError,
   InputValidationError,
   path,
   type RequestOptions,
-  refuseRepeatedKeys,
-  runBatches,
-  UNCHANGED,
+  type SyncReport,
+  type SyncState,
+  syncItems,
 } from '@sync/core';
 import type { IndomioClient } from '../client.js';
 import { LISTING_KIND, PORTAL } from '../client.js';
@@ -58,65 +56,29 @@ export interface DeleteResult {
   response: ServiceResponse;
 }
 
-/** What a sync remembers per listing between runs; plain JSON, store it where you like. */
-export interface SyncStateEntry {
-  /** Content hash of the listing as last sent, `date-updated` excluded. */
-  fingerprint: string;
-  /** The `date-updated` last sent. */
-  dateUpdated: string;
-  /** The portal's listing id. */
-  idListing?: number | undefined;
-}
-
-/** State of {@link PropertiesResource.sync}, keyed by `unique-id`. */
-export interface IndomioSyncState {
-  /** Listings sent by earlier syncs. */
-  listings: Record<string, SyncStateEntry>;
-}
-
-/** An empty sync state. */
-export function createSyncState(): IndomioSyncState {
-  return { listings: {} };
-}
-
-function getEntry(state: IndomioSyncState, id: string): SyncStateEntry | undefined {
-  return Object.hasOwn(state.listings, id) ? state.listings[id] : undefined;
-}
-
-function setEntry(state: IndomioSyncState, id: string, entry: SyncStateEntry): void {
-  // defineProperty: a `unique-id` such as "__proto__" stays an ordinary key.
-  Object.defineProperty(state.listings, id, { value: entry, enumerable: true, writable: true, configurable: true });
-}
+/**
+ * Kind under which {@link PropertiesResource.sync} keeps each listing's last `date-updated`
+ * in the sync state's identifier map, beside core's ids and fingerprints.
+ */
+export const DATE_UPDATED_KIND = 'listing-date-updated';
 
 /** A listing given to sync: `dateUpdated` may be left out, the sync stamps it. */
 export type SyncPropertyInput = Omit<PropertyInput, 'dateUpdated'> & { dateUpdated?: PropertyInput['dateUpdated'] };
 
-/** One unit of work of a sync. */
-export type SyncTask =
-  | { kind: 'put'; uniqueId: string; property: SyncPropertyInput }
-  | { kind: 'delete'; uniqueId: string };
-
-/** What a sync did for one listing. */
-export interface SyncOutcome {
-  uniqueId: string;
-  /** `created`/`updated` after a write, `deleted` after a removal. */
-  action: 'created' | 'updated' | 'deleted';
-  /** The portal's listing id. */
-  idListing: number | string | undefined;
-  /** The `date-updated` sent, for writes. */
-  dateUpdated?: string | undefined;
-}
-
 /** Options of {@link PropertiesResource.sync}. */
 export interface SyncOptions extends CallOptions {
-  /** Fingerprints and dates of the previous run; updated in place. */
-  state: IndomioSyncState;
+  /**
+   * What earlier runs sent, per `unique-id`: portal id, fingerprint and the last
+   * `date-updated`. `new SyncState(map, PORTAL)` over a `JsonFileIdentifierMap` survives
+   * restarts. Updated as listings go through.
+   */
+  state: SyncState;
   /** Calls in flight at once (default 4). */
   concurrency?: number | undefined;
   /** Called after each listing. */
   onProgress?: ((progress: BatchProgress) => void) | undefined;
   /** Delete listings of the state that are missing from the input (default `true`). */
-  deleteMissing?: boolean | undefined;
+  removeMissing?: boolean | undefined;
   /** Clock for the `date-updated` stamps, for tests. */
   now?: (() => number) | undefined;
 }
@@ -207,104 +169,59 @@ export class PropertiesResource {
   }
 
   /**
-   * Brings the portal in line with `properties`: writes only the listings whose content
-   * changed since the last run (by fingerprint), each with a strictly newer
-   * `date-updated`; deletes the listings that disappeared; one outcome per listing.
+   * Brings the portal in line with `properties` through core's `syncItems`: writes only the
+   * listings whose content changed since the last run (by fingerprint, `date-updated`
+   * excluded), each with a strictly newer `date-updated`; deletes the listings that
+   * disappeared (one already gone counts as deleted); one outcome per listing, then one per
+   * deletion.
    */
-  async sync(
-    properties: Iterable<SyncPropertyInput>,
-    options: SyncOptions,
-  ): Promise<BatchReport<SyncTask, SyncOutcome>> {
+  async sync(properties: Iterable<SyncPropertyInput>, options: SyncOptions): Promise<SyncReport<SyncPropertyInput>> {
     const { state } = options;
     const now = options.now ?? Date.now;
-    const tasks: SyncTask[] = [];
-    const seen = new Set<string>();
-    for (const property of properties) {
-      const uniqueId = typeof property?.uniqueId === 'string' ? property.uniqueId : '';
-      tasks.push({ kind: 'put', uniqueId, property });
-      seen.add(uniqueId);
-    }
-    if (options.deleteMissing ?? true) {
-      for (const uniqueId of Object.keys(state.listings)) {
-        if (!seen.has(uniqueId)) tasks.push({ kind: 'delete', uniqueId });
-      }
-    }
-    return runBatches(
-      tasks,
+    return syncItems(
+      Array.from(properties),
       {
-        size: 1,
-        concurrency: options.concurrency ?? 4,
-        onProgress: options.onProgress,
-        signal: options.signal,
-        validate: refuseRepeatedKeys(
-          tasks,
-          (task) => (task.kind === 'put' ? task.uniqueId : undefined),
-          (task) =>
-            new InputValidationError([{ path: 'uniqueId', message: 'given twice in one sync', code: 'duplicate' }], {
-              portal: PORTAL,
-              operation: 'properties.sync',
-              itemId: task.uniqueId,
-            }),
-        ),
+        key: (property) => (typeof property?.uniqueId === 'string' ? property.uniqueId : ''),
+        content: (property) => ({ ...property, dateUpdated: undefined }),
+        upsert: async (property, { key, signal }) => {
+          // The portal ignores a write whose date is not newer than its own: stamp one that is.
+          const last = await state.map.get(state.portal, DATE_UPDATED_KIND, key);
+          let stamp = Math.floor(now() / 1000) * 1000;
+          if (last !== undefined) stamp = Math.max(stamp, xsDateTimeToMs(last) + 1000);
+          if (property.dateUpdated !== undefined) {
+            const given =
+              property.dateUpdated instanceof Date
+                ? property.dateUpdated.getTime()
+                : xsDateTimeToMs(property.dateUpdated);
+            if (Number.isFinite(given)) stamp = Math.max(stamp, Math.ceil(given / 1000) * 1000);
+          }
+          const dateUpdated = toXsDateTime(new Date(stamp));
+          const result = await this.put({ ...property, dateUpdated } as PropertyInput, { signal });
+          await state.map.set(state.portal, DATE_UPDATED_KIND, key, dateUpdated);
+          return result.idListing === undefined ? undefined : String(result.idListing);
+        },
+        remove: async (key, { portalId, signal }) => {
+          const idListing = portalId ?? (await this.#client.idMap.get(PORTAL, LISTING_KIND, key));
+          try {
+            if (idListing === undefined) await this.delete(key, { signal });
+            else await this.delete({ idListing }, { signal });
+          } catch (error) {
+            // Already gone from the portal: the goal is reached.
+            if (!(error instanceof IndomioError && error.code === ErrorCode.NOT_FOUND)) throw error;
+            await this.#client.idMap.delete(PORTAL, LISTING_KIND, key);
+          }
+          await state.map.delete(state.portal, DATE_UPDATED_KIND, key);
+        },
       },
-      async ([task]) => {
-        if (!task) return [];
-        if (task.kind === 'delete') return [await this.#syncDelete(task.uniqueId, state, options)];
-        return [await this.#syncPut(task.property, state, now, options)];
+      {
+        state,
+        concurrency: options.concurrency,
+        removeMissing: options.removeMissing,
+        signal: options.signal,
+        onProgress: options.onProgress,
+        operation: 'properties.sync',
       },
     );
-  }
-
-  async #syncPut(
-    property: SyncPropertyInput,
-    state: IndomioSyncState,
-    now: () => number,
-    options: CallOptions,
-  ): Promise<{ status: 'succeeded'; value: SyncOutcome } | { status: 'skipped'; reason: string }> {
-    const uniqueId = property.uniqueId;
-    const hash = fingerprint({ ...property, dateUpdated: undefined });
-    const previous = getEntry(state, uniqueId);
-    if (previous && previous.fingerprint === hash) return { status: 'skipped', reason: UNCHANGED };
-    // The portal ignores a write whose date is not newer than its own: stamp one that is.
-    let stamp = Math.floor(now() / 1000) * 1000;
-    if (previous) stamp = Math.max(stamp, xsDateTimeToMs(previous.dateUpdated) + 1000);
-    if (property.dateUpdated !== undefined) {
-      const given =
-        property.dateUpdated instanceof Date ? property.dateUpdated.getTime() : xsDateTimeToMs(property.dateUpdated);
-      if (Number.isFinite(given)) stamp = Math.max(stamp, Math.ceil(given / 1000) * 1000);
-    }
-    const dateUpdated = toXsDateTime(new Date(stamp));
-    const result = await this.put({ ...property, dateUpdated } as PropertyInput, options);
-    setEntry(state, uniqueId, { fingerprint: hash, dateUpdated, idListing: result.idListing ?? previous?.idListing });
-    return {
-      status: 'succeeded',
-      value: {
-        uniqueId,
-        action: previous ? 'updated' : 'created',
-        idListing: result.idListing,
-        dateUpdated,
-      },
-    };
-  }
-
-  async #syncDelete(
-    uniqueId: string,
-    state: IndomioSyncState,
-    options: CallOptions,
-  ): Promise<{ status: 'succeeded'; value: SyncOutcome }> {
-    const entry = getEntry(state, uniqueId);
-    const known = await this.#client.idMap.get(PORTAL, LISTING_KIND, uniqueId);
-    const idListing = known ?? (entry?.idListing === undefined ? undefined : String(entry.idListing));
-    try {
-      if (idListing === undefined) await this.delete(uniqueId, options);
-      else await this.delete({ idListing }, options);
-    } catch (error) {
-      // Already gone from the portal: the goal is reached.
-      if (!(error instanceof IndomioError && error.code === ErrorCode.NOT_FOUND)) throw error;
-      await this.#client.idMap.delete(PORTAL, LISTING_KIND, uniqueId);
-    }
-    delete state.listings[uniqueId];
-    return { status: 'succeeded', value: { uniqueId, action: 'deleted', idListing } };
   }
 
   /**
