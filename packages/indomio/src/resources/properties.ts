@@ -201,10 +201,10 @@ export class PropertiesResource {
           return result.idListing === undefined ? undefined : String(result.idListing);
         },
         remove: async (key, { portalId, signal }) => {
-          const idListing = portalId ?? (await this.#client.idMap.get(PORTAL, LISTING_KIND, key));
           try {
-            if (idListing === undefined) await this.delete(key, { signal });
-            else await this.delete({ idListing }, { signal });
+            // Without a recorded portal id, `delete` resolves the unique-id through the client's map.
+            if (portalId === undefined) await this.delete(key, { signal });
+            else await this.delete({ idListing: portalId }, { signal });
           } catch (error) {
             // Already gone from the portal: the goal is reached.
             if (!(error instanceof IndomioError && error.code === ErrorCode.NOT_FOUND)) throw error;
