@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../tsup.shared.ts';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'msw/index': 'src/msw/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node22',
-  platform: 'node',
-});
+export default packageBuild(new URL('./package.json', import.meta.url));
