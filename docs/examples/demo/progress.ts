@@ -13,7 +13,9 @@ export interface Progress {
 
 const WIDTH = 30;
 
-function bar(done: number, total: number): string {
+function bar(done: number, total: number | undefined): string {
+  // Until a portal reports its total there is nothing to draw: a bar would claim progress.
+  if (total === undefined) return `[${' '.repeat(WIDTH)}]      waiting`;
   const share = total === 0 ? 1 : done / total;
   const full = Math.round(share * WIDTH);
   return `[${'#'.repeat(full)}${'.'.repeat(WIDTH - full)}] ${String(Math.round(share * 100)).padStart(3)}% ${done}/${total}`;
@@ -21,7 +23,9 @@ function bar(done: number, total: number): string {
 
 /** Bars redrawn in place when `stream` is a terminal; a line per 25 % step otherwise. */
 export function createProgress(names: readonly string[], stream: NodeJS.WriteStream = process.stdout): Progress {
-  const state = new Map(names.map((n) => [n, { done: 0, total: 0 }]));
+  const state = new Map<string, { done: number; total: number | undefined }>(
+    names.map((n) => [n, { done: 0, total: undefined }]),
+  );
   const width = Math.max(...names.map((n) => n.length));
   const live = stream.isTTY === true;
   const lastStep = new Map<string, number>();
@@ -30,7 +34,7 @@ export function createProgress(names: readonly string[], stream: NodeJS.WriteStr
   const draw = () => {
     if (drawn) stream.write(`\x1b[${names.length}A`);
     for (const name of names) {
-      const s = state.get(name) ?? { done: 0, total: 0 };
+      const s = state.get(name) ?? { done: 0, total: undefined };
       stream.write(`\x1b[2K  ${name.padEnd(width)} ${bar(s.done, s.total)}\n`);
     }
     drawn = true;
