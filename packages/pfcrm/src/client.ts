@@ -37,13 +37,21 @@ export interface PfCrmCommonOptions {
   now?: (() => number) | undefined;
 }
 
+/** The token endpoint of an API served at `baseUrl` (the bundled mock serves it there). */
+function tokenUrlBeside(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/auth/oauth/v1/token`;
+}
+
 /** Credentials of the OAuth2 client-credentials grant. */
 export interface PfCrmCredentialsOptions extends PfCrmCommonOptions {
   /** The API key (client id). */
   apiKey: string;
   /** The API secret; it never appears in errors or events. */
   apiSecret: string;
-  /** Token endpoint (default `https://auth.propertyfinder.com/auth/oauth/v1/token`). */
+  /**
+   * Token endpoint. Default: {@link DEFAULT_TOKEN_URL}, or `${baseUrl}/auth/oauth/v1/token` when `baseUrl` is
+   * given — so a client pointed at a mock or a proxy never sends its credentials to the production token host.
+   */
   tokenUrl?: string | undefined;
   /** Renew the token this long before it expires, in milliseconds (default 60 s, or half a short lifetime). */
   refreshMarginMs?: number | undefined;
@@ -100,7 +108,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
       const provider = clientCredentialsProvider({
         apiKey: options.apiKey,
         apiSecret: options.apiSecret,
-        tokenUrl: options.tokenUrl ?? DEFAULT_TOKEN_URL,
+        tokenUrl: options.tokenUrl ?? (options.baseUrl === undefined ? DEFAULT_TOKEN_URL : tokenUrlBeside(baseUrl)),
         allowInsecureHttp: options.allowInsecureHttp,
         fetch: options.fetch,
         timeoutMs: options.timeoutMs,

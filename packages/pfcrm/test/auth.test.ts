@@ -30,6 +30,25 @@ describe('OAuth2 client credentials', () => {
     expect(tokenCalls[0]?.body).toEqual({ scope: 'openid', grant_type: 'client_credentials' });
   });
 
+  it('asks the token of the host its baseUrl names when tokenUrl is not given', async () => {
+    h = await startHarness();
+    const tokenHosts: string[] = [];
+    const client = new PfCrmClient({
+      apiKey: 'test-key',
+      apiSecret: 'test-secret',
+      baseUrl: h.server.url,
+      allowInsecureHttp: true,
+      fetch: async (input, init) => {
+        const request = new Request(input as Request, init);
+        if (request.url.includes('/oauth/')) tokenHosts.push(new URL(request.url).origin);
+        return fetch(request);
+      },
+    });
+    await client.users.list();
+    expect(tokenHosts).toEqual([new URL(h.server.url).origin]);
+    expect(h.portal.tokenRequests).toBe(1);
+  });
+
   it('asks for a single token however many calls start at once', async () => {
     h = await startHarness();
     await Promise.all(Array.from({ length: 10 }, (_, i) => h?.client.users.get((i % 2) + 1)));
