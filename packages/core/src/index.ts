@@ -47,6 +47,8 @@ export {
   parseInput,
   RateLimitError,
   type RateLimitErrorOptions,
+  RedirectError,
+  type RedirectErrorOptions,
   RETRYABLE_STATUS,
   ServerError,
   SyncError,
@@ -136,3 +138,4 @@ export {
   UNCHANGED,
 } from './sync.js';
 export { REMOVED, type SyncPlan, SyncState } from './sync-state.js';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './transport.js';
