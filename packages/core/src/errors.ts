@@ -173,10 +173,11 @@ export interface RedirectErrorOptions extends HttpErrorOptions {
 }
 
 /**
- * 3xx: the server sent the request elsewhere. Redirects are never followed, so the
- * request's credentials and body never reach another origin and another origin's
- * answer never passes for the portal's. `status` is 0 when the `fetch` implementation
- * hid it (an opaque redirect) or had already followed it.
+ * A redirect (301, 302, 303, 307, 308, or any 3xx with a `Location`): the server sent
+ * the request elsewhere. Redirects are never followed, so the request's credentials
+ * and body never reach another origin and another origin's answer never passes for
+ * the portal's. `status` is 0 when the `fetch` implementation hid it (an opaque
+ * redirect) or had already followed it.
  */
 export class RedirectError extends HttpError {
   static override readonly brand: string = 'RedirectError';
@@ -279,7 +280,6 @@ export function httpErrorClass(status: number): typeof HttpError {
   if (status === 409) return ConflictError;
   if (status === 400 || status === 422) return ValidationError;
   if (status === 429) return RateLimitError;
-  if (status >= 300 && status < 400) return RedirectError;
   if (status >= 500) return ServerError;
   return HttpError;
 }

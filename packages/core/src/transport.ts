@@ -74,8 +74,20 @@ export abstract class ResponseRefused extends Error {
   abstract toError(context: ErrorContext, redactor: Redactor): SyncError;
 }
 
+/** The statuses `fetch` follows (301, 302, 303, 307, 308). */
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
 /**
- * The server answered 3xx. A redirect is never followed, on any transport: the
+ * Whether a response redirects: a status `fetch` would follow, or any other 3xx that
+ * names a `Location`. A 3xx without one (a code a portal gives its own meaning) is an
+ * answer, read like any other non-2xx status.
+ */
+function isRedirect(status: number, location: string | null | undefined): boolean {
+  return REDIRECT_STATUSES.has(status) || (status >= 300 && status < 400 && !!location);
+}
+
+/**
+ * The server answered with a redirect. It is never followed, on any transport: the
  * credentials and the body of the request must not travel to another origin, and
  * another origin's answer must not pass for the portal's.
  */
@@ -198,7 +210,7 @@ function httpModule(secure: boolean): Pick<typeof import('node:http'), 'request'
  * Sends through `node:http`/`node:https` on their keep-alive global agents. It is the
  * default because `fetch` costs noticeably more per request (its stream and signal
  * machinery), and a sync job sends many small requests; MSW's `setupServer` intercepts
- * it like `fetch`. Redirects are not followed: a portal API answering 3xx is an error,
+ * it like `fetch`. Redirects are not followed: a portal API redirecting is an error,
  * and credentials must not travel to another host. The body is decoded as it arrives
  * and counted against `maxResponseBytes`; past it the socket is destroyed.
  */
@@ -220,7 +232,7 @@ export const nodeTransport: Transport = (exchange, control) =>
       { method: exchange.method, headers },
       (res) => {
         const status = res.statusCode ?? 0;
-        if (status >= 300 && status < 400) {
+        if (isRedirect(status, res.headers.location)) {
           fail(new RedirectRefused(status, res.headers.location, exchange.url));
           return;
         }
@@ -310,7 +322,7 @@ function writeBody(req: ClientRequest, exchange: Exchange, fail: (error: unknown
 
 /**
  * Sends through a `fetch` implementation: the caller's, for instrumentation or mocks.
- * It behaves as the default transport does: `redirect: 'manual'`, and any 3xx — or the
+ * It behaves as the default transport does: `redirect: 'manual'`, and a redirect — or the
  * opaque redirect some implementations return instead — is refused, never followed;
  * the body is read chunk by chunk against `maxResponseBytes` and cancelled past it.
  */
@@ -336,9 +348,8 @@ export function fetchTransport(fetchImpl: typeof globalThis.fetch): Transport {
       const response = await fetchImpl(exchange.url, init);
       const status = response.status;
       if (response.type === 'opaqueredirect') refuse(response.body, new RedirectRefused(0, undefined, exchange.url));
-      if (status >= 300 && status < 400) {
-        refuse(response.body, new RedirectRefused(status, response.headers.get('location'), exchange.url));
-      }
+      const location = response.headers.get('location');
+      if (isRedirect(status, location)) refuse(response.body, new RedirectRefused(status, location, exchange.url));
       if (response.redirected) refuse(response.body, new RedirectRefused(0, response.url, exchange.url, true));
       if (response.type === 'error') {
         refuse(response.body, new ConnectionFailure(new Error('the fetch implementation returned a network error')));
@@ -349,7 +360,8 @@ export function fetchTransport(fetchImpl: typeof globalThis.fetch): Transport {
       }
       const limit = exchange.maxResponseBytes;
       const declared = declaredLength(response.headers.get('content-length'));
-      if (declared !== undefined && declared > limit) refuse(response.body, new ResponseTooLarge(status, limit, declared));
+      if (declared !== undefined && declared > limit)
+        refuse(response.body, new ResponseTooLarge(status, limit, declared));
       const reader = response.body.getReader();
       const chunks: Uint8Array[] = [];
       let total = 0;

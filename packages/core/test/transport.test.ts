@@ -1,13 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Transform } from 'node:stream';
-import {
-  brotliCompressSync,
-  constants,
-  createBrotliCompress,
-  createGzip,
-  deflateSync,
-  gzipSync,
-} from 'node:zlib';
+import { brotliCompressSync, constants, createBrotliCompress, createGzip, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiKeyAuth,
@@ -424,6 +417,33 @@ describe.each(TRANSPORTS)('redirects (%s)', (_transport, fetchImpl) => {
       expect(elsewhere.requests).toHaveLength(0);
     },
   );
+
+  it('reads a 3xx that names no Location (a portal code such as 330) as an error answer, with its body', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(330, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'agency offline' }));
+    });
+    const error = await client(server.url, fetchImpl)
+      .request({ method: 'PUT', path: '/x', json: {}, operation: 'x' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).not.toBeInstanceOf(RedirectError);
+    expect(error).toMatchObject({ status: 330, serverMessage: 'agency offline' });
+  });
+
+  it('refuses any other 3xx that names a Location', async () => {
+    const elsewhere = await serve((_req, res) => json(res, 200, {}));
+    const server = await serve((_req, res) => {
+      res.writeHead(300, { location: `${elsewhere.url}/choice` });
+      res.end();
+    });
+    const error = await client(server.url, fetchImpl)
+      .request({ method: 'GET', path: '/x', operation: 'x' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectError);
+    expect(error).toMatchObject({ status: 300, location: elsewhere.url });
+    expect(elsewhere.requests).toHaveLength(0);
+  });
 
   it('refuses a redirect to its own origin too', async () => {
     const server = await serve((req, res) => {
