@@ -166,6 +166,30 @@ export class RateLimitError extends HttpError {
   }
 }
 
+/** Options of a {@link RedirectError}. */
+export interface RedirectErrorOptions extends HttpErrorOptions {
+  /** Origin (scheme, host, port) the server pointed to, already redacted; never a path or query. */
+  location?: string | undefined;
+}
+
+/**
+ * A redirect (301, 302, 303, 307, 308, or any 3xx with a `Location`): the server sent
+ * the request elsewhere. Redirects are never followed, so the request's credentials
+ * and body never reach another origin and another origin's answer never passes for
+ * the portal's. `status` is 0 when the `fetch` implementation hid it (an opaque
+ * redirect) or had already followed it.
+ */
+export class RedirectError extends HttpError {
+  static override readonly brand: string = 'RedirectError';
+  /** Origin the server redirected to, when it said. */
+  readonly location: string | undefined;
+
+  constructor(message: string, options: RedirectErrorOptions) {
+    super(message, { retryable: false, ...options });
+    this.location = options.location;
+  }
+}
+
 /** 5xx: the portal failed. */
 export class ServerError extends HttpError {
   static override readonly brand: string = 'ServerError';
@@ -190,7 +214,10 @@ export class TimeoutError extends SyncError {
   }
 }
 
-/** The portal answered 2xx with a body that is not what its API promises. */
+/**
+ * The portal answered with a body that is not what its API promises: a 2xx that does
+ * not parse or fit the documented shape, or any body over the call's `maxResponseBytes`.
+ */
 export class UnexpectedResponseError extends SyncError {
   static override readonly brand: string = 'UnexpectedResponseError';
   /** HTTP status of the response. */

@@ -26,9 +26,11 @@ import {
 import {
   AttemptControl,
   ConnectionFailure,
+  DEFAULT_MAX_RESPONSE_BYTES,
   fetchTransport,
   nodeTransport,
   type RawResponse,
+  ResponseRefused,
   type Transport,
 } from './transport.js';
 
@@ -67,6 +69,13 @@ export interface HttpClientOptions {
   defaultBuckets?: readonly string[] | undefined;
   /** Most calls in flight at once; unbounded when unset. */
   concurrency?: number | undefined;
+  /**
+   * Most bytes read from one response body, counted after decoding (default
+   * {@link DEFAULT_MAX_RESPONSE_BYTES}). A longer body, or a `Content-Length` above it,
+   * fails the call at once with an `UnexpectedResponseError`, so an endless body or a
+   * compression bomb cannot fill the memory. `Infinity` turns the limit off.
+   */
+  maxResponseBytes?: number | undefined;
   /**
    * Sends through this `fetch` instead of `node:http`/`node:https` (the default), e.g. for
    * instrumentation or a test's fetch mock. MSW's `setupServer` intercepts either.
@@ -119,6 +128,8 @@ export interface RequestOptions {
   timeoutMs?: number | undefined;
   /** Whole-call limit of this call. */
   deadlineMs?: number | undefined;
+  /** Response size limit of this call, after decoding (replaces the client's `maxResponseBytes`). */
+  maxResponseBytes?: number | undefined;
   /** How to read the body (default `json`; an empty body reads as `undefined`). */
   responseType?: 'json' | 'text' | 'bytes' | undefined;
   /**
@@ -257,6 +268,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   readonly #requestIdHeaders: readonly string[];
   readonly #headers: Record<string, string>;
   readonly #limited: boolean;
+  readonly #maxResponseBytes: number;
 
   constructor(options: HttpClientOptions) {
     super();
@@ -271,6 +283,12 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
         `base URL must use https (got ${url.protocol}); pass allowInsecureHttp: true only for a local test server`,
         { portal: options.portal },
       );
+    }
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (!(this.#maxResponseBytes > 0)) {
+      throw new SyncError(`maxResponseBytes must be a positive number (got ${options.maxResponseBytes})`, {
+        portal: options.portal,
+      });
     }
     this.portal = options.portal;
     this.#options = options;
@@ -474,7 +492,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       );
     }, timeoutMs);
     try {
-      const raw = await this.#transport({ method, url, headers, body }, control);
+      const maxResponseBytes = call.options.maxResponseBytes ?? this.#maxResponseBytes;
+      const raw = await this.#transport({ method, url, headers, body, maxResponseBytes }, control);
       if (this.has('response')) {
         this.emit('response', {
           ...this.#eventBase(call, url),
@@ -541,6 +560,15 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       };
     }
     if (error instanceof SyncError) return { error, retryable: false, kind: 'retry', serverDelayMs: undefined };
+    // A redirect or an oversized body: what a repeat would meet again.
+    if (error instanceof ResponseRefused) {
+      return {
+        error: error.toError(this.#context(options), this.redactor),
+        retryable: false,
+        kind: 'retry',
+        serverDelayMs: undefined,
+      };
+    }
     if (error instanceof ConnectionFailure) {
       const cause = error.cause instanceof Error ? error.cause : undefined;
       return {

@@ -48,6 +48,8 @@ export {
   RateLimitError,
   type RateLimitErrorOptions,
   RETRYABLE_STATUS,
+  RedirectError,
+  type RedirectErrorOptions,
   ServerError,
   SyncError,
   type SyncErrorOptions,
@@ -136,3 +138,4 @@ export {
   UNCHANGED,
 } from './sync.js';
 export { REMOVED, type SyncPlan, SyncState } from './sync-state.js';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './transport.js';

@@ -1,6 +1,15 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { Readable } from 'node:stream';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import { Readable, type Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { type ErrorContext, RedirectError, type SyncError, UnexpectedResponseError } from './errors.js';
+import type { Redactor } from './redact.js';
+
+/**
+ * Default of `maxResponseBytes`: 32 MiB of decoded body. Far above any JSON or XML
+ * answer of the portals' APIs, low enough that a runaway body stops long before it
+ * strains a process.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES: number = 32 * 1024 * 1024;
 
 /** One attempt as the pipeline hands it to a transport: everything already resolved. */
 export interface Exchange {
@@ -8,6 +17,8 @@ export interface Exchange {
   url: string;
   headers: Record<string, string>;
   body: BodyInit | undefined;
+  /** Most bytes of the response body to read, counted after decoding. */
+  maxResponseBytes: number;
 }
 
 /** What one attempt brought back: the status line, headers and the whole body. */
@@ -54,7 +65,105 @@ export class ConnectionFailure extends Error {
   }
 }
 
-/** Sends one exchange and reads its whole body, or rejects with the stop reason or a {@link ConnectionFailure}. */
+/**
+ * A response the transport refused to read on: the pipeline turns it into the
+ * {@link SyncError} it describes, with the call's context, and never retries it.
+ */
+export abstract class ResponseRefused extends Error {
+  /** The error to throw for this refusal, in the call's (already redacted) context. */
+  abstract toError(context: ErrorContext, redactor: Redactor): SyncError;
+}
+
+/** The statuses `fetch` follows (301, 302, 303, 307, 308). */
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Whether a response redirects: a status `fetch` would follow, or any other 3xx that
+ * names a `Location`. A 3xx without one (a code a portal gives its own meaning) is an
+ * answer, read like any other non-2xx status.
+ */
+function isRedirect(status: number, location: string | null | undefined): boolean {
+  return REDIRECT_STATUSES.has(status) || (status >= 300 && status < 400 && !!location);
+}
+
+/**
+ * The server answered with a redirect. It is never followed, on any transport: the
+ * credentials and the body of the request must not travel to another origin, and
+ * another origin's answer must not pass for the portal's.
+ */
+export class RedirectRefused extends ResponseRefused {
+  readonly status: number;
+  /** Origin of the `Location` (scheme, host, port), never its path or query. */
+  readonly location: string | undefined;
+  /** Whether a `fetch` implementation followed it despite `redirect: 'manual'`. */
+  readonly followed: boolean;
+
+  constructor(status: number, location: string | null | undefined, requestUrl: string, followed = false) {
+    super(`redirect (${status})`);
+    this.name = 'RedirectRefused';
+    this.status = status;
+    this.location = originOf(location, requestUrl);
+    this.followed = followed;
+  }
+
+  toError(context: ErrorContext, redactor: Redactor): SyncError {
+    const location = this.location === undefined ? undefined : redactor.text(this.location);
+    const to = location === undefined ? '' : ` to ${location}`;
+    const what = this.followed
+      ? `was redirected${to} by the fetch implementation; its answer is refused, as redirects are never followed`
+      : this.status > 0
+        ? `answered ${this.status}, a redirect${to}, which is never followed`
+        : 'answered with an opaque redirect (the fetch implementation hides its status and location), which is never followed';
+    const request = `${context.method ?? 'request'} ${context.url ?? ''}`.trim();
+    return new RedirectError(`${request} ${what}`, { ...context, status: this.status, location });
+  }
+}
+
+/** Only the origin of a `Location`: its path and query may carry a token. */
+function originOf(location: string | null | undefined, base: string): string | undefined {
+  if (!location) return undefined;
+  try {
+    const url = new URL(location, base);
+    return url.origin === 'null' ? url.protocol : url.origin;
+  } catch {
+    return 'an unreadable location';
+  }
+}
+
+/** The body is, or says it is, larger than the call's `maxResponseBytes`. */
+export class ResponseTooLarge extends ResponseRefused {
+  readonly status: number;
+  readonly limit: number;
+  /** The `Content-Length` that announced it, when it was refused before reading. */
+  readonly declared: number | undefined;
+
+  constructor(status: number, limit: number, declared?: number) {
+    super(
+      declared === undefined
+        ? `the response body is over the limit of ${bytes(limit)} (maxResponseBytes); reading stopped there`
+        : `the response declares ${bytes(declared)} (Content-Length), over the limit of ${bytes(limit)} (maxResponseBytes)`,
+    );
+    this.name = 'ResponseTooLarge';
+    this.status = status;
+    this.limit = limit;
+    this.declared = declared;
+  }
+
+  toError(context: ErrorContext): SyncError {
+    return new UnexpectedResponseError(this.message, { ...context, status: this.status });
+  }
+}
+
+function bytes(n: number): string {
+  return `${n.toLocaleString('en-US')} bytes`;
+}
+
+/** A `Content-Length` as a number, when it is one. */
+function declaredLength(value: string | null | undefined): number | undefined {
+  return value && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined;
+}
+
+/** Sends one exchange and reads its whole body, or rejects with the stop reason, a {@link ConnectionFailure} or a {@link ResponseRefused}. */
 export type Transport = (exchange: Exchange, control: AttemptControl) => Promise<RawResponse>;
 
 function systemError(error: unknown): Error | undefined {
@@ -65,20 +174,20 @@ function systemError(error: unknown): Error | undefined {
   return new Error(typeof code === 'string' ? `${code}: ${cause.message}` : cause.message);
 }
 
-const decoders: Record<string, (input: Buffer, done: (error: Error | null, result: Buffer) => void) => void> = {
-  gzip: gunzip,
-  'x-gzip': gunzip,
-  deflate: inflate,
-  br: brotliDecompress,
+const decoders: Record<string, () => Transform> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
 };
 
-/** Undoes a `Content-Encoding` the server applied, as `fetch` would. */
-function decode(body: Buffer, encoding: string | undefined): Promise<Buffer> | Buffer {
-  const decoder = encoding ? decoders[encoding.trim().toLowerCase()] : undefined;
-  if (!decoder || body.length === 0) return body;
-  return new Promise((resolve, reject) => {
-    decoder(body, (error, result) => (error ? reject(new ConnectionFailure(systemError(error))) : resolve(result)));
-  });
+/**
+ * A streaming decoder for a `Content-Encoding` the server applied, as `fetch` would
+ * undo it. Streaming, so that the decoded bytes are counted as they come out and a
+ * compression bomb is stopped at the limit instead of being expanded whole.
+ */
+function decoderFor(encoding: string | undefined): Transform | undefined {
+  return encoding ? decoders[encoding.trim().toLowerCase()]?.() : undefined;
 }
 
 function responseHeaders(res: IncomingMessage): Headers {
@@ -101,16 +210,20 @@ function httpModule(secure: boolean): Pick<typeof import('node:http'), 'request'
  * Sends through `node:http`/`node:https` on their keep-alive global agents. It is the
  * default because `fetch` costs noticeably more per request (its stream and signal
  * machinery), and a sync job sends many small requests; MSW's `setupServer` intercepts
- * it like `fetch`. Redirects are not followed: a portal API answering 3xx is an error,
- * and credentials must not travel to another host.
+ * it like `fetch`. Redirects are not followed: a portal API redirecting is an error,
+ * and credentials must not travel to another host. The body is decoded as it arrives
+ * and counted against `maxResponseBytes`; past it the socket is destroyed.
  */
 export const nodeTransport: Transport = (exchange, control) =>
   new Promise<RawResponse>((resolve, reject) => {
     let settled = false;
+    let decoder: Transform | undefined;
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
       reject(error);
+      req.destroy();
+      decoder?.destroy();
     };
     const headers = exchange.headers;
     if (headers['accept-encoding'] === undefined) headers['accept-encoding'] = 'gzip, deflate, br';
@@ -118,32 +231,61 @@ export const nodeTransport: Transport = (exchange, control) =>
       exchange.url,
       { method: exchange.method, headers },
       (res) => {
+        const status = res.statusCode ?? 0;
+        if (isRedirect(status, res.headers.location)) {
+          fail(new RedirectRefused(status, res.headers.location, exchange.url));
+          return;
+        }
+        const limit = exchange.maxResponseBytes;
+        const bodiless = exchange.method === 'HEAD' || status === 204;
+        const declared = bodiless ? undefined : declaredLength(res.headers['content-length']);
+        if (declared !== undefined && declared > limit) {
+          fail(new ResponseTooLarge(status, limit, declared));
+          return;
+        }
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let total = 0;
+        const take = (chunk: Buffer) => {
+          total += chunk.length;
+          if (total > limit) fail(new ResponseTooLarge(status, limit));
+          else chunks.push(chunk);
+        };
+        const finish = () => {
+          if (settled) return;
+          settled = true;
+          const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+          resolve({ status, headers: responseHeaders(res), bytes });
+        };
         res.on('error', (error) => fail(new ConnectionFailure(systemError(error))));
         res.on('close', () => {
           if (!res.complete) fail(new ConnectionFailure(new Error('the response ended before it was complete')));
         });
-        res.on('end', () => {
+        decoder = bodiless ? undefined : decoderFor(res.headers['content-encoding']);
+        if (decoder === undefined) {
+          res.on('data', take);
+          res.on('end', finish);
+          return;
+        }
+        const inflater = decoder;
+        inflater.on('data', take);
+        inflater.on('end', finish);
+        inflater.on('error', (error) => fail(new ConnectionFailure(systemError(error))));
+        let received = 0;
+        res.on('data', (chunk: Buffer) => {
           if (settled) return;
-          const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-          const status = res.statusCode ?? 0;
-          const decoded = decode(body, res.headers['content-encoding']);
-          const finish = (bytes: Buffer) => {
-            if (settled) return;
-            settled = true;
-            resolve({ status, headers: responseHeaders(res), bytes });
-          };
-          if (decoded instanceof Promise) decoded.then(finish, fail);
-          else finish(decoded);
+          received += chunk.length;
+          // The socket waits while the decoder works through what it has.
+          if (!inflater.write(chunk)) {
+            res.pause();
+            inflater.once('drain', () => res.resume());
+          }
         });
+        // An empty body is empty whatever its declared encoding.
+        res.on('end', () => (received === 0 ? finish() : inflater.end()));
       },
     );
     req.on('error', (error) => fail(new ConnectionFailure(systemError(error))));
-    control.onStop((reason) => {
-      fail(reason);
-      req.destroy();
-    });
+    control.onStop(fail);
     writeBody(req, exchange, fail);
   });
 
@@ -174,14 +316,16 @@ function writeBody(req: ClientRequest, exchange: Exchange, fail: (error: unknown
   }
   if (exchange.headers['content-length'] === undefined) req.setHeader('transfer-encoding', 'chunked');
   const source = Readable.fromWeb(serialised.body as import('node:stream/web').ReadableStream<Uint8Array>);
-  source.on('error', (error) => {
-    fail(new ConnectionFailure(systemError(error)));
-    req.destroy();
-  });
+  source.on('error', (error) => fail(new ConnectionFailure(systemError(error))));
   source.pipe(req);
 }
 
-/** Sends through a `fetch` implementation: the caller's, for instrumentation or mocks. */
+/**
+ * Sends through a `fetch` implementation: the caller's, for instrumentation or mocks.
+ * It behaves as the default transport does: `redirect: 'manual'`, and a redirect — or the
+ * opaque redirect some implementations return instead — is refused, never followed;
+ * the body is read chunk by chunk against `maxResponseBytes` and cancelled past it.
+ */
 export function fetchTransport(fetchImpl: typeof globalThis.fetch): Transport {
   return async (exchange, control) => {
     const controller = new AbortController();
@@ -190,13 +334,45 @@ export function fetchTransport(fetchImpl: typeof globalThis.fetch): Transport {
       method: exchange.method,
       headers: exchange.headers,
       body: exchange.body ?? null,
+      redirect: 'manual',
       signal: controller.signal,
     };
     if (exchange.body instanceof ReadableStream) init.duplex = 'half';
+    // Ends the exchange: the connection is dropped and the body, if any, discarded.
+    const refuse = (body: { cancel(reason: unknown): Promise<void> } | null, error: Error): never => {
+      controller.abort(error);
+      body?.cancel(error).catch(() => {});
+      throw error;
+    };
     try {
       const response = await fetchImpl(exchange.url, init);
-      const bytes = exchange.method === 'HEAD' ? new Uint8Array() : new Uint8Array(await response.arrayBuffer());
-      return { status: response.status, headers: response.headers, bytes };
+      const status = response.status;
+      if (response.type === 'opaqueredirect') refuse(response.body, new RedirectRefused(0, undefined, exchange.url));
+      const location = response.headers.get('location');
+      if (isRedirect(status, location)) refuse(response.body, new RedirectRefused(status, location, exchange.url));
+      if (response.redirected) refuse(response.body, new RedirectRefused(0, response.url, exchange.url, true));
+      if (response.type === 'error') {
+        refuse(response.body, new ConnectionFailure(new Error('the fetch implementation returned a network error')));
+      }
+      if (exchange.method === 'HEAD' || status === 204 || response.body === null) {
+        response.body?.cancel().catch(() => {});
+        return { status, headers: response.headers, bytes: new Uint8Array() };
+      }
+      const limit = exchange.maxResponseBytes;
+      const declared = declaredLength(response.headers.get('content-length'));
+      if (declared !== undefined && declared > limit)
+        refuse(response.body, new ResponseTooLarge(status, limit, declared));
+      const reader = response.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > limit) refuse(reader, new ResponseTooLarge(status, limit));
+        chunks.push(value);
+      }
+      return { status, headers: response.headers, bytes: concat(chunks, total) };
     } catch (error) {
       if (controller.signal.aborted) throw controller.signal.reason;
       // undici reports refused, reset and cut connections as a TypeError ("fetch failed", "terminated").
@@ -204,4 +380,15 @@ export function fetchTransport(fetchImpl: typeof globalThis.fetch): Transport {
       throw error;
     }
   };
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
 }

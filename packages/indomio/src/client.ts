@@ -43,7 +43,15 @@ export interface IndomioClientOptions {
   rateLimit?: RateLimit | undefined;
   /** A `fetch` implementation, e.g. for instrumentation; also used by the media preflight. */
   fetch?: typeof globalThis.fetch | undefined;
+  /** Most bytes read from one response, after decoding (default {@link DEFAULT_MAX_RESPONSE_BYTES}). */
+  maxResponseBytes?: number | undefined;
 }
+
+/**
+ * Default `maxResponseBytes` of an Indomio client: 1 MiB of decoded body. Every answer
+ * of the real-time import is one `ServiceResponse` of a few hundred bytes.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES: number = 1024 * 1024;
 
 /** Name of the portal in errors, events and identifier maps. */
 export const PORTAL = 'indomio';
@@ -94,6 +102,7 @@ export class IndomioClient {
       rateLimits: options.rateLimit ? { default: options.rateLimit } : undefined,
       concurrency: options.concurrency,
       fetch: options.fetch,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       errorMessage,
       checkResponse: (response, request) => this.#checkResponse(response, request),
       secrets: [options.source],

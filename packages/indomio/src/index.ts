@@ -4,7 +4,13 @@
  *
  * @packageDocumentation
  */
-export { IndomioClient, type IndomioClientOptions, LISTING_KIND, PORTAL } from './client.js';
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  IndomioClient,
+  type IndomioClientOptions,
+  LISTING_KIND,
+  PORTAL,
+} from './client.js';
 export * from './error-codes.js';
 export * from './errors.js';
 export * from './feed.js';

@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   AuthenticationError,
   InputValidationError,
@@ -5,6 +7,7 @@ import {
   MemoryIdentifierMap,
   NetworkError,
   REMOVED,
+  RedirectError,
   SyncState,
   UnexpectedResponseError,
 } from '@sync/core';
@@ -12,6 +15,7 @@ import { type HandlerServer, serveHandlers } from '@sync/core/msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   DATE_UPDATED_KIND,
+  DEFAULT_MAX_RESPONSE_BYTES,
   ErrorCode,
   IndomioClient,
   IndomioError,
@@ -30,7 +34,32 @@ beforeAll(async () => {
   server = await serveHandlers((url) => createIndomioHandlers({ portal, baseUrl: url }));
 });
 afterAll(() => server.close());
-afterEach(() => portal.reset());
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  portal.reset();
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+/** A plain server on 127.0.0.1 that records what reaches it. */
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    req.resume();
+    req.on('end', () => handler(req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+const TRANSPORTS = [
+  ['node:http', undefined],
+  ['fetch', (input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init)],
+] as const;
 
 function client(overrides: Partial<ConstructorParameters<typeof IndomioClient>[0]> = {}) {
   return new IndomioClient({
@@ -356,5 +385,35 @@ describe('responses', () => {
   it('turns a 2xx body that is not a ServiceResponse into an UnexpectedResponseError', async () => {
     const c = client({ fetch: async () => new Response('<html>maintenance</html>', { status: 200 }) });
     await expect(c.properties.put(minimalProperty())).rejects.toBeInstanceOf(UnexpectedResponseError);
+  });
+});
+
+describe.each(TRANSPORTS)('redirects and response size (%s)', (_transport, fetchImpl) => {
+  it('never follows a redirect of a write: credentials, X-IMMO-SOURCE and the XML stay with the portal', async () => {
+    const elsewhere = await serve((_req, res) => res.writeHead(200).end());
+    const api = await serve((_req, res) => res.writeHead(307, { location: `${elsewhere.url}/collect` }).end());
+    const error = await client({ baseUrl: api.url, fetch: fetchImpl })
+      .properties.put(minimalProperty())
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectError);
+    expect(error).toMatchObject({ status: 307, location: elsewhere.url, retryable: false });
+    expect(api.seen).toHaveLength(1);
+    expect(elsewhere.seen).toEqual([]);
+  });
+
+  it('refuses an answer over 1 MiB by default, before reading it, and honours maxResponseBytes', async () => {
+    expect(DEFAULT_MAX_RESPONSE_BYTES).toBe(1024 * 1024);
+    const api = await serve((_req, res) =>
+      res.writeHead(200, { 'content-length': String(DEFAULT_MAX_RESPONSE_BYTES + 1) }).end(),
+    );
+    const error = await client({ baseUrl: api.url, fetch: fetchImpl })
+      .properties.put(minimalProperty())
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect((error as Error).message).toContain('over the limit of 1,048,576 bytes (maxResponseBytes)');
+    const small = await client({ fetch: fetchImpl, maxResponseBytes: 50 })
+      .properties.put(minimalProperty())
+      .catch((e: unknown) => e);
+    expect((small as Error).message).toContain('over the limit of 50 bytes (maxResponseBytes)');
   });
 });

@@ -29,6 +29,8 @@ export interface ClientCredentialsOptions {
   fetch?: typeof globalThis.fetch | undefined;
   /** Per-attempt limit of a token request, in milliseconds. */
   timeoutMs?: number | undefined;
+  /** Most bytes read from the token endpoint's answer, after decoding (default: core's). */
+  maxResponseBytes?: number | undefined;
 }
 
 /**
@@ -47,6 +49,7 @@ export function clientCredentialsProvider(options: ClientCredentialsOptions): To
     userAgent: `@sync/pfcrm/${VERSION}`,
     fetch: options.fetch,
     timeoutMs: options.timeoutMs,
+    maxResponseBytes: options.maxResponseBytes,
     // The client id travels with the secret in the Basic header: both are kept out of errors and events.
     secrets: [options.apiKey, options.apiSecret],
   });

@@ -10,6 +10,13 @@ import { type PfCrmEvents, Transport } from './transport.js';
 import { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, DEFAULT_UPLOAD_URL } from './urls.js';
 import { VERSION } from './version.js';
 
+/**
+ * Default `maxResponseBytes` of a PF CRM client: 16 MiB of decoded body. The largest
+ * answers are list pages of at most 100 properties; 100 properties with English and
+ * Arabic 4,000-character descriptions and 30 images each come to about 1.3 MB, expanded.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES: number = 16 * 1024 * 1024;
+
 /** Options every {@link PfCrmClient} accepts, whatever its credentials. */
 export interface PfCrmCommonOptions {
   /** Root of the API (default {@link DEFAULT_BASE_URL}). */
@@ -33,6 +40,8 @@ export interface PfCrmCommonOptions {
   concurrency?: number | undefined;
   /** A `fetch` implementation. */
   fetch?: typeof globalThis.fetch | undefined;
+  /** Most bytes read from one response, after decoding (default {@link DEFAULT_MAX_RESPONSE_BYTES}). */
+  maxResponseBytes?: number | undefined;
   /** Clock used to decide when the access token is renewed, for tests. */
   now?: (() => number) | undefined;
 }
@@ -98,6 +107,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
     const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
     const uploadBaseUrl = options.uploadBaseUrl ?? (options.baseUrl === undefined ? DEFAULT_UPLOAD_URL : baseUrl);
     const userAgent = `@sync/pfcrm/${VERSION}`;
+    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     let auth: ReturnType<typeof bearerAuth>;
     let secrets: string[];
     const redactors: HttpClient['redactor'][] = [];
@@ -112,6 +122,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
         allowInsecureHttp: options.allowInsecureHttp,
         fetch: options.fetch,
         timeoutMs: options.timeoutMs,
+        maxResponseBytes,
       });
       auth = oauthStrategy(provider, { now: options.now, refreshMarginMs: options.refreshMarginMs, redactors });
       secrets = [
@@ -131,6 +142,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
       rateLimits: options.rateLimit ? { default: options.rateLimit } : undefined,
       concurrency: options.concurrency,
       fetch: options.fetch,
+      maxResponseBytes,
       secrets,
     };
     this.http = new HttpClient({ ...common, baseUrl });

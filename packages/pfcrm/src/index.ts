@@ -7,6 +7,7 @@
  */
 export { type ClientCredentialsOptions, clientCredentialsProvider } from './auth.js';
 export {
+  DEFAULT_MAX_RESPONSE_BYTES,
   PfCrmClient,
   type PfCrmClientOptions,
   type PfCrmCommonOptions,

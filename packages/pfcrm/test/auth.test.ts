@@ -1,13 +1,43 @@
-import { AuthenticationError, PermissionError, REDACTED } from '@sync/core';
-import { PfCrmClient } from '@sync/pfcrm';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AuthenticationError, PermissionError, REDACTED, RedirectError, UnexpectedResponseError } from '@sync/core';
+import { DEFAULT_MAX_RESPONSE_BYTES, PfCrmClient } from '@sync/pfcrm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './support.js';
+import { type Harness, saleInput, startHarness } from './support.js';
 
 let h: Harness | undefined;
+const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await h?.close();
   h = undefined;
+  await Promise.all(closers.splice(0).map((close) => close()));
 });
+
+/** A plain server on 127.0.0.1 that records what reaches it. */
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    req.resume();
+    req.on('end', () => handler(req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+/** A server answering every request with `status` and a Location on `to`. */
+function redirecting(status: number, to: string) {
+  return serve((_req, res) => res.writeHead(status, { location: `${to}/steal` }).end());
+}
+
+const TRANSPORTS = [
+  ['node:http', undefined],
+  ['fetch', (input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init)],
+] as const;
 
 describe('OAuth2 client credentials', () => {
   it('fetches one token with Basic credentials and reuses it for later calls', async () => {
@@ -145,5 +175,52 @@ describe('OAuth2 client credentials', () => {
 
   it('refuses a plain-http base URL unless allowed', () => {
     expect(() => new PfCrmClient({ accessToken: 'x', baseUrl: 'http://127.0.0.1:1' })).toThrow(/https/);
+  });
+});
+
+describe.each(TRANSPORTS)('no request follows a redirect (%s)', (_transport, fetchImpl) => {
+  it('the token request: the credentials never reach the other origin', async () => {
+    const elsewhere = await serve((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"other","expires_in":60}'),
+    );
+    const token = await redirecting(307, elsewhere.url);
+    h = await startHarness();
+    const client = h.makeClient({ tokenUrl: `${token.url}/auth/oauth/v1/token`, fetch: fetchImpl });
+    const error = await client.users.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectError);
+    expect(error).toMatchObject({ status: 307, operation: 'auth.token', location: elsewhere.url });
+    expect(JSON.stringify(error)).not.toContain('test-secret');
+    expect(token.seen).toEqual(['POST /auth/oauth/v1/token']);
+    expect(elsewhere.seen).toEqual([]);
+    expect(h.portal.requests).toHaveLength(0);
+  });
+
+  it('a create: its body and token never reach the other origin', async () => {
+    const elsewhere = await serve((_req, res) => res.writeHead(201).end('{"id":1}'));
+    const api = await redirecting(308, elsewhere.url);
+    h = await startHarness();
+    const client = h.makeClient({ baseUrl: api.url, fetch: fetchImpl });
+    const error = await client.properties.create(saleInput()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectError);
+    expect(error).toMatchObject({ status: 308, operation: 'properties.create' });
+    expect(api.seen).toEqual(['POST /properties']);
+    expect(elsewhere.seen).toEqual([]);
+  });
+});
+
+describe('response size', () => {
+  it(`refuses an answer over ${DEFAULT_MAX_RESPONSE_BYTES} bytes by default, before reading it`, async () => {
+    expect(DEFAULT_MAX_RESPONSE_BYTES).toBe(16 * 1024 * 1024);
+    const api = await serve((_req, res) =>
+      res.writeHead(200, { 'content-length': String(DEFAULT_MAX_RESPONSE_BYTES + 1) }).end(),
+    );
+    h = await startHarness();
+    const error = await h
+      .makeClient({ baseUrl: api.url })
+      .users.list()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect((error as Error).message).toContain('over the limit of 16,777,216 bytes (maxResponseBytes)');
+    expect(api.seen).toEqual(['GET /users']);
   });
 });

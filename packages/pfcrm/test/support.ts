@@ -8,7 +8,9 @@ export interface Harness {
   portal: PfCrmMockPortal;
   client: PfCrmClient;
   /** A client with other options against the same server. */
-  makeClient(options?: Partial<PfCrmCommonOptions> & { apiKey?: string; apiSecret?: string }): PfCrmClient;
+  makeClient(
+    options?: Partial<PfCrmCommonOptions> & { apiKey?: string; apiSecret?: string; tokenUrl?: string },
+  ): PfCrmClient;
   close(): Promise<void>;
 }
 

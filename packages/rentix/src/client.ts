@@ -28,6 +28,13 @@ export const DEFAULT_RATE_LIMITS: { default: RateLimit; bulk: RateLimit } = {
   bulk: { limit: 30, windowMs: 60_000 },
 };
 
+/**
+ * Default `maxResponseBytes` of a Rentix client: 16 MiB of decoded body. The largest
+ * answer is a listings list; 100 listings with 2,000-character descriptions and 30
+ * files each come to under 1 MB, so this leaves room for a much longer `limit`.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES: number = 16 * 1024 * 1024;
+
 /** Options of {@link RentixClient}; every core HTTP option is accepted as well. */
 export interface RentixClientOptions
   extends Omit<HttpClientOptions, 'portal' | 'baseUrl' | 'auth' | 'userAgent' | 'errorMessage' | 'rateLimits'> {
@@ -47,6 +54,8 @@ export interface RentixClientOptions
   rateLimits?: Partial<Record<'default' | 'bulk', RateLimit>> | undefined;
   /** Chunking of bulk calls (at most 100 operations and 512 KB per request by default). */
   bulk?: BulkLimits | undefined;
+  /** Most bytes read from one response, after decoding (default {@link DEFAULT_MAX_RESPONSE_BYTES}). */
+  maxResponseBytes?: number | undefined;
 }
 
 /**
@@ -76,7 +85,7 @@ export class RentixClient {
   readonly reference: ReferenceResource;
 
   constructor(options: RentixClientOptions) {
-    const { apiKey, authHeader, bulk, rateLimits, userAgent, ...rest } = options;
+    const { apiKey, authHeader, bulk, rateLimits, userAgent, maxResponseBytes, ...rest } = options;
     if (typeof apiKey !== 'string' || apiKey.trim() === '') {
       throw new TypeError('RentixClient needs an apiKey');
     }
@@ -92,6 +101,7 @@ export class RentixClient {
       userAgent: userAgent ?? `@sync/rentix/${VERSION}`,
       errorMessage: rentixErrorMessage,
       rateLimits: { ...DEFAULT_RATE_LIMITS, ...rateLimits },
+      maxResponseBytes: maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     });
     const limits = bulk ?? {};
     this.http = transport.http;

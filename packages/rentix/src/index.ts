@@ -7,7 +7,13 @@
  */
 export type { BatchProgress } from '@sync/core';
 export type { BulkLimits, BulkOptions, BulkReport, BulkResult } from './bulk.js';
-export { DEFAULT_BASE_URL, DEFAULT_RATE_LIMITS, RentixClient, type RentixClientOptions } from './client.js';
+export {
+  DEFAULT_BASE_URL,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_RATE_LIMITS,
+  RentixClient,
+  type RentixClientOptions,
+} from './client.js';
 export { BulkOperationError, JobFailedError } from './errors.js';
 export {
   fromListing,

@@ -1,13 +1,38 @@
-import { NetworkError, ServerError, TimeoutError } from '@sync/core';
-import { BulkOperationError, ops } from '@sync/rentix';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { NetworkError, RedirectError, ServerError, TimeoutError, UnexpectedResponseError } from '@sync/core';
+import { BulkOperationError, DEFAULT_MAX_RESPONSE_BYTES, ops, RentixClient } from '@sync/rentix';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listing, type MockSetup, raw, startMock } from './helpers.js';
 
 let mock: MockSetup | undefined;
+const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await mock?.close();
   mock = undefined;
+  await Promise.all(closers.splice(0).map((close) => close()));
 });
+
+/** A plain server on 127.0.0.1 that records what reaches it. */
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    req.resume();
+    req.on('end', () => handler(req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+const TRANSPORTS = [
+  ['node:http', undefined],
+  ['fetch', (input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init)],
+] as const;
 
 const SHORT = { default: { limit: 300, windowMs: 1_000 }, bulk: { limit: 30, windowMs: 1_000 } };
 
@@ -114,5 +139,41 @@ describe('faults', () => {
       .agency.get()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
+  });
+});
+
+describe.each(TRANSPORTS)('redirects and response size (%s)', (_transport, fetchImpl) => {
+  const client = (baseUrl: string) =>
+    new RentixClient({
+      apiKey: 'rx-key-0123456789',
+      authHeader: 'X-API-Key',
+      baseUrl,
+      allowInsecureHttp: true,
+      fetch: fetchImpl,
+    });
+
+  it('never follows a redirect of a listing upsert: the key and the body stay with Rentix', async () => {
+    const elsewhere = await serve((_req, res) => res.writeHead(200).end('{}'));
+    const api = await serve((_req, res) => res.writeHead(302, { location: `${elsewhere.url}/collect` }).end());
+    const error = await client(api.url)
+      .listings.upsert(listing(1))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectError);
+    expect(error).toMatchObject({ status: 302, location: elsewhere.url, operation: 'listings.upsert' });
+    expect(api.seen).toEqual(['PUT /listings']);
+    expect(elsewhere.seen).toEqual([]);
+  });
+
+  it(`refuses an answer over ${DEFAULT_MAX_RESPONSE_BYTES} bytes by default, before reading it`, async () => {
+    expect(DEFAULT_MAX_RESPONSE_BYTES).toBe(16 * 1024 * 1024);
+    const api = await serve((_req, res) =>
+      res.writeHead(200, { 'content-length': String(DEFAULT_MAX_RESPONSE_BYTES + 1) }).end(),
+    );
+    const error = await client(api.url)
+      .agency.get()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect((error as Error).message).toContain('over the limit of 16,777,216 bytes (maxResponseBytes)');
+    expect(api.seen).toEqual(['GET /agency']);
   });
 });

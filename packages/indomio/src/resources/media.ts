@@ -47,7 +47,9 @@ const LIMITS: Record<MediumKind, number> = {
 /**
  * Checks media before a write. The portal downloads media asynchronously, minutes after
  * a successful write, and decides with `HEAD` whether a file changed; a broken URL
- * shows up only as a listing without pictures. The preflight finds those first.
+ * shows up only as a listing without pictures. The preflight finds those first. Like
+ * every request of the SDK it never follows a redirect: a URL that redirects is
+ * reported, with the origin it points to, so the listing can carry the final URL.
  */
 export class MediaResource {
   readonly #fetch: typeof globalThis.fetch;
@@ -59,8 +61,8 @@ export class MediaResource {
 
   /**
    * Sends `HEAD` to each picture, blueprint and document URL of a listing, with bounded
-   * concurrency, and refuses non-200 answers, pictures that are not images (blueprints
-   * that are not JPEG) and files over the portal's size limits.
+   * concurrency, and refuses non-200 answers (redirects included), pictures that are not
+   * images (blueprints that are not JPEG) and files over the portal's size limits.
    */
   async preflight(
     property: Pick<PropertyInput, 'pictures' | 'blueprints' | 'documents'>,
@@ -98,11 +100,13 @@ export class MediaResource {
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let response: Response;
     try {
-      response = await this.#fetch(url, { method: 'HEAD', redirect: 'follow', signal });
+      response = await this.#fetch(url, { method: 'HEAD', redirect: 'manual', signal });
     } catch (error) {
       return { ...medium, ok: false, problem: `HEAD failed: ${(error as Error).message}` };
     }
-    await response.body?.cancel();
+    await response.body?.cancel().catch(() => {});
+    const redirect = redirectProblem(response, url);
+    if (redirect) return { ...medium, ok: false, status: response.status, problem: redirect };
     const contentType = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() || undefined;
     const length = response.headers.get('content-length');
     const sizeBytes = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
@@ -119,4 +123,21 @@ export class MediaResource {
     }
     return { ...base, ok: true };
   }
+}
+
+/** Why a `HEAD` answer is a redirect, naming only the origin it points to; `undefined` when it is none. */
+function redirectProblem(response: Response, url: URL): string | undefined {
+  const status = response.status;
+  const location = response.redirected ? response.url : response.headers.get('location');
+  const redirects = status >= 300 && status < 400 && location !== null;
+  if (response.type !== 'opaqueredirect' && !response.redirected && !redirects) return undefined;
+  let target = '';
+  try {
+    if (location) target = ` to ${new URL(location, url).origin}`;
+  } catch {
+    // An unreadable Location: the redirect is reported without it.
+  }
+  const what =
+    status >= 300 && status < 400 ? `HEAD answered ${status}, a redirect${target}` : `HEAD was redirected${target}`;
+  return `${what}; redirects are not followed: give the file's final URL`;
 }
