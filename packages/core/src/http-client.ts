@@ -489,7 +489,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
         this.emit('rateLimited', {
           ...this.#eventBase(call, url),
           source: 'server',
-          waitMs: serverRetryDelayMs(raw.headers, 429) ?? 0,
+          waitMs: this.#cappedServerDelay(serverRetryDelayMs(raw.headers, 429)) ?? 0,
         });
       }
       return raw;
@@ -511,7 +511,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       }
     }
     const serverMessage = (this.#options.errorMessage ?? defaultErrorMessage)(body);
-    const serverDelayMs = serverRetryDelayMs(raw.headers, raw.status);
+    // However long the server asks for, nothing waits longer than maxRetryAfterMs on its word.
+    const serverDelayMs = this.#cappedServerDelay(serverRetryDelayMs(raw.headers, raw.status));
     const error: HttpError = createHttpError({
       ...this.#context(options),
       status: raw.status,
@@ -522,6 +523,10 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       retryAfterMs: serverDelayMs,
     });
     return { error, retryable: this.#retry.statusCodes.includes(raw.status), kind: 'retry', serverDelayMs };
+  }
+
+  #cappedServerDelay(delayMs: number | undefined): number | undefined {
+    return delayMs === undefined ? undefined : Math.min(delayMs, this.#retry.maxRetryAfterMs);
   }
 
   #attemptFailure(
