@@ -27,7 +27,11 @@ export interface PfCrmCommonOptions {
   deadlineMs?: number | undefined;
   /** Retry policy; `false` sends every request once. */
   retry?: Partial<RetryOptions> | false | undefined;
-  /** Client-side rate limit of all calls (none by default; the server's `X-RateLimit-*` headers are followed anyway). */
+  /**
+   * Client-side rate limit of all calls. Property Finder publishes none, so by default
+   * ({@link SERVER_RATE_LIMIT}) calls are held only when the server's `X-RateLimit-*`
+   * headers say nothing remains; they are followed with a limit set here too.
+   */
   rateLimit?: RateLimit | undefined;
   /** Most calls in flight at once. */
   concurrency?: number | undefined;
@@ -57,6 +61,13 @@ export interface PfCrmTokenOptions extends PfCrmCommonOptions {
 
 /** Options of {@link PfCrmClient}: API credentials, or a ready access token. */
 export type PfCrmClientOptions = PfCrmCredentialsOptions | PfCrmTokenOptions;
+
+/**
+ * The rate limit of a client given no `rateLimit`: no limit of its own (Property Finder
+ * publishes none), only the server's `X-RateLimit-Remaining` and `X-RateLimit-Reset`,
+ * with resets taken as at most a minute (and a second) away.
+ */
+export const SERVER_RATE_LIMIT: RateLimit = { limit: Number.POSITIVE_INFINITY, windowMs: 60_000 };
 
 const FORWARDED: ReadonlyArray<keyof HttpEvents> = ['request', 'response', 'retry', 'rateLimited'];
 
@@ -120,7 +131,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
       timeoutMs: options.timeoutMs,
       deadlineMs: options.deadlineMs,
       retry: options.retry,
-      rateLimits: options.rateLimit ? { default: options.rateLimit } : undefined,
+      rateLimits: { default: options.rateLimit ?? SERVER_RATE_LIMIT },
       concurrency: options.concurrency,
       fetch: options.fetch,
       secrets,
