@@ -350,8 +350,13 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       if (options.json !== undefined) headers['content-type'] = 'application/json';
       if (options.headers)
         for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
-      const applied = this.#options.auth?.apply(headers, signal);
-      if (applied) await applied;
+      // Credentials fetched here (a token request) count against the call's deadline too.
+      const applied = this.#options.auth?.apply(headers, signal, deadlineAt);
+      if (applied) {
+        await applied.catch((error: unknown) => {
+          throw this.#waitError(error, call, deadlineMs, 'while obtaining credentials');
+        });
+      }
       const wait = this.#limited
         ? await this.rateLimiter.acquire(buckets, signal, deadlineAt).catch((error: unknown) => {
             throw this.#waitError(error, call, deadlineMs);
@@ -567,17 +572,22 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     };
   }
 
-  #deadlineError(call: CallState, deadlineMs: number): TimeoutError {
-    return new TimeoutError(`no response within the call's deadline of ${deadlineMs} ms (${call.attempts} attempts)`, {
-      ...this.#context(call.options),
-      timeoutMs: deadlineMs,
-    });
+  #deadlineError(call: CallState, deadlineMs: number, during?: string): TimeoutError {
+    const message =
+      during === undefined
+        ? `no response within the call's deadline of ${deadlineMs} ms (${call.attempts} attempts)`
+        : `the call's deadline of ${deadlineMs} ms passed ${during} (${call.attempts} attempts)`;
+    return new TimeoutError(message, { ...this.#context(call.options), timeoutMs: deadlineMs });
   }
 
-  /** A rate-limit wait that ended early: the caller's abort passes through, the deadline becomes a TimeoutError. */
-  #waitError(error: unknown, call: CallState, deadlineMs: number): unknown {
+  /**
+   * A wait (credentials, a rate-limit slot) that ended early: the caller's abort passes
+   * through, the deadline becomes a TimeoutError.
+   */
+  #waitError(error: unknown, call: CallState, deadlineMs: number, during?: string): unknown {
     if (call.options.signal?.aborted) return call.options.signal.reason;
-    if (error instanceof DOMException && error.name === 'TimeoutError') return this.#deadlineError(call, deadlineMs);
+    if (error instanceof DOMException && error.name === 'TimeoutError')
+      return this.#deadlineError(call, deadlineMs, during);
     return error;
   }
 

@@ -106,7 +106,7 @@ export function oauthStrategy(
     },
   );
   return {
-    apply: (headers, signal) => inner.apply(headers, signal),
+    apply: (headers, signal, deadline) => inner.apply(headers, signal, deadline),
     invalidate: () => {
       if (tokenEndpointFailed) return false;
       return inner.invalidate?.() ?? false;
