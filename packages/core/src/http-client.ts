@@ -13,6 +13,7 @@ import {
   UnexpectedResponseError,
 } from './errors.js';
 import { type HttpEvents, TypedEmitter } from './events.js';
+import { booleanOption, ownOption } from './options.js';
 import { type RateLimit, RateLimiter, readRateLimitHeaders, sleep } from './rate-limiter.js';
 import { Redactor } from './redact.js';
 import {
@@ -47,7 +48,11 @@ export interface HttpClientOptions {
   portal: string;
   /** Root of the API. Must be `https:` unless {@link allowInsecureHttp} is set. */
   baseUrl: string;
-  /** Allows a plain `http:` base URL, e.g. a mock portal on 127.0.0.1. Never for production. */
+  /**
+   * Allows a plain `http:` base URL, e.g. a mock portal on 127.0.0.1. Never for production.
+   * Only `true` allows it; a value other than `true`, `false` or `undefined` (the string
+   * `"false"`, `1`) is an {@link InputValidationError}, and an inherited one is ignored.
+   */
   allowInsecureHttp?: boolean | undefined;
   /** How requests authenticate. */
   auth?: AuthStrategy | undefined;
@@ -266,7 +271,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     } catch {
       throw new SyncError(`invalid base URL "${options.baseUrl}"`, { portal: options.portal });
     }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && options.allowInsecureHttp)) {
+    const allowInsecureHttp = booleanOption(options, 'allowInsecureHttp', { portal: options.portal });
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowInsecureHttp === true)) {
       throw new SyncError(
         `base URL must use https (got ${url.protocol}); pass allowInsecureHttp: true only for a local test server`,
         { portal: options.portal },
@@ -340,7 +346,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
     const mayRetry =
       this.#retry.maxAttempts > 1 &&
-      (IDEMPOTENT_METHODS.has(options.method) || options.idempotent === true) &&
+      // Own properties only: an inherited `idempotent` must not make every create repeatable.
+      (IDEMPOTENT_METHODS.has(options.method) || ownOption(options, 'idempotent') === true) &&
       isReplayable(body);
     const signal = options.signal;
 

@@ -102,7 +102,9 @@ export {
   type PropertyCategory,
   type PropertyType,
 } from './listing.js';
+export { booleanOption, ownOption } from './options.js';
 export {
+  MIN_SERVER_LIMIT_FRACTION,
   type RateLimit,
   RateLimitBucket,
   RateLimiter,

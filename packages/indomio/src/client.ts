@@ -4,6 +4,7 @@ import {
   HttpClient,
   type IdentifierMap,
   MemoryIdentifierMap,
+  ownOption,
   type RateLimit,
   type RequestOptions,
   type ResponseProblem,
@@ -84,7 +85,7 @@ export class IndomioClient {
     this.http = new HttpClient({
       portal: PORTAL,
       baseUrl: options.baseUrl,
-      allowInsecureHttp: options.allowInsecureHttp,
+      allowInsecureHttp: ownOption(options, 'allowInsecureHttp'),
       auth: basicAuth({ username: options.username, password: options.password }),
       userAgent: `@sync/indomio/${VERSION}`,
       headers: { 'X-IMMO-SOURCE': options.source },

@@ -4,6 +4,7 @@ import {
   basicAuth,
   bearerAuth,
   HttpClient,
+  ownOption,
   type Redactor,
   SyncError,
   type TokenProvider,
@@ -42,7 +43,7 @@ export function clientCredentialsProvider(options: ClientCredentialsOptions): To
   const http = new HttpClient({
     portal: 'pfcrm',
     baseUrl: url.origin,
-    allowInsecureHttp: options.allowInsecureHttp,
+    allowInsecureHttp: ownOption(options, 'allowInsecureHttp'),
     auth: basicAuth({ username: options.apiKey, password: options.apiSecret }),
     userAgent: `@sync/pfcrm/${VERSION}`,
     fetch: options.fetch,

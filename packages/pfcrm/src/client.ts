@@ -1,4 +1,12 @@
-import { bearerAuth, HttpClient, type HttpEvents, type RateLimit, type RetryOptions, TypedEmitter } from '@sync/core';
+import {
+  bearerAuth,
+  HttpClient,
+  type HttpEvents,
+  ownOption,
+  type RateLimit,
+  type RetryOptions,
+  TypedEmitter,
+} from '@sync/core';
 import { clientCredentialsProvider, oauthStrategy } from './auth.js';
 import { LandlordsResource } from './resources/landlords.js';
 import { LeadsResource } from './resources/leads.js';
@@ -112,7 +120,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
         apiKey: options.apiKey,
         apiSecret: options.apiSecret,
         tokenUrl: options.tokenUrl ?? DEFAULT_TOKEN_URL,
-        allowInsecureHttp: options.allowInsecureHttp,
+        allowInsecureHttp: ownOption(options, 'allowInsecureHttp'),
         fetch: options.fetch,
         timeoutMs: options.timeoutMs,
       });
@@ -125,7 +133,8 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
     }
     const common = {
       portal: 'pfcrm',
-      allowInsecureHttp: options.allowInsecureHttp,
+      // Passed on as given (core refuses anything but a boolean), but never inherited.
+      allowInsecureHttp: ownOption(options, 'allowInsecureHttp'),
       auth,
       userAgent,
       timeoutMs: options.timeoutMs,
