@@ -27,6 +27,8 @@ import {
 import {
   AttemptControl,
   ConnectionFailure,
+  ConnectionPool,
+  DEFAULT_MAX_SOCKETS,
   fetchTransport,
   nodeTransport,
   type RawResponse,
@@ -70,11 +72,16 @@ export interface HttpClientOptions {
   rateLimits?: Record<string, RateLimit> | undefined;
   /** Buckets every call counts against unless it names its own (default: `["default"]`). */
   defaultBuckets?: readonly string[] | undefined;
-  /** Most calls in flight at once; unbounded when unset. */
+  /**
+   * Most calls in flight at once; unbounded when unset. On the default transport it is
+   * also the client's number of sockets (else {@link DEFAULT_MAX_SOCKETS}).
+   */
   concurrency?: number | undefined;
   /**
    * Sends through this `fetch` instead of `node:http`/`node:https` (the default), e.g. for
-   * instrumentation or a test's fetch mock. MSW's `setupServer` intercepts either.
+   * instrumentation or a test's fetch mock. MSW's `setupServer` intercepts either. The
+   * `fetch` then owns the connections: how many sockets it opens is its own setting
+   * (undici's dispatcher, for Node's fetch), not the client's.
    */
   fetch?: typeof globalThis.fetch | undefined;
   /** Extracts the portal's own message from an error body, so errors quote it verbatim. */
@@ -259,6 +266,9 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   readonly #defaultBuckets: readonly string[];
   readonly #limit: LimitFunction | undefined;
   readonly #transport: Transport;
+  /** The client's own connections, on the default transport. */
+  readonly #pool: ConnectionPool | undefined;
+  readonly #secure: boolean;
   readonly #requestIdHeaders: readonly string[];
   readonly #headers: Record<string, string>;
   readonly #limited: boolean;
@@ -289,6 +299,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     this.#defaultBuckets = options.defaultBuckets ?? ['default'];
     this.#limit = options.concurrency ? pLimit(options.concurrency) : undefined;
     this.#transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport;
+    this.#pool = options.fetch ? undefined : new ConnectionPool(options.concurrency || DEFAULT_MAX_SOCKETS);
+    this.#secure = url.protocol === 'https:';
     this.#requestIdHeaders = options.requestIdHeaders ?? ['x-request-id', 'x-correlation-id', 'request-id'];
     this.#headers = { 'user-agent': options.userAgent };
     for (const [name, value] of Object.entries(options.headers ?? {})) this.#headers[name.toLowerCase()] = value;
@@ -299,6 +311,20 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   /** The base URL, without a trailing slash. */
   get baseUrl(): string {
     return this.#baseUrl;
+  }
+
+  /**
+   * Closes the client's connections (on the default transport; an injected `fetch` keeps
+   * its own). Calls still in flight fail with a `NetworkError`; a later call opens new
+   * connections. Idle connections never keep a process alive, so closing is optional.
+   */
+  close(): void {
+    this.#pool?.close();
+  }
+
+  /** {@link close}, for `using http = new HttpClient(…)`. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /**
@@ -377,10 +403,19 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
           waitMs: wait.waitedMs,
         });
       }
+      // The attempt's timer starts once it has a connection: waiting for one is not the portal's slowness.
+      const connection = this.#pool?.acquire(signal, deadlineAt);
+      if (connection) {
+        await connection.catch((error: unknown) => {
+          if (this.#limited) this.rateLimiter.release(buckets);
+          throw this.#waitError(error, call, deadlineMs, 'while waiting for a connection');
+        });
+      }
       const remaining = deadlineAt - Date.now();
       if (remaining <= 0) {
-        // The slot taken above goes back: no request is sent with it.
+        // The slots taken above go back: no request is sent with them.
         if (this.#limited) this.rateLimiter.release(buckets);
+        this.#pool?.release();
         throw this.#deadlineError(call, deadlineMs);
       }
 
@@ -394,8 +429,9 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
             if (state) this.rateLimiter.sync(serverBucket, state);
           }
         } finally {
-          // The slot taken for this attempt is done, answered or not.
+          // The slots taken for this attempt are done, answered or not.
           if (this.#limited) this.rateLimiter.release(buckets);
+          this.#pool?.release();
         }
         const is2xx = raw.status >= 200 && raw.status < 300;
         const problem =
@@ -486,7 +522,10 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       );
     }, timeoutMs);
     try {
-      const raw = await this.#transport({ method, url, headers, body }, control);
+      const raw = await this.#transport(
+        { method, url, headers, body, agent: this.#pool?.agent(this.#secure) },
+        control,
+      );
       if (this.has('response')) {
         this.emit('response', {
           ...this.#eventBase(call, url),

@@ -138,3 +138,4 @@ export {
   UNCHANGED,
 } from './sync.js';
 export { REMOVED, type SyncPlan, SyncState } from './sync-state.js';
+export { DEFAULT_MAX_SOCKETS } from './transport.js';
