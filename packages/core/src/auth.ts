@@ -5,8 +5,13 @@ import type { Redactor } from './redact.js';
  * {@link basicAuth} or {@link bearerAuth}.
  */
 export interface AuthStrategy {
-  /** Sets the credentials on an outgoing request's headers (lower-case names). */
-  apply(headers: Record<string, string>, signal?: AbortSignal): Promise<void> | void;
+  /**
+   * Sets the credentials on an outgoing request's headers (lower-case names). `signal`
+   * is the call's; `deadline` is when the call must end (epoch milliseconds). A
+   * strategy that has to fetch credentials gives up at either, rejecting with the
+   * signal's reason or a `TimeoutError` `DOMException`.
+   */
+  apply(headers: Record<string, string>, signal?: AbortSignal, deadline?: number): Promise<void> | void;
   /**
    * Called after a 401. Returns `true` when fresh credentials may cure it (the client
    * then retries the call once).
@@ -52,8 +57,58 @@ export interface AccessToken {
   expiresAt?: Date | number | undefined;
 }
 
-/** Obtains a fresh access token, e.g. with an OAuth2 client-credentials grant. */
+/**
+ * Obtains a fresh access token, e.g. with an OAuth2 client-credentials grant. The
+ * signal fires once no call waits for the token any more (each aborted or reached
+ * its deadline): the request for it should then stop.
+ */
 export type TokenProvider = (signal?: AbortSignal) => Promise<AccessToken>;
+
+/** A token request in flight and the calls waiting for it. */
+interface Renewal {
+  token: Promise<string>;
+  controller: AbortController;
+  waiters: number;
+}
+
+/**
+ * Settles as `promise` does, or rejects with the signal's reason when it aborts, or with
+ * a `TimeoutError` `DOMException` at `deadline` (epoch milliseconds).
+ */
+function settleBy<T>(promise: Promise<T>, signal: AbortSignal | undefined, deadline: number | undefined): Promise<T> {
+  if (!signal && deadline === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      done();
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (deadline !== undefined) {
+      timer = setTimeout(
+        () => {
+          done();
+          reject(new DOMException('The deadline passed while waiting for an access token', 'TimeoutError'));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+    }
+    promise.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
+  });
+}
 
 /** Options of {@link bearerAuth}. */
 export interface BearerAuthOptions {
@@ -65,8 +120,10 @@ export interface BearerAuthOptions {
 
 /**
  * Bearer tokens from a provider: cached until shortly before expiry, with one
- * renewal in flight at a time however many calls need a token at once. A 401 drops
- * the cached token so the client's single retry gets a new one.
+ * renewal in flight at a time however many calls need a token at once. Each call
+ * waits for the token no longer than its signal and deadline allow; once no call
+ * waits, the provider's signal aborts the token request. A 401 drops the cached
+ * token so the client's single retry gets a new one.
  */
 export function bearerAuth(provider: TokenProvider | string, options: BearerAuthOptions = {}): AuthStrategy {
   if (typeof provider === 'string') {
@@ -81,14 +138,16 @@ export function bearerAuth(provider: TokenProvider | string, options: BearerAuth
   const margin = options.refreshMarginMs ?? 60_000;
   const now = options.now ?? Date.now;
   let cached: { token: string; renewAt: number } | undefined;
-  let inFlight: Promise<string> | undefined;
   let redactor: Redactor | undefined;
+  /** The renewal in flight, shared by every call that needs a token meanwhile. */
+  let renewal: Renewal | undefined;
 
-  const renew = (signal?: AbortSignal): Promise<string> => {
-    inFlight ??= (async () => {
+  const renew = (): Renewal => {
+    const controller = new AbortController();
+    const token = (async () => {
       try {
         const issuedAt = now();
-        const fresh = await provider(signal);
+        const fresh = await provider(controller.signal);
         redactor?.addSecret(fresh.token);
         const expiresAt =
           fresh.expiresAt !== undefined
@@ -102,16 +161,36 @@ export function bearerAuth(provider: TokenProvider | string, options: BearerAuth
         cached = { token: fresh.token, renewAt };
         return fresh.token;
       } finally {
-        inFlight = undefined;
+        if (renewal?.controller === controller) renewal = undefined;
       }
     })();
-    return inFlight;
+    // Calls that gave up no longer listen; the outcome must not go unhandled.
+    token.catch(() => undefined);
+    renewal = { token, controller, waiters: 0 };
+    return renewal;
   };
 
   return {
-    async apply(headers, signal) {
-      const token = cached && now() < cached.renewAt ? cached.token : await renew(signal);
-      headers.authorization = `Bearer ${token}`;
+    async apply(headers, signal, deadline) {
+      if (cached && now() < cached.renewAt) {
+        headers.authorization = `Bearer ${cached.token}`;
+        return;
+      }
+      if (signal?.aborted) throw signal.reason;
+      const current = renewal ?? renew();
+      current.waiters++;
+      try {
+        headers.authorization = `Bearer ${await settleBy(current.token, signal, deadline)}`;
+      } catch (error) {
+        current.waiters--;
+        // No call waits for this token any more: stop asking for it, and let the next call start afresh.
+        if (current.waiters === 0 && renewal === current) {
+          renewal = undefined;
+          current.controller.abort(error);
+        }
+        throw error;
+      }
+      current.waiters--;
     },
     invalidate() {
       cached = undefined;

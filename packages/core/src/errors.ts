@@ -158,7 +158,10 @@ export interface RateLimitErrorOptions extends HttpErrorOptions {
 /** 429: too many requests, after the retries the policy allowed. */
 export class RateLimitError extends HttpError {
   static override readonly brand: string = 'RateLimitError';
-  /** How long the server asked to wait before the next request. */
+  /**
+   * How long the server asked to wait before the next request, cut to the client's
+   * `retry.maxRetryAfterMs`: a wrong header cannot make a caller sleep for years.
+   */
   readonly retryAfterMs: number | undefined;
   constructor(message: string, options: RateLimitErrorOptions) {
     super(message, { retryable: true, ...options });

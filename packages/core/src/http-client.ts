@@ -13,6 +13,7 @@ import {
   UnexpectedResponseError,
 } from './errors.js';
 import { type HttpEvents, TypedEmitter } from './events.js';
+import { booleanOption, ownOption } from './options.js';
 import { type RateLimit, RateLimiter, readRateLimitHeaders, sleep } from './rate-limiter.js';
 import { Redactor } from './redact.js';
 import {
@@ -26,7 +27,9 @@ import {
 import {
   AttemptControl,
   ConnectionFailure,
+  ConnectionPool,
   DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_MAX_SOCKETS,
   fetchTransport,
   nodeTransport,
   type RawResponse,
@@ -49,7 +52,11 @@ export interface HttpClientOptions {
   portal: string;
   /** Root of the API. Must be `https:` unless {@link allowInsecureHttp} is set. */
   baseUrl: string;
-  /** Allows a plain `http:` base URL, e.g. a mock portal on 127.0.0.1. Never for production. */
+  /**
+   * Allows a plain `http:` base URL, e.g. a mock portal on 127.0.0.1. Never for production.
+   * Only `true` allows it; a value other than `true`, `false` or `undefined` (the string
+   * `"false"`, `1`) is an {@link InputValidationError}, and an inherited one is ignored.
+   */
   allowInsecureHttp?: boolean | undefined;
   /** How requests authenticate. */
   auth?: AuthStrategy | undefined;
@@ -67,7 +74,10 @@ export interface HttpClientOptions {
   rateLimits?: Record<string, RateLimit> | undefined;
   /** Buckets every call counts against unless it names its own (default: `["default"]`). */
   defaultBuckets?: readonly string[] | undefined;
-  /** Most calls in flight at once; unbounded when unset. */
+  /**
+   * Most calls in flight at once; unbounded when unset. On the default transport it is
+   * also the client's number of sockets (else {@link DEFAULT_MAX_SOCKETS}).
+   */
   concurrency?: number | undefined;
   /**
    * Most bytes read from one response body, counted after decoding (default
@@ -78,7 +88,9 @@ export interface HttpClientOptions {
   maxResponseBytes?: number | undefined;
   /**
    * Sends through this `fetch` instead of `node:http`/`node:https` (the default), e.g. for
-   * instrumentation or a test's fetch mock. MSW's `setupServer` intercepts either.
+   * instrumentation or a test's fetch mock. MSW's `setupServer` intercepts either. The
+   * `fetch` then owns the connections: how many sockets it opens is its own setting
+   * (undici's dispatcher, for Node's fetch), not the client's.
    */
   fetch?: typeof globalThis.fetch | undefined;
   /** Extracts the portal's own message from an error body, so errors quote it verbatim. */
@@ -265,6 +277,9 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   readonly #defaultBuckets: readonly string[];
   readonly #limit: LimitFunction | undefined;
   readonly #transport: Transport;
+  /** The client's own connections, on the default transport. */
+  readonly #pool: ConnectionPool | undefined;
+  readonly #secure: boolean;
   readonly #requestIdHeaders: readonly string[];
   readonly #headers: Record<string, string>;
   readonly #limited: boolean;
@@ -278,7 +293,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     } catch {
       throw new SyncError(`invalid base URL "${options.baseUrl}"`, { portal: options.portal });
     }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && options.allowInsecureHttp)) {
+    const allowInsecureHttp = booleanOption(options, 'allowInsecureHttp', { portal: options.portal });
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowInsecureHttp === true)) {
       throw new SyncError(
         `base URL must use https (got ${url.protocol}); pass allowInsecureHttp: true only for a local test server`,
         { portal: options.portal },
@@ -301,6 +317,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     this.#defaultBuckets = options.defaultBuckets ?? ['default'];
     this.#limit = options.concurrency ? pLimit(options.concurrency) : undefined;
     this.#transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport;
+    this.#pool = options.fetch ? undefined : new ConnectionPool(options.concurrency || DEFAULT_MAX_SOCKETS);
+    this.#secure = url.protocol === 'https:';
     this.#requestIdHeaders = options.requestIdHeaders ?? ['x-request-id', 'x-correlation-id', 'request-id'];
     this.#headers = { 'user-agent': options.userAgent };
     for (const [name, value] of Object.entries(options.headers ?? {})) this.#headers[name.toLowerCase()] = value;
@@ -311,6 +329,20 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   /** The base URL, without a trailing slash. */
   get baseUrl(): string {
     return this.#baseUrl;
+  }
+
+  /**
+   * Closes the client's connections (on the default transport; an injected `fetch` keeps
+   * its own). Calls still in flight fail with a `NetworkError`; a later call opens new
+   * connections. Idle connections never keep a process alive, so closing is optional.
+   */
+  close(): void {
+    this.#pool?.close();
+  }
+
+  /** {@link close}, for `using http = new HttpClient(…)`. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /**
@@ -358,7 +390,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
     const mayRetry =
       this.#retry.maxAttempts > 1 &&
-      (IDEMPOTENT_METHODS.has(options.method) || options.idempotent === true) &&
+      // Own properties only: an inherited `idempotent` must not make every create repeatable.
+      (IDEMPOTENT_METHODS.has(options.method) || ownOption(options, 'idempotent') === true) &&
       isReplayable(body);
     const signal = options.signal;
 
@@ -368,8 +401,13 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       if (options.json !== undefined) headers['content-type'] = 'application/json';
       if (options.headers)
         for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
-      const applied = this.#options.auth?.apply(headers, signal);
-      if (applied) await applied;
+      // Credentials fetched here (a token request) count against the call's deadline too.
+      const applied = this.#options.auth?.apply(headers, signal, deadlineAt);
+      if (applied) {
+        await applied.catch((error: unknown) => {
+          throw this.#waitError(error, call, deadlineMs, 'while obtaining credentials');
+        });
+      }
       const wait = this.#limited
         ? await this.rateLimiter.acquire(buckets, signal, deadlineAt).catch((error: unknown) => {
             throw this.#waitError(error, call, deadlineMs);
@@ -383,10 +421,19 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
           waitMs: wait.waitedMs,
         });
       }
+      // The attempt's timer starts once it has a connection: waiting for one is not the portal's slowness.
+      const connection = this.#pool?.acquire(signal, deadlineAt);
+      if (connection) {
+        await connection.catch((error: unknown) => {
+          if (this.#limited) this.rateLimiter.release(buckets);
+          throw this.#waitError(error, call, deadlineMs, 'while waiting for a connection');
+        });
+      }
       const remaining = deadlineAt - Date.now();
       if (remaining <= 0) {
-        // The slot taken above goes back: no request is sent with it.
+        // The slots taken above go back: no request is sent with them.
         if (this.#limited) this.rateLimiter.release(buckets);
+        this.#pool?.release();
         throw this.#deadlineError(call, deadlineMs);
       }
 
@@ -400,8 +447,9 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
             if (state) this.rateLimiter.sync(serverBucket, state);
           }
         } finally {
-          // The slot taken for this attempt is done, answered or not.
+          // The slots taken for this attempt are done, answered or not.
           if (this.#limited) this.rateLimiter.release(buckets);
+          this.#pool?.release();
         }
         const is2xx = raw.status >= 200 && raw.status < 300;
         const problem =
@@ -493,7 +541,10 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     }, timeoutMs);
     try {
       const maxResponseBytes = call.options.maxResponseBytes ?? this.#maxResponseBytes;
-      const raw = await this.#transport({ method, url, headers, body, maxResponseBytes }, control);
+      const raw = await this.#transport(
+        { method, url, headers, body, maxResponseBytes, agent: this.#pool?.agent(this.#secure) },
+        control,
+      );
       if (this.has('response')) {
         this.emit('response', {
           ...this.#eventBase(call, url),
@@ -508,7 +559,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
         this.emit('rateLimited', {
           ...this.#eventBase(call, url),
           source: 'server',
-          waitMs: serverRetryDelayMs(raw.headers, 429) ?? 0,
+          waitMs: this.#cappedServerDelay(serverRetryDelayMs(raw.headers, 429)) ?? 0,
         });
       }
       return raw;
@@ -530,7 +581,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       }
     }
     const serverMessage = (this.#options.errorMessage ?? defaultErrorMessage)(body);
-    const serverDelayMs = serverRetryDelayMs(raw.headers, raw.status);
+    // However long the server asks for, nothing waits longer than maxRetryAfterMs on its word.
+    const serverDelayMs = this.#cappedServerDelay(serverRetryDelayMs(raw.headers, raw.status));
     const error: HttpError = createHttpError({
       ...this.#context(options),
       status: raw.status,
@@ -541,6 +593,10 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       retryAfterMs: serverDelayMs,
     });
     return { error, retryable: this.#retry.statusCodes.includes(raw.status), kind: 'retry', serverDelayMs };
+  }
+
+  #cappedServerDelay(delayMs: number | undefined): number | undefined {
+    return delayMs === undefined ? undefined : Math.min(delayMs, this.#retry.maxRetryAfterMs);
   }
 
   #attemptFailure(
@@ -590,17 +646,22 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     };
   }
 
-  #deadlineError(call: CallState, deadlineMs: number): TimeoutError {
-    return new TimeoutError(`no response within the call's deadline of ${deadlineMs} ms (${call.attempts} attempts)`, {
-      ...this.#context(call.options),
-      timeoutMs: deadlineMs,
-    });
+  #deadlineError(call: CallState, deadlineMs: number, during?: string): TimeoutError {
+    const message =
+      during === undefined
+        ? `no response within the call's deadline of ${deadlineMs} ms (${call.attempts} attempts)`
+        : `the call's deadline of ${deadlineMs} ms passed ${during} (${call.attempts} attempts)`;
+    return new TimeoutError(message, { ...this.#context(call.options), timeoutMs: deadlineMs });
   }
 
-  /** A rate-limit wait that ended early: the caller's abort passes through, the deadline becomes a TimeoutError. */
-  #waitError(error: unknown, call: CallState, deadlineMs: number): unknown {
+  /**
+   * A wait (credentials, a rate-limit slot) that ended early: the caller's abort passes
+   * through, the deadline becomes a TimeoutError.
+   */
+  #waitError(error: unknown, call: CallState, deadlineMs: number, during?: string): unknown {
     if (call.options.signal?.aborted) return call.options.signal.reason;
-    if (error instanceof DOMException && error.name === 'TimeoutError') return this.#deadlineError(call, deadlineMs);
+    if (error instanceof DOMException && error.name === 'TimeoutError')
+      return this.#deadlineError(call, deadlineMs, during);
     return error;
   }
 

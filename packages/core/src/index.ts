@@ -104,7 +104,9 @@ export {
   type PropertyCategory,
   type PropertyType,
 } from './listing.js';
+export { booleanOption, ownOption } from './options.js';
 export {
+  MIN_SERVER_LIMIT_FRACTION,
   type RateLimit,
   RateLimitBucket,
   RateLimiter,
@@ -138,4 +140,4 @@ export {
   UNCHANGED,
 } from './sync.js';
 export { REMOVED, type SyncPlan, SyncState } from './sync-state.js';
-export { DEFAULT_MAX_RESPONSE_BYTES } from './transport.js';
+export { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_SOCKETS } from './transport.js';

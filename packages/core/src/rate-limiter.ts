@@ -2,11 +2,18 @@ import { resetToDelayMs } from './retry.js';
 
 /** A limit of `limit` requests in any `windowMs` milliseconds. */
 export interface RateLimit {
-  /** Requests allowed in one window. */
+  /**
+   * Requests allowed in one window. `Infinity` makes a bucket that holds calls only
+   * when the server's `X-RateLimit-*` headers say nothing remains, for a portal that
+   * publishes no limit.
+   */
   limit: number;
-  /** Length of the window in milliseconds. */
+  /** Length of the window in milliseconds; also the longest reset a server can announce (plus a margin). */
   windowMs: number;
 }
+
+/** The lowest limit a server's `X-RateLimit-Limit` can impose, as a fraction of the configured limit. */
+export const MIN_SERVER_LIMIT_FRACTION = 0.1;
 
 /** What a server said about a bucket in its `X-RateLimit-*` headers. */
 export interface ServerRateLimitState {
@@ -33,6 +40,11 @@ export function readRateLimitHeaders(headers: Headers, now: number = Date.now())
   return { limit, remaining, resetInMs: reset === undefined ? undefined : resetToDelayMs(reset, now) };
 }
 
+/** A header value the bucket can use: a finite number, not negative. */
+function usable(value: number | undefined): value is number {
+  return value !== undefined && value >= 0 && value < Number.POSITIVE_INFINITY;
+}
+
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
@@ -47,14 +59,26 @@ function abortError(signal: AbortSignal): unknown {
  * authoritative: the bucket spends what the server says remains (less the requests
  * still in flight, which the server may not have counted yet) until the announced
  * reset, and then a fresh window, until the next response corrects it.
+ *
+ * What a server says is clamped, so one wrong answer cannot stall a client for good:
+ * a limit is a whole number between {@link MIN_SERVER_LIMIT_FRACTION} of the
+ * configured limit and the configured limit, the remaining count lies between 0 and
+ * the limit, and a reset is at most one window and a margin away (a second, or one
+ * more window when the window is shorter than a second).
  */
 export class RateLimitBucket {
   /** Name of the bucket, as calls refer to it. */
   readonly name: string;
   #limit: number;
+  /** The configured limit: the highest the server can raise the bucket to again. */
+  readonly #configured: number;
+  /** The lowest limit a server can impose. */
+  readonly #floor: number;
   readonly #windowMs: number;
   /** Slack after a server reset, for clock granularity. */
   readonly #marginMs: number;
+  /** The furthest reset a server can announce. */
+  readonly #maxResetMs: number;
   /** Start times, oldest first. */
   #log: number[] = [];
   #head = 0;
@@ -64,12 +88,15 @@ export class RateLimitBucket {
   #server: { available: number; resetAt: number } | undefined;
 
   constructor(name: string, limit: RateLimit) {
-    if (!(limit.limit > 0) || !(limit.windowMs > 0))
-      throw new RangeError(`rate limit "${name}" needs a positive limit and window`);
+    if (!(limit.limit > 0) || !(limit.windowMs > 0) || !Number.isFinite(limit.windowMs))
+      throw new RangeError(`rate limit "${name}" needs a positive limit and a positive, finite window`);
     this.name = name;
     this.#limit = limit.limit;
+    this.#configured = limit.limit;
+    this.#floor = Math.max(1, Math.ceil(limit.limit * MIN_SERVER_LIMIT_FRACTION));
     this.#windowMs = limit.windowMs;
     this.#marginMs = Math.min(50, limit.windowMs / 100);
+    this.#maxResetMs = limit.windowMs + Math.min(limit.windowMs, 1000);
   }
 
   /** The limit currently enforced. */
@@ -107,7 +134,11 @@ export class RateLimitBucket {
 
   /** Records a request starting at `now`; {@link release} it when its attempt ends. */
   take(now: number): void {
-    this.#log.push(now);
+    if (this.#configured !== Number.POSITIVE_INFINITY) {
+      // Once the server leads, waitTime no longer prunes: keep the log to one window here.
+      if (this.#server) this.#prune(now);
+      this.#log.push(now);
+    }
     this.#inFlight++;
     if (this.#server) this.#server.available--;
   }
@@ -119,18 +150,22 @@ export class RateLimitBucket {
 
   /**
    * Brings the bucket in step with a response's `X-RateLimit-*` state, read while the
-   * request that got it still counts as in flight: adopts a lower limit, and takes
-   * the server's remaining count and reset time as the truth.
+   * request that got it still counts as in flight: adopts the server's limit (never
+   * above the configured one), and takes the server's remaining count and reset time
+   * as the truth — each clamped to sane bounds (see {@link RateLimitBucket}). A bucket
+   * configured with an infinite limit ignores the server's limit and follows only
+   * what remains.
    */
   sync(state: ServerRateLimitState, now: number): void {
-    if (state.limit !== undefined && state.limit > 0 && state.limit < this.#limit) this.#limit = state.limit;
-    if (state.remaining === undefined) return;
+    if (usable(state.limit) && this.#configured !== Number.POSITIVE_INFINITY) {
+      this.#limit = Math.min(this.#configured, Math.max(this.#floor, Math.floor(state.limit)));
+    }
+    if (!usable(state.remaining)) return;
+    const remaining = Math.min(this.#limit, Math.floor(state.remaining));
+    const resetInMs = usable(state.resetInMs) ? Math.min(state.resetInMs, this.#maxResetMs) : this.#windowMs;
     // Other requests in flight may not be counted in `remaining` yet.
     const uncounted = Math.max(0, this.#inFlight - 1);
-    this.#server = {
-      available: state.remaining - uncounted,
-      resetAt: now + (state.resetInMs ?? this.#windowMs),
-    };
+    this.#server = { available: remaining - uncounted, resetAt: now + resetInMs };
   }
 }
 

@@ -1,5 +1,6 @@
 import { type BatchProgress, type BatchReport, refuseRepeatedKeys, runBatches, type WorkerOutcome } from './batch.js';
 import { InputValidationError } from './errors.js';
+import { ownOption } from './options.js';
 import type { SyncState } from './sync-state.js';
 
 /** How {@link syncItems} talks to one portal. */
@@ -89,7 +90,7 @@ export async function syncItems<T>(
       ? { kind: 'upsert', key, item, fingerprint: c.fingerprint, isNew: c.isNew }
       : { kind: 'unchanged', key, item };
   });
-  if (options.removeMissing ?? true) for (const key of plan.removed) tasks.push({ kind: 'remove', key });
+  if (ownOption(options, 'removeMissing') ?? true) for (const key of plan.removed) tasks.push({ kind: 'remove', key });
 
   const report = await runBatches(
     tasks,

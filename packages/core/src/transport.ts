@@ -1,4 +1,4 @@
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import { Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { type ErrorContext, RedirectError, type SyncError, UnexpectedResponseError } from './errors.js';
@@ -19,6 +19,8 @@ export interface Exchange {
   body: BodyInit | undefined;
   /** Most bytes of the response body to read, counted after decoding. */
   maxResponseBytes: number;
+  /** The `node:http`/`node:https` agent to send through (the global one when unset); a fetch transport ignores it. */
+  agent?: Agent | undefined;
 }
 
 /** What one attempt brought back: the status line, headers and the whole body. */
@@ -207,7 +209,8 @@ function httpModule(secure: boolean): Pick<typeof import('node:http'), 'request'
 }
 
 /**
- * Sends through `node:http`/`node:https` on their keep-alive global agents. It is the
+ * Sends through `node:http`/`node:https`, on the exchange's agent (an {@link HttpClient}'s
+ * {@link ConnectionPool}) or else the keep-alive global agents. It is the
  * default because `fetch` costs noticeably more per request (its stream and signal
  * machinery), and a sync job sends many small requests; MSW's `setupServer` intercepts
  * it like `fetch`. Redirects are not followed: a portal API redirecting is an error,
@@ -229,7 +232,7 @@ export const nodeTransport: Transport = (exchange, control) =>
     if (headers['accept-encoding'] === undefined) headers['accept-encoding'] = 'gzip, deflate, br';
     const req = httpModule(exchange.url.startsWith('https:')).request(
       exchange.url,
-      { method: exchange.method, headers },
+      { method: exchange.method, headers, agent: exchange.agent },
       (res) => {
         const status = res.statusCode ?? 0;
         if (isRedirect(status, res.headers.location)) {
@@ -391,4 +394,124 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/** An attempt waiting for a {@link ConnectionPool} slot. */
+interface Waiter {
+  gone: boolean;
+  grant: () => void;
+}
+
+/** Sockets one client keeps open to its portal at most, unless its `concurrency` says otherwise. */
+export const DEFAULT_MAX_SOCKETS = 16;
+
+/**
+ * The connections of one client on the `node:http` transport: a keep-alive agent of its
+ * own, created at the first request, with at most {@link maxSockets} sockets — so a burst
+ * of calls cannot open a connection each — and as many attempt slots. An attempt takes a
+ * slot before its timer starts, so time spent waiting for a free connection never counts
+ * as an attempt that got no answer.
+ */
+export class ConnectionPool {
+  /** Sockets, and attempts in flight, at most. */
+  readonly maxSockets: number;
+  #agent: Agent | undefined;
+  #inUse = 0;
+  /** Attempts waiting for a slot, oldest first from `#head`; those that gave up stay, marked `gone`. */
+  #waiting: Waiter[] = [];
+  #head = 0;
+
+  constructor(maxSockets: number = DEFAULT_MAX_SOCKETS) {
+    if (!(Number.isInteger(maxSockets) && maxSockets > 0))
+      throw new RangeError(`maxSockets must be a positive integer (got ${maxSockets})`);
+    this.maxSockets = maxSockets;
+  }
+
+  /**
+   * The agent for `secure` (https) or plain URLs, created on first use. `node:http` is
+   * read from the process at that point, as the transport does, so an interceptor that
+   * patched it (MSW) sees the agent's connections.
+   */
+  agent(secure: boolean): Agent {
+    if (this.#agent === undefined) {
+      const { Agent } = secure ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
+      // The global agent's settings, with a bound on the sockets.
+      this.#agent = new Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5_000, maxSockets: this.maxSockets });
+    }
+    return this.#agent;
+  }
+
+  /**
+   * Takes an attempt slot: `undefined` when one is free at once, else a promise that
+   * resolves when one frees, or rejects with the signal's reason on abort or a
+   * `TimeoutError` `DOMException` at `deadline` (epoch milliseconds). {@link release} it.
+   */
+  acquire(signal?: AbortSignal, deadline?: number): Promise<void> | undefined {
+    if (this.#inUse < this.maxSockets) {
+      this.#inUse++;
+      return undefined;
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settle = () => {
+        waiter.gone = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const waiter: Waiter = {
+        gone: false,
+        grant: () => {
+          settle();
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        settle();
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (deadline !== undefined) {
+        timer = setTimeout(
+          () => {
+            settle();
+            reject(new DOMException('The deadline passed while waiting for a connection', 'TimeoutError'));
+          },
+          Math.max(0, deadline - Date.now()),
+        );
+      }
+      this.#waiting.push(waiter);
+    });
+  }
+
+  /** Gives back a slot taken with {@link acquire}: to the oldest attempt still waiting, if any. */
+  release(): void {
+    while (this.#head < this.#waiting.length) {
+      const next = this.#waiting[this.#head] as Waiter;
+      this.#head++;
+      if (!next.gone) {
+        this.#compact();
+        next.grant();
+        return;
+      }
+    }
+    this.#compact();
+    if (this.#inUse > 0) this.#inUse--;
+  }
+
+  #compact(): void {
+    if (this.#head === this.#waiting.length) {
+      this.#waiting = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#waiting.length) {
+      this.#waiting = this.#waiting.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  /** Destroys the agent and its connections; a later request creates a fresh one. */
+  close(): void {
+    this.#agent?.destroy();
+    this.#agent = undefined;
+  }
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { RateLimitError } from '../src/errors.js';
 import { HttpClient } from '../src/http-client.js';
 import { RateLimitBucket, RateLimiter, readRateLimitHeaders } from '../src/rate-limiter.js';
 import { json, startServer, type TestServer } from './support/server.js';
@@ -21,15 +22,14 @@ describe('RateLimitBucket', () => {
     expect(starts.at(-1)).toBe(3000);
   });
 
-  it('adopts a lower limit announced by the server', () => {
+  it('adopts the limit announced by the server, never above the configured one', () => {
     const bucket = new RateLimitBucket('b', { limit: 100, windowMs: 1000 });
-    bucket.sync({ limit: 2 }, 0);
-    expect(bucket.limit).toBe(2);
-    bucket.take(0);
-    bucket.take(0);
+    bucket.sync({ limit: 20 }, 0);
+    expect(bucket.limit).toBe(20);
+    for (let i = 0; i < 20; i++) bucket.take(0);
     expect(bucket.waitTime(0)).toBe(1000);
     bucket.sync({ limit: 500 }, 0);
-    expect(bucket.limit).toBe(2);
+    expect(bucket.limit).toBe(100);
   });
 
   it('waits for the reset when the server says nothing remains, then starts a fresh window', () => {
@@ -62,12 +62,17 @@ describe('RateLimitBucket', () => {
     expect(bucket.waitTime(3200)).toBeGreaterThan(0);
   });
 
-  it('follows a server whose window is wider than the configured one', () => {
-    const bucket = new RateLimitBucket('b', { limit: 100, windowMs: 1000 });
+  it('follows a reset up to one window and a second away, and cuts a further one to that', () => {
+    const bucket = new RateLimitBucket('b', { limit: 100, windowMs: 60_000 });
     bucket.take(0);
-    bucket.sync({ remaining: 0, resetInMs: 30_000 }, 10);
+    bucket.sync({ remaining: 0, resetInMs: 61_000 }, 10);
     bucket.release();
-    expect(bucket.waitTime(20)).toBe(30_000 + 10 + 10 - 20);
+    // 50 ms of slack after the reset.
+    expect(bucket.waitTime(20)).toBe(61_000 + 10 + 50 - 20);
+    bucket.take(0);
+    bucket.sync({ remaining: 0, resetInMs: 30 * 60_000 }, 10);
+    bucket.release();
+    expect(bucket.waitTime(20)).toBe(61_000 + 10 + 50 - 20);
   });
 
   it('reads X-RateLimit headers', () => {
@@ -77,6 +82,106 @@ describe('RateLimitBucket', () => {
       ),
     ).toEqual({ limit: 30, remaining: 0, resetInMs: 12_000 });
     expect(readRateLimitHeaders(new Headers())).toBeUndefined();
+  });
+});
+
+describe('what a server says is clamped to sane bounds', () => {
+  const NOW = Date.UTC(2026, 5, 1);
+  const year2100 = String(Date.UTC(2100, 0, 1) / 1000);
+
+  /** A bucket of 300 a minute after one answer carrying `headers`, read at `NOW`. */
+  function poisoned(headers: Record<string, string>, limit = { limit: 300, windowMs: 60_000 }) {
+    const bucket = new RateLimitBucket('b', limit);
+    bucket.take(NOW);
+    const state = readRateLimitHeaders(new Headers(headers), NOW);
+    if (state) bucket.sync(state, NOW);
+    bucket.release();
+    return bucket;
+  }
+
+  it.each([
+    ['a Unix time in the year 2100', year2100],
+    ['31 years as seconds from now', '999999999'],
+  ])('a reset at %s holds calls for one window and a second at most', (_case, reset) => {
+    const bucket = poisoned({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset });
+    expect(bucket.waitTime(NOW)).toBe(61_000 + 50);
+    expect(bucket.waitTime(NOW + 61_050)).toBe(0);
+    // A window shorter than a second may be overrun by one more window.
+    const short = poisoned({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }, { limit: 10, windowMs: 200 });
+    expect(short.waitTime(NOW)).toBe(400 + 2);
+  });
+
+  it.each([
+    ['1', 30],
+    ['0.001', 30],
+    ['0', 30],
+    ['29.9', 30],
+    ['120.7', 120],
+  ])(
+    'X-RateLimit-Limit: %s makes a limit of %i, a whole number no lower than a tenth of the configured one',
+    (limit, expected) => {
+      const bucket = poisoned({ 'x-ratelimit-limit': limit });
+      expect(bucket.limit).toBe(expected);
+      let now = NOW;
+      let started = 1;
+      while (bucket.waitTime(now) === 0 && started < 1000) {
+        bucket.take(now);
+        started++;
+      }
+      expect(started).toBe(expected);
+      now += 1;
+      // A healthy answer brings the configured limit back.
+      bucket.sync({ limit: 300 }, now);
+      expect(bucket.limit).toBe(300);
+    },
+  );
+
+  it('keeps what remains between 0 and the limit', () => {
+    const bucket = poisoned(
+      { 'x-ratelimit-remaining': '1000000', 'x-ratelimit-reset': '60' },
+      { limit: 5, windowMs: 60_000 },
+    );
+    let started = 0;
+    while (bucket.waitTime(NOW) === 0 && started < 100) {
+      bucket.take(NOW);
+      started++;
+    }
+    expect(started).toBe(5);
+  });
+
+  it.each([
+    ['negative', { 'x-ratelimit-limit': '-1', 'x-ratelimit-remaining': '-5', 'x-ratelimit-reset': '-60' }],
+    ['NaN', { 'x-ratelimit-limit': 'NaN', 'x-ratelimit-remaining': 'lots', 'x-ratelimit-reset': 'soon' }],
+    [
+      'infinite',
+      { 'x-ratelimit-limit': 'Infinity', 'x-ratelimit-remaining': 'Infinity', 'x-ratelimit-reset': '1e999' },
+    ],
+  ])('ignores %s values', (_case, headers) => {
+    const bucket = poisoned(headers);
+    expect(bucket.limit).toBe(300);
+    expect(bucket.waitTime(NOW)).toBe(0);
+  });
+
+  it('ignores values fed to sync directly that no header could carry', () => {
+    const bucket = new RateLimitBucket('b', { limit: 300, windowMs: 60_000 });
+    bucket.sync({ limit: Number.NaN, remaining: -1, resetInMs: Number.POSITIVE_INFINITY }, NOW);
+    expect(bucket.limit).toBe(300);
+    expect(bucket.waitTime(NOW)).toBe(0);
+    bucket.sync({ remaining: 0, resetInMs: Number.NaN }, NOW);
+    // An unusable reset counts as one window.
+    expect(bucket.waitTime(NOW)).toBe(60_000 + 50);
+  });
+
+  it('a bucket with an infinite limit holds calls only while the server says nothing remains', () => {
+    const bucket = new RateLimitBucket('b', { limit: Number.POSITIVE_INFINITY, windowMs: 60_000 });
+    for (let i = 0; i < 10_000; i++) bucket.take(NOW);
+    expect(bucket.waitTime(NOW)).toBe(0);
+    bucket.sync({ limit: 1, remaining: 2, resetInMs: 5_000 }, NOW);
+    expect(bucket.limit).toBe(Number.POSITIVE_INFINITY);
+    bucket.take(NOW);
+    bucket.take(NOW);
+    expect(bucket.waitTime(NOW)).toBe(5_050);
+    expect(bucket.waitTime(NOW + 5_050)).toBe(0);
   });
 });
 
@@ -157,10 +262,93 @@ describe('rate limits against a server that enforces them', () => {
       allowInsecureHttp: true,
       userAgent: 't',
       concurrency: 1,
-      rateLimits: { default: { limit: 1000, windowMs: 500 } },
+      rateLimits: { default: { limit: 50, windowMs: 500 } },
     });
     for (let i = 0; i < 40; i++) await http.request({ method: 'GET', path: '/', operation: 'x' });
     expect(http.rateLimiter.bucket('default')?.limit).toBe(10);
     expect(rejected()).toBe(0);
+  });
+});
+
+describe('a client recovers from one poisoned rate-limit answer', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  const year2100 = String(Date.UTC(2100, 0, 1) / 1000);
+  const healthy = { 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '299', 'x-ratelimit-reset': '1' };
+
+  // The window is short where the poison is a reset (the client waits it out), and a
+  // minute where it is a limit (a client that believed it would wait a minute per call).
+  it.each([
+    ['a reset in the year 2100 as a Unix time', 200, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': year2100 }],
+    ['a reset 31 years away as seconds', 200, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '999999999' }],
+    ['X-RateLimit-Limit: 1', 60_000, { 'x-ratelimit-limit': '1' }],
+    ['X-RateLimit-Limit: 0.001', 60_000, { 'x-ratelimit-limit': '0.001' }],
+    [
+      'negative values',
+      60_000,
+      { 'x-ratelimit-limit': '-1', 'x-ratelimit-remaining': '-1', 'x-ratelimit-reset': '-100' },
+    ],
+    ['NaN strings', 60_000, { 'x-ratelimit-limit': 'NaN', 'x-ratelimit-remaining': 'NaN', 'x-ratelimit-reset': 'NaN' }],
+  ])('after %s, the next calls succeed well within their deadline', async (_case, windowMs, poison) => {
+    server = await startServer((_req, res, n) => json(res, 200, { n }, n === 1 ? poison : healthy));
+    const http = new HttpClient({
+      portal: 't',
+      baseUrl: server.url,
+      allowInsecureHttp: true,
+      userAgent: 't',
+      // Ten times the longest wait the clamp allows here (400 ms), so no machine is too slow for it.
+      deadlineMs: 4_000,
+      rateLimits: { default: { limit: 300, windowMs } },
+    });
+    await http.request({ method: 'GET', path: '/', operation: 'x' });
+    for (let i = 0; i < 5; i++) await http.request({ method: 'GET', path: '/', operation: 'x' });
+    const burst = await Promise.all(
+      Array.from({ length: 50 }, () => http.request({ method: 'GET', path: '/', operation: 'x' })),
+    );
+    expect(burst.every((r) => r.status === 200)).toBe(true);
+    expect(server.requests).toHaveLength(56);
+  });
+
+  it.each([
+    ['Retry-After in seconds', { 'retry-after': year2100 }],
+    ['Retry-After as a date', { 'retry-after': 'Fri, 01 Jan 2100 00:00:00 GMT' }],
+    ['X-RateLimit-Reset', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': year2100 }],
+  ])('a 429 with %s in the year 2100 is retried after maxRetryAfterMs, and so reported', async (_case, poison) => {
+    // `/refused` is always refused; `/` only the first time.
+    server = await startServer((req, res, n) =>
+      n === 1 || req.url === '/refused'
+        ? json(res, 429, { message: 'slow down' }, poison)
+        : json(res, 200, { n }, healthy),
+    );
+    const options = {
+      portal: 't',
+      baseUrl: server.url,
+      allowInsecureHttp: true,
+      userAgent: 't',
+      deadlineMs: 4_000,
+      rateLimits: { default: { limit: 300, windowMs: 200 } },
+    };
+    const http = new HttpClient({ ...options, retry: { maxRetryAfterMs: 100 } });
+    const retries: number[] = [];
+    const limited: number[] = [];
+    http.on('retry', (e) => retries.push(e.delayMs));
+    http.on('rateLimited', (e) => {
+      if (e.source === 'server') limited.push(e.waitMs);
+    });
+    const res = await http.request({ method: 'GET', path: '/', operation: 'x' });
+    expect(res.attempts).toBe(2);
+    expect(retries).toEqual([100]);
+    expect(limited).toEqual([100]);
+    await http.request({ method: 'GET', path: '/', operation: 'x' });
+
+    // Without retries, the error says how long to wait, cut the same way.
+    const once = new HttpClient({ ...options, retry: { maxAttempts: 1, maxRetryAfterMs: 100 } });
+    const error = await once.request({ method: 'GET', path: '/refused', operation: 'x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBe(100);
   });
 });

@@ -4,6 +4,7 @@ import {
   HttpClient,
   type IdentifierMap,
   MemoryIdentifierMap,
+  ownOption,
   type RateLimit,
   type RequestOptions,
   type ResponseProblem,
@@ -92,7 +93,7 @@ export class IndomioClient {
     this.http = new HttpClient({
       portal: PORTAL,
       baseUrl: options.baseUrl,
-      allowInsecureHttp: options.allowInsecureHttp,
+      allowInsecureHttp: ownOption(options, 'allowInsecureHttp'),
       auth: basicAuth({ username: options.username, password: options.password }),
       userAgent: `@sync/indomio/${VERSION}`,
       headers: { 'X-IMMO-SOURCE': options.source },

@@ -4,6 +4,7 @@ import {
   basicAuth,
   bearerAuth,
   HttpClient,
+  ownOption,
   type Redactor,
   SyncError,
   type TokenProvider,
@@ -44,7 +45,7 @@ export function clientCredentialsProvider(options: ClientCredentialsOptions): To
   const http = new HttpClient({
     portal: 'pfcrm',
     baseUrl: url.origin,
-    allowInsecureHttp: options.allowInsecureHttp,
+    allowInsecureHttp: ownOption(options, 'allowInsecureHttp'),
     auth: basicAuth({ username: options.apiKey, password: options.apiSecret }),
     userAgent: `@sync/pfcrm/${VERSION}`,
     fetch: options.fetch,
@@ -109,7 +110,7 @@ export function oauthStrategy(
     },
   );
   return {
-    apply: (headers, signal) => inner.apply(headers, signal),
+    apply: (headers, signal, deadline) => inner.apply(headers, signal, deadline),
     invalidate: () => {
       if (tokenEndpointFailed) return false;
       return inner.invalidate?.() ?? false;

@@ -1,4 +1,12 @@
-import { bearerAuth, HttpClient, type HttpEvents, type RateLimit, type RetryOptions, TypedEmitter } from '@sync/core';
+import {
+  bearerAuth,
+  HttpClient,
+  type HttpEvents,
+  ownOption,
+  type RateLimit,
+  type RetryOptions,
+  TypedEmitter,
+} from '@sync/core';
 import { clientCredentialsProvider, oauthStrategy } from './auth.js';
 import { LandlordsResource } from './resources/landlords.js';
 import { LeadsResource } from './resources/leads.js';
@@ -34,7 +42,11 @@ export interface PfCrmCommonOptions {
   deadlineMs?: number | undefined;
   /** Retry policy; `false` sends every request once. */
   retry?: Partial<RetryOptions> | false | undefined;
-  /** Client-side rate limit of all calls (none by default; the server's `X-RateLimit-*` headers are followed anyway). */
+  /**
+   * Client-side rate limit of all calls. Property Finder publishes none, so by default
+   * ({@link SERVER_RATE_LIMIT}) calls are held only when the server's `X-RateLimit-*`
+   * headers say nothing remains; they are followed with a limit set here too.
+   */
   rateLimit?: RateLimit | undefined;
   /** Most calls in flight at once. */
   concurrency?: number | undefined;
@@ -74,6 +86,13 @@ export interface PfCrmTokenOptions extends PfCrmCommonOptions {
 
 /** Options of {@link PfCrmClient}: API credentials, or a ready access token. */
 export type PfCrmClientOptions = PfCrmCredentialsOptions | PfCrmTokenOptions;
+
+/**
+ * The rate limit of a client given no `rateLimit`: no limit of its own (Property Finder
+ * publishes none), only the server's `X-RateLimit-Remaining` and `X-RateLimit-Reset`,
+ * with resets taken as at most a minute (and a second) away.
+ */
+export const SERVER_RATE_LIMIT: RateLimit = { limit: Number.POSITIVE_INFINITY, windowMs: 60_000 };
 
 const FORWARDED: ReadonlyArray<keyof HttpEvents> = ['request', 'response', 'retry', 'rateLimited'];
 
@@ -119,7 +138,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
         apiKey: options.apiKey,
         apiSecret: options.apiSecret,
         tokenUrl: options.tokenUrl ?? (options.baseUrl === undefined ? DEFAULT_TOKEN_URL : tokenUrlBeside(baseUrl)),
-        allowInsecureHttp: options.allowInsecureHttp,
+        allowInsecureHttp: ownOption(options, 'allowInsecureHttp'),
         fetch: options.fetch,
         timeoutMs: options.timeoutMs,
         maxResponseBytes,
@@ -133,13 +152,14 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
     }
     const common = {
       portal: 'pfcrm',
-      allowInsecureHttp: options.allowInsecureHttp,
+      // Passed on as given (core refuses anything but a boolean), but never inherited.
+      allowInsecureHttp: ownOption(options, 'allowInsecureHttp'),
       auth,
       userAgent,
       timeoutMs: options.timeoutMs,
       deadlineMs: options.deadlineMs,
       retry: options.retry,
-      rateLimits: options.rateLimit ? { default: options.rateLimit } : undefined,
+      rateLimits: { default: options.rateLimit ?? SERVER_RATE_LIMIT },
       concurrency: options.concurrency,
       fetch: options.fetch,
       maxResponseBytes,

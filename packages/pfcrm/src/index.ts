@@ -13,6 +13,7 @@ export {
   type PfCrmCommonOptions,
   type PfCrmCredentialsOptions,
   type PfCrmTokenOptions,
+  SERVER_RATE_LIMIT,
 } from './client.js';
 export { configurationIssues } from './configuration.js';
 export {

@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuthenticationError, PermissionError, REDACTED, RedirectError, UnexpectedResponseError } from '@sync/core';
+import {
+  AuthenticationError,
+  PermissionError,
+  REDACTED,
+  RedirectError,
+  TimeoutError,
+  UnexpectedResponseError,
+} from '@sync/core';
 import { DEFAULT_MAX_RESPONSE_BYTES, PfCrmClient } from '@sync/pfcrm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, saleInput, startHarness } from './support.js';
@@ -171,6 +178,49 @@ describe('OAuth2 client credentials', () => {
     const client = new PfCrmClient({ accessToken: token, baseUrl: h.server.url, allowInsecureHttp: true });
     await expect(client.users.get(2)).resolves.toMatchObject({ id: 2 });
     expect(h.portal.tokenRequests).toBe(1);
+  });
+
+  it('ends a call at its deadline while the token endpoint stalls, and abandons the token request', async () => {
+    let tokenRequests = 0;
+    let apiRequests = 0;
+    let tokenSocketClosed!: () => void;
+    const closed = new Promise<void>((resolve) => {
+      tokenSocketClosed = resolve;
+    });
+    // The token endpoint takes the request and never answers; the test waits for the client to hang up.
+    const server = createServer((req, res) => {
+      if (req.url === '/token') {
+        tokenRequests++;
+        req.socket.once('close', tokenSocketClosed);
+        return;
+      }
+      apiRequests++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"users":[]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const client = new PfCrmClient({
+        apiKey: 'k',
+        apiSecret: 's',
+        baseUrl: url,
+        tokenUrl: `${url}/token`,
+        allowInsecureHttp: true,
+        timeoutMs: 60_000,
+        deadlineMs: 200,
+      });
+      const error = await client.users.list().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect((error as TimeoutError).message).toMatch(
+        /^pfcrm users\.list: the call's deadline of 200 ms passed while obtaining credentials/,
+      );
+      await closed;
+      expect(tokenRequests).toBe(1);
+      expect(apiRequests).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('refuses a plain-http base URL unless allowed', () => {

@@ -203,6 +203,22 @@ describe('properties.deleteMany: the delete-all guard', () => {
     expect(h.portal.requests.filter((r) => r.method === 'DELETE')).toHaveLength(2);
   });
 
+  it('refuses an empty list even when Object.prototype.all is true: only an own all counts', async () => {
+    h.portal.seedProperties(3);
+    const proto = Object.prototype as { all?: unknown };
+    proto.all = true;
+    let error: unknown;
+    try {
+      error = await h.client.properties.deleteMany([]).catch((e: unknown) => e);
+    } finally {
+      delete proto.all;
+    }
+    expect(error).toBeInstanceOf(InputValidationError);
+    expect((error as InputValidationError).issues[0]).toMatchObject({ path: 'ids', code: 'delete_all_refused' });
+    expect(h.portal.requests).toHaveLength(0);
+    expect(h.portal.properties.size).toBe(3);
+  });
+
   it('refuses ids together with all: true, and ids that are not positive integers', async () => {
     await expect(h.client.properties.deleteMany([1], { all: true })).rejects.toBeInstanceOf(InputValidationError);
     await expect(h.client.properties.deleteMany([0])).rejects.toBeInstanceOf(InputValidationError);

@@ -73,12 +73,52 @@ describe('read resources', () => {
 
 describe('mock portal behaviour', () => {
   it('sends X-RateLimit-* headers and answers 429 with Retry-After past the limit', async () => {
-    const limited = await startHarness({ rateLimit: { limit: 2, windowMs: 60_000 } }, { retry: false });
+    const limited = await startHarness({ rateLimit: { limit: 2, windowMs: 60_000 } });
     try {
-      const first = await limited.client.users.list();
-      expect(first.lastResponse.status).toBe(200);
+      const token = limited.portal.issueToken(`Basic ${Buffer.from('test-key:test-secret').toString('base64')}`, {
+        grant_type: 'client_credentials',
+      }).access_token;
+      const get = () => fetch(`${limited.server.url}/users`, { headers: { authorization: `Bearer ${token}` } });
+      const first = await get();
+      expect(first.status).toBe(200);
+      expect(first.headers.get('x-ratelimit-limit')).toBe('2');
+      expect(first.headers.get('x-ratelimit-remaining')).toBe('1');
+      expect(Number(first.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
+      await get();
+      const refused = await get();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('follows X-RateLimit-* with no rateLimit configured: it waits for the reset instead of provoking a 429', async () => {
+    const limited = await startHarness({ rateLimit: { limit: 2, windowMs: 1_000 } });
+    try {
+      const statuses: number[] = [];
+      const held: Array<string | undefined> = [];
+      limited.client.on('response', (e) => statuses.push(e.status));
+      limited.client.on('rateLimited', (e) => {
+        if (e.source === 'client') held.push(e.bucket);
+      });
+      for (let i = 0; i < 3; i++) expect((await limited.client.users.list()).lastResponse.status).toBe(200);
+      expect(statuses).toEqual([200, 200, 200]);
+      expect(held).toEqual(['default']);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('reports a 429 as a RateLimitError with the wait the server asked for', async () => {
+    const limited = await startHarness({ rateLimit: { limit: 1, windowMs: 60_000 } }, { retry: false });
+    try {
       await limited.client.users.list();
-      const error = await limited.client.users.list().catch((e: unknown) => e);
+      // Another client of the account, which has not seen the window spent.
+      const error = await limited
+        .makeClient()
+        .users.list()
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RateLimitError);
       expect((error as RateLimitError).retryAfterMs).toBeGreaterThan(0);
     } finally {

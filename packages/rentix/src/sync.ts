@@ -1,4 +1,12 @@
-import { fingerprint, type IdentifierMap, MemoryIdentifierMap, REMOVED, SyncState, UNCHANGED } from '@sync/core';
+import {
+  fingerprint,
+  type IdentifierMap,
+  MemoryIdentifierMap,
+  ownOption,
+  REMOVED,
+  SyncState,
+  UNCHANGED,
+} from '@sync/core';
 import type { BulkOptions, BulkReport, BulkResult } from './bulk.js';
 import type { RentixClient } from './client.js';
 import { ops } from './operations.js';
@@ -139,7 +147,7 @@ export async function continuousSync(
     toSend.push(ops.upsert(listing));
     sentFrom.push({ listing, externalId, position });
   });
-  if (options.hideMissing ?? true) {
+  if (ownOption(options, 'hideMissing') ?? true) {
     let position = listings.length;
     for (const [externalId, print] of known) {
       if (seen.has(externalId) || print === REMOVED) continue;

@@ -2,6 +2,7 @@ import {
   type BatchProgress,
   HttpError,
   InputValidationError,
+  ownOption,
   path,
   type RequestOptions,
   type SyncReport,
@@ -216,7 +217,7 @@ export class PropertiesResource {
       {
         state,
         concurrency: options.concurrency,
-        removeMissing: options.removeMissing,
+        removeMissing: ownOption(options, 'removeMissing'),
         signal: options.signal,
         onProgress: options.onProgress,
         operation: 'properties.sync',

@@ -3,6 +3,7 @@ import {
   type BatchReport,
   type InputIssue,
   InputValidationError,
+  ownOption,
   parseInput,
   path,
   runBatches,
@@ -390,7 +391,9 @@ export class PropertiesResource {
   async deleteMany(ids: readonly number[], options: DeleteManyOptions = {}): Promise<DeleteManyReport> {
     const context = { portal: 'pfcrm', operation: 'properties.deleteMany' };
     const list = parseInput(z.array(IdSchema), ids, context);
-    if (list.length === 0 && options.all !== true) {
+    // Own property only: an `all` inherited from a polluted prototype must not delete everything.
+    const all = ownOption(options, 'all');
+    if (list.length === 0 && all !== true) {
       throw new InputValidationError(
         [
           {
@@ -403,7 +406,7 @@ export class PropertiesResource {
         context,
       );
     }
-    if (list.length > 0 && options.all === true) {
+    if (list.length > 0 && all === true) {
       throw new InputValidationError(
         [
           {
