@@ -81,7 +81,7 @@ function unpublished(listing: Listing): string | undefined {
   const status = (listing as { status?: unknown } | null | undefined)?.status;
   if (typeof status !== 'string' || !Object.hasOwn(INDOMIO_OPERATIONS, status)) return undefined;
   return INDOMIO_OPERATIONS[status as Listing['status']] === undefined
-    ? `a ${status} listing is not published on Indomio`
+    ? `Indomio does not publish ${status} listings`
     : undefined;
 }
 

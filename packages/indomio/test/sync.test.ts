@@ -55,7 +55,7 @@ describe('syncListings', () => {
     const first = await syncListings(c, [listing('a'), listing('b', { status: 'draft' })], options(state));
     expect(first.items.map((o) => [o.key, o.action, o.reason])).toEqual([
       ['a', 'created', undefined],
-      ['b', 'skipped', 'a draft listing is not published on Indomio'],
+      ['b', 'skipped', 'Indomio does not publish draft listings'],
     ]);
     expect(portal.listings().map((l) => l.uniqueId)).toEqual(['a']);
 
@@ -65,8 +65,8 @@ describe('syncListings', () => {
       options(state),
     );
     expect(second.items.map((o) => [o.key, o.action, o.reason])).toEqual([
-      ['a', 'removed', 'a inactive listing is not published on Indomio'],
-      ['b', 'skipped', 'a draft listing is not published on Indomio'],
+      ['a', 'removed', 'Indomio does not publish inactive listings'],
+      ['b', 'skipped', 'Indomio does not publish draft listings'],
     ]);
     expect(portal.listings()).toEqual([]);
     expect(await state.fingerprintOf('a')).toBe(REMOVED);
