@@ -1,6 +1,7 @@
 // Initial sync of 10,000 listings to the Rentix mock over real HTTP, with the bulk limit at 30 calls per 2 s.
-import { serveHandlers } from '@sync/core/msw';
+
 import type { Listing } from '@sync/core';
+import { serveHandlers } from '@sync/core/msw';
 import { RentixClient } from '@sync/rentix';
 import { createRentixHandlers, DEFAULT_MOCK_API_KEY, RentixMockPortal } from '@sync/rentix/msw';
 
