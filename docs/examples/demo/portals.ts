@@ -106,7 +106,7 @@ function countRetries(http: { on(name: 'retry', listener: () => void): unknown }
 }
 
 /** A sync report as the demo's summary counts it. */
-export function toRun(report: SyncReport<Listing>): PortalRun {
+function toRun(report: SyncReport<Listing>): PortalRun {
   return {
     sent: report.created + report.updated,
     unchanged: report.unchanged,
@@ -115,10 +115,31 @@ export function toRun(report: SyncReport<Listing>): PortalRun {
   };
 }
 
-/** One round of `syncPortals` on one target alone. */
-async function syncOne(target: SyncTarget, listings: readonly Listing[], progress: ProgressSink): Promise<PortalRun> {
-  const [report] = await syncPortals(listings, [target], { onProgress: (p) => progress(p.done, p.total) });
-  return toRun(report as SyncReport<Listing>);
+/**
+ * The demo's one sync call: brings every given portal in line with the CRM's current
+ * listings at once, each through its package's sync with its own state.
+ */
+export async function syncDemoPortals(
+  portals: ReadonlyArray<Pick<DemoPortal, 'name' | 'target'>>,
+  listings: readonly Listing[],
+  progress: (portal: DemoPortal['name'], done: number, total: number) => void,
+): Promise<Map<DemoPortal['name'], PortalRun>> {
+  const reports = await syncPortals(
+    listings,
+    portals.map((p) => p.target),
+    { onProgress: (p) => progress(p.portal as DemoPortal['name'], p.done, p.total) },
+  );
+  return new Map(portals.map((p, i) => [p.name, toRun(reports[i] as SyncReport<Listing>)]));
+}
+
+/** What {@link DemoPortal.sync} does: {@link syncDemoPortals} on one portal. */
+async function syncOne(
+  portal: Pick<DemoPortal, 'name' | 'target'>,
+  listings: readonly Listing[],
+  progress: ProgressSink,
+): Promise<PortalRun> {
+  const runs = await syncDemoPortals([portal], listings, (_name, done, total) => progress(done, total));
+  return runs.get(portal.name) as PortalRun;
 }
 
 async function startRentix(options: PortalOptions): Promise<DemoPortal> {
@@ -145,7 +166,7 @@ async function startRentix(options: PortalOptions): Promise<DemoPortal> {
       return retries.count;
     },
     records: () => portal.listings.size,
-    sync: (listings, progress) => syncOne(target, listings, progress),
+    sync: (listings, progress) => syncOne({ name: 'rentix', target }, listings, progress),
     snapshot() {
       const out = new Map<string, PortalRecord>();
       for (const l of portal.listings.values()) {
@@ -216,7 +237,7 @@ async function startPfCrm(options: PortalOptions, cities: readonly string[]): Pr
       return retries.count;
     },
     records: () => portal.properties.size,
-    sync: (listings, progress) => syncOne(target, listings, progress),
+    sync: (listings, progress) => syncOne({ name: 'pfcrm', target }, listings, progress),
     snapshot() {
       const out = new Map<string, PortalRecord>();
       for (const p of portal.properties.values()) {
@@ -276,7 +297,7 @@ async function startIndomio(options: PortalOptions): Promise<DemoPortal> {
       return retries.count;
     },
     records: () => portal.listings().length,
-    sync: (listings, progress) => syncOne(target, listings, progress),
+    sync: (listings, progress) => syncOne({ name: 'indomio', target }, listings, progress),
     snapshot() {
       const out = new Map<string, PortalRecord>();
       for (const l of portal.listings()) {

@@ -4,10 +4,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonFileIdentifierMap, type Listing, ListingSchema, type SyncReport, syncPortals } from '@sync/core';
+import { JsonFileIdentifierMap, type Listing, ListingSchema } from '@sync/core';
 import { IMAGE_ORIGIN } from '../generate-data.ts';
 import { startImageHost } from './image-host.ts';
-import { type DemoPortal, type PortalRun, startPortals, toRun } from './portals.ts';
+import { type DemoPortal, type PortalRun, startPortals, syncDemoPortals } from './portals.ts';
 import { createProgress } from './progress.ts';
 
 /** Loads the sample data set, with photo URLs on the given image host. */
@@ -40,13 +40,8 @@ export async function syncAll(portals: readonly DemoPortal[], listings: readonly
     live ? process.stdout : ({ isTTY: false, write: () => true } as unknown as NodeJS.WriteStream),
   );
   try {
-    // The one sync call: every portal at once, change-only, each with its own state.
-    const reports = await syncPortals(
-      listings,
-      portals.map((p) => p.target),
-      { onProgress: (p) => progress.task(p.portal)(p.done, p.total) },
-    );
-    return new Map(portals.map((p, i) => [p.name, toRun(reports[i] as SyncReport<Listing>)]));
+    // Every portal at once, change-only, each with its own state.
+    return await syncDemoPortals(portals, listings, (name, done, total) => progress.task(name)(done, total));
   } finally {
     progress.finish();
   }
