@@ -11,7 +11,10 @@ export interface SyncOutcome<T = unknown> {
   key: string;
   /** What was done. */
   action: SyncAction;
-  /** The portal's id, when known. */
+  /**
+   * The portal's id of what was written or removed (also of a failed write, when the
+   * state knew it); not looked up for unchanged and skipped items.
+   */
   portalId: string | undefined;
   /**
    * Why: for `failed` the error's message (an `InputValidationError` as `field: message`
