@@ -59,7 +59,7 @@ const hide = (externalId: string): ListingOperation => ({ op: 'upsert', external
  * `fromListing` (a listing that cannot be mapped is reported failed, naming the field),
  * sends the ones whose listing input changed since `state` last saw it in bulk requests
  * (at most 100 operations and 512 KB each, under the bulk rate limit; `concurrency` is
- * the number of requests in flight, default 2), hides (`announcementStatus: 'hidden'`)
+ * the number of requests in flight, default the client's `bulk.concurrency` or 2), hides (`announcementStatus: 'hidden'`)
  * the listings gone from the CRM, and records what Rentix acknowledged. Every listing
  * ends in the report; a hidden one is `removed`.
  *
@@ -84,7 +84,7 @@ export function syncListings(
         const report = await client.listings.bulk(operations, {
           signal: context.signal,
           onProgress: context.onProgress,
-          concurrency: concurrency ?? 2,
+          concurrency,
         });
         return report.results.map((r): WorkerOutcome<string | undefined> => {
           if (r.status === 'succeeded') return { status: 'succeeded', value: r.id };
