@@ -59,9 +59,9 @@ const hide = (externalId: string): ListingOperation => ({ op: 'upsert', external
  * `fromListing` (a listing that cannot be mapped is reported failed, naming the field),
  * sends the ones whose listing input changed since `state` last saw it in bulk requests
  * (at most 100 operations and 512 KB each, under the bulk rate limit; `concurrency` is
- * the number of requests in flight, default the client's `bulk.concurrency` or 2), hides (`announcementStatus: 'hidden'`)
- * the listings gone from the CRM, and records what Rentix acknowledged. Every listing
- * ends in the report; a hidden one is `removed`.
+ * the number of requests in flight, by default the client's `bulk.concurrency` or 2),
+ * hides (`announcementStatus: 'hidden'`) the listings gone from the CRM, and records
+ * what Rentix acknowledged. Every listing ends in the report; a hidden one is `removed`.
  *
  * @example
  * const state = new RentixSyncState(await JsonFileIdentifierMap.open('./sync-state.json'));
