@@ -12,8 +12,8 @@ export interface SyncRunOptions {
 
 /**
  * One portal, ready to be brought in line with a CRM's listings: its client, its
- * mapping tables and its own `SyncState`, bound together by the portal package's
- * target function (`rentixTarget`, `indomioTarget`, `pfCrmTarget`).
+ * mapping tables and its own `SyncState`, bound together by the target function each
+ * portal package exports beside its `syncListings` (or by {@link syncTarget}).
  */
 export interface SyncTarget<T extends { id: string } = Listing> {
   /** The portal, as its state names it. */
@@ -78,11 +78,11 @@ export function syncTarget<O extends SyncOptions, T extends { id: string } = Lis
  * not stop the others: its report has every listing failed with that error.
  *
  * @example
- * const [rentix, indomio, pf] = await syncPortals(crmListings, [
- *   rentixTarget(rentixClient, { state: new SyncState(map, 'rentix') }),
- *   indomioTarget(indomioClient, { state: new SyncState(map, 'indomio'), agency, typologies }),
- *   pfCrmTarget(pfClient, { state: new SyncState(map, 'pfcrm'), currency: 'AED', sizeUnit: 'sqft', types, locations }),
+ * const [onAcme, onOther] = await syncPortals(crmListings, [
+ *   acmeTarget(acmeClient, { state: new SyncState(map, 'acme'), types: acmeTypes }),
+ *   otherTarget(otherClient, { state: new SyncState(map, 'other'), currency: 'EUR' }),
  * ], { onProgress: (p) => console.info(`${p.portal} ${p.done}/${p.total}`) });
+ * for (const o of onAcme?.items ?? []) if (o.action === 'failed') console.error(o.key, o.reason);
  */
 export async function syncPortals<T extends { id: string } = Listing>(
   items: readonly T[],
