@@ -1,21 +1,21 @@
-// The three portals of the demo: each one's bundled mock served over real HTTP on 127.0.0.1,
-// a client for it, and how the CRM's listings are synced to it.
+// The three portals of the demo: each one's bundled mock served over real HTTP on 127.0.0.1, a
+// client for it, and its sync target — the client, the mapping tables and its own sync state.
+// How listings get there is the packages' business: `syncPortals` runs the three targets.
 import {
   type IdentifierMap,
-  InputValidationError,
   type Listing,
-  NotFoundError,
   type RetryOptions,
   type SyncReport,
   SyncState,
-  syncItems,
+  type SyncTarget,
+  syncPortals,
 } from '@sync/core';
 import { type HandlerServer, serveHandlers } from '@sync/core/msw';
-import { IndomioClient, IndomioError, type IndomioTypologyTable, fromListing as toIndomio } from '@sync/indomio';
+import { IndomioClient, type IndomioTypologyTable, indomioTarget } from '@sync/indomio';
 import { createIndomioHandlers, IndomioMockPortal } from '@sync/indomio/msw';
-import { PfCrmClient, type PfLocationTable, type PfTypeTable, fromListing as toPf } from '@sync/pfcrm';
+import { PfCrmClient, type PfTypeTable, pfCrmTarget } from '@sync/pfcrm';
 import { createPfCrmHandlers, PfCrmMockPortal } from '@sync/pfcrm/msw';
-import { type ListingInput, RentixClient, RentixSyncState, fromListing as toRentix } from '@sync/rentix';
+import { RentixClient, RentixSyncState, rentixTarget } from '@sync/rentix';
 import { createRentixHandlers, DEFAULT_MOCK_API_KEY, RentixMockPortal } from '@sync/rentix/msw';
 import type { ProgressSink } from './progress.ts';
 
@@ -54,7 +54,9 @@ export interface DemoPortal {
   readonly name: 'rentix' | 'indomio' | 'pfcrm';
   /** Where its mock listens. */
   readonly url: string;
-  /** Brings the portal in line with the CRM's current listings. */
+  /** The portal's sync target: its client, mapping tables and state. */
+  readonly target: SyncTarget;
+  /** Brings this portal alone in line with the CRM's current listings. */
   sync(listings: readonly Listing[], progress: ProgressSink): Promise<PortalRun>;
   /** CRM id → what the portal holds for it. */
   snapshot(): Map<string, PortalRecord>;
@@ -103,36 +105,41 @@ function countRetries(http: { on(name: 'retry', listener: () => void): unknown }
   return counter;
 }
 
-function reason(error: Error): string {
-  if (error instanceof InputValidationError) return error.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  return error.message;
-}
-
-/** The report of a core sync round as a {@link PortalRun}. */
-function fromSyncReport(report: SyncReport<Listing>): PortalRun {
+/** A sync report as the demo's summary counts it. */
+function toRun(report: SyncReport<Listing>): PortalRun {
   return {
     sent: report.created + report.updated,
     unchanged: report.unchanged,
     deleted: report.removed,
-    failures: report.items.flatMap((o) => (o.status === 'failed' ? [{ id: o.item.key, reason: reason(o.error) }] : [])),
+    failures: report.items.flatMap((o) => (o.action === 'failed' ? [{ id: o.key, reason: o.reason ?? 'failed' }] : [])),
   };
 }
 
-/** Maps every listing, reporting the ones the portal cannot take instead of sending them. */
-function mapAll<T>(
+/**
+ * The demo's one sync call: brings every given portal in line with the CRM's current
+ * listings at once, each through its package's sync with its own state.
+ */
+export async function syncDemoPortals(
+  portals: ReadonlyArray<Pick<DemoPortal, 'name' | 'target'>>,
   listings: readonly Listing[],
-  map: (l: Listing) => T,
-): { mapped: T[]; failures: PortalRun['failures'] } {
-  const mapped: T[] = [];
-  const failures: PortalRun['failures'] = [];
-  for (const listing of listings) {
-    try {
-      mapped.push(map(listing));
-    } catch (error) {
-      failures.push({ id: listing.id, reason: reason(error as Error) });
-    }
-  }
-  return { mapped, failures };
+  progress: (portal: DemoPortal['name'], done: number, total: number) => void,
+): Promise<Map<DemoPortal['name'], PortalRun>> {
+  const reports = await syncPortals(
+    listings,
+    portals.map((p) => p.target),
+    { onProgress: (p) => progress(p.portal as DemoPortal['name'], p.done, p.total) },
+  );
+  return new Map(portals.map((p, i) => [p.name, toRun(reports[i] as SyncReport<Listing>)]));
+}
+
+/** What {@link DemoPortal.sync} does: {@link syncDemoPortals} on one portal. */
+async function syncOne(
+  portal: Pick<DemoPortal, 'name' | 'target'>,
+  listings: readonly Listing[],
+  progress: ProgressSink,
+): Promise<PortalRun> {
+  const runs = await syncDemoPortals([portal], listings, (_name, done, total) => progress(done, total));
+  return runs.get(portal.name) as PortalRun;
 }
 
 async function startRentix(options: PortalOptions): Promise<DemoPortal> {
@@ -148,28 +155,18 @@ async function startRentix(options: PortalOptions): Promise<DemoPortal> {
     retry: options.retry,
     timeoutMs: options.timeoutMs,
   });
-  const state = new RentixSyncState(options.state);
+  // The listing's agent is left out: the demo agency has no Rentix users to link.
+  const target = rentixTarget(client, { state: new RentixSyncState(options.state), agent: 'omit', concurrency: 2 });
   const retries = countRetries(client.http);
   return {
     name: 'rentix',
     url: server.url,
+    target,
     get retries() {
       return retries.count;
     },
     records: () => portal.listings.size,
-    async sync(listings, progress) {
-      // The listing's agent is left out: the demo agency has no Rentix users to link.
-      const { mapped, failures } = mapAll<ListingInput>(listings, (l) => toRentix(l, { agent: 'omit' }));
-      const report = await client.continuousSync(mapped, {
-        state,
-        concurrency: 2,
-        onProgress: (p) => progress(p.done, p.total),
-      });
-      for (const r of report.results) {
-        if (r.status === 'failed') failures.push({ id: r.externalId ?? '?', reason: r.message ?? 'failed' });
-      }
-      return { sent: report.succeeded - report.hidden, unchanged: report.unchanged, deleted: report.hidden, failures };
-    },
+    sync: (listings, progress) => syncOne({ name: 'rentix', target }, listings, progress),
     snapshot() {
       const out = new Map<string, PortalRecord>();
       for (const l of portal.listings.values()) {
@@ -215,62 +212,32 @@ async function startPfCrm(options: PortalOptions, cities: readonly string[]): Pr
     retry: options.retry,
     timeoutMs: options.timeoutMs,
   });
-  const state = new SyncState(options.state, 'pfcrm');
-  const retries = countRetries(client);
-  let locations: PfLocationTable | undefined;
-  const mapping = () => ({
+  // Location ids are looked up once per city, never guessed.
+  const locations: Record<string, string> = {};
+  for (const city of cities) {
+    const found = await client.locations.search(city);
+    const id = found.find((l) => l.city === city)?.id;
+    if (id !== undefined) locations[city] = String(id);
+  }
+  const target = pfCrmTarget(client, {
+    state: new SyncState(options.state, 'pfcrm'),
     currency: 'EUR',
-    sizeUnit: 'sqm' as const,
+    sizeUnit: 'sqm',
     types: PF_DEMO_TYPES,
-    locations: locations ?? {},
-    agents: 'omit' as const,
-    images: 'omit' as const,
+    locations,
+    agents: 'omit',
+    images: 'omit',
   });
+  const retries = countRetries(client);
   return {
     name: 'pfcrm',
     url: server.url,
+    target,
     get retries() {
       return retries.count;
     },
     records: () => portal.properties.size,
-    async sync(listings, progress) {
-      if (!locations) {
-        // Location ids are looked up once per city, never guessed.
-        const table: Record<string, string> = {};
-        for (const city of new Set(listings.map((l) => l.address.city))) {
-          const found = await client.locations.search(city);
-          const id = found.find((l) => l.city === city)?.id;
-          if (id !== undefined) table[city] = String(id);
-        }
-        locations = table;
-      }
-      const report = await syncItems(
-        listings,
-        {
-          key: (l) => l.id,
-          async upsert(listing, { portalId, signal }) {
-            let id = portalId === undefined ? undefined : Number(portalId);
-            const create = toPf(listing, mapping());
-            if (id === undefined) {
-              // A create whose answer was lost may have gone through: find it by reference before creating.
-              const page = await client.properties.list({ filters: { reference: listing.id }, perPage: 1 }, { signal });
-              id = page.items[0]?.id;
-            }
-            if (id === undefined) return String((await client.properties.create(create, { signal })).id);
-            await client.properties.update(toPf(listing, { ...mapping(), id }), { signal });
-            return String(id);
-          },
-          async remove(_key, { portalId, signal }) {
-            if (portalId === undefined) return;
-            await client.properties.delete(Number(portalId), { signal }).catch((error: unknown) => {
-              if (!(error instanceof NotFoundError)) throw error;
-            });
-          },
-        },
-        { state, concurrency: 4, onProgress: (p) => progress(p.done, p.total) },
-      );
-      return fromSyncReport(report);
-    },
+    sync: (listings, progress) => syncOne({ name: 'pfcrm', target }, listings, progress),
     snapshot() {
       const out = new Map<string, PortalRecord>();
       for (const p of portal.properties.values()) {
@@ -315,39 +282,22 @@ async function startIndomio(options: PortalOptions): Promise<DemoPortal> {
     retry: options.retry,
     timeoutMs: options.timeoutMs,
   });
-  const state = new SyncState(options.state, 'indomio');
+  // Only active listings have a place on Indomio: the package's sync leaves the others off.
+  const target = indomioTarget(client, {
+    state: new SyncState(options.state, 'indomio'),
+    agency: INDOMIO_AGENCY,
+    typologies: INDOMIO_DEMO_TYPOLOGIES,
+  });
   const retries = countRetries(client.http);
   return {
     name: 'indomio',
     url: server.url,
+    target,
     get retries() {
       return retries.count;
     },
     records: () => portal.listings().length,
-    async sync(listings, progress) {
-      // Only active listings have a place on Indomio: the others are left out, so they are removed if they were there.
-      const report = await syncItems(
-        listings.filter((l) => l.status === 'active'),
-        {
-          key: (l) => l.id,
-          async upsert(listing, { signal }) {
-            const property = toIndomio(listing, { agency: INDOMIO_AGENCY, typologies: INDOMIO_DEMO_TYPOLOGIES });
-            const result = await client.properties.put(property, { signal });
-            return result.idListing === undefined ? undefined : String(result.idListing);
-          },
-          async remove(key, { portalId, signal }) {
-            try {
-              await client.properties.delete(portalId === undefined ? key : { idListing: portalId }, { signal });
-            } catch (error) {
-              // Already gone from the portal: the goal is reached.
-              if (!(error instanceof IndomioError && error.codeName === 'NOT_FOUND')) throw error;
-            }
-          },
-        },
-        { state, concurrency: 4, onProgress: (p) => progress(p.done, p.total) },
-      );
-      return fromSyncReport(report);
-    },
+    sync: (listings, progress) => syncOne({ name: 'indomio', target }, listings, progress),
     snapshot() {
       const out = new Map<string, PortalRecord>();
       for (const l of portal.listings()) {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { JsonFileIdentifierMap, type Listing, ListingSchema } from '@sync/core';
 import { IMAGE_ORIGIN } from '../generate-data.ts';
 import { startImageHost } from './image-host.ts';
-import { type DemoPortal, type PortalRun, startPortals } from './portals.ts';
+import { type DemoPortal, type PortalRun, startPortals, syncDemoPortals } from './portals.ts';
 import { createProgress } from './progress.ts';
 
 /** Loads the sample data set, with photo URLs on the given image host. */
@@ -40,8 +40,8 @@ export async function syncAll(portals: readonly DemoPortal[], listings: readonly
     live ? process.stdout : ({ isTTY: false, write: () => true } as unknown as NodeJS.WriteStream),
   );
   try {
-    const runs = await Promise.all(portals.map((p) => p.sync(listings, progress.task(p.name))));
-    return new Map(portals.map((p, i) => [p.name, runs[i] as PortalRun]));
+    // Every portal at once, change-only, each with its own state.
+    return await syncDemoPortals(portals, listings, (name, done, total) => progress.task(name)(done, total));
   } finally {
     progress.finish();
   }

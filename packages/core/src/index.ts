@@ -1,7 +1,8 @@
 /**
  * Shared mechanisms of the `@sync` portal clients: the HTTP pipeline with
  * authentication, safe retries and rate limits; batching with per-item reports;
- * identifier mapping; fingerprints; and the error classes every client throws.
+ * identifier mapping; fingerprints; the sync mechanism under every portal package's
+ * sync call (`syncItems`, `syncPortals`); and the error classes every client throws.
  *
  * @packageDocumentation
  */
@@ -131,13 +132,28 @@ export {
 } from './retry.js';
 export { compiledSchema } from './schema.js';
 export {
-  type SyncDone,
+  type BulkSyncHandlers,
+  failureReason,
+  type ItemSyncHandlers,
+  type SyncAction,
   type SyncHandlers,
+  type SyncItemRules,
   type SyncItemsOptions,
+  type SyncOptions,
+  type SyncOutcome,
   type SyncReport,
-  type SyncTask,
+  type SyncWrite,
+  type SyncWritten,
   syncItems,
   UNCHANGED,
 } from './sync.js';
+export {
+  type SyncPortalsOptions,
+  type SyncPortalsProgress,
+  type SyncRunOptions,
+  type SyncTarget,
+  syncPortals,
+  syncTarget,
+} from './sync-portals.js';
 export { REMOVED, type SyncPlan, SyncState } from './sync-state.js';
 export { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_SOCKETS } from './transport.js';

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryIdentifierMap, type SyncHandlers, SyncState, syncItems, UNCHANGED } from '../src/index.js';
+import {
+  type BatchProgress,
+  type BulkSyncHandlers,
+  InputValidationError,
+  MemoryIdentifierMap,
+  REMOVED,
+  type SyncHandlers,
+  SyncState,
+  type SyncWrite,
+  syncItems,
+  syncPortals,
+  syncTarget,
+  UNCHANGED,
+} from '../src/index.js';
 
 interface Item {
   id: string;
@@ -42,7 +55,7 @@ describe('syncItems', () => {
       p.handlers,
       { state },
     );
-    expect(first).toMatchObject({ total: 3, succeeded: 3, created: 3, updated: 0, removed: 0, unchanged: 0 });
+    expect(first).toMatchObject({ portal: 'demo', total: 3, created: 3, updated: 0, removed: 0, unchanged: 0 });
     expect(p.records.size).toBe(3);
 
     p.calls.length = 0;
@@ -57,8 +70,14 @@ describe('syncItems', () => {
     );
     expect(second).toMatchObject({ created: 1, updated: 1, removed: 1, unchanged: 1, failed: 0 });
     expect(p.calls.sort()).toEqual(['remove c', 'upsert b', 'upsert d']);
-    expect(second.items.map((o) => o.item.key)).toEqual(['a', 'b', 'd', 'c']);
-    expect(second.items[0]).toMatchObject({ status: 'skipped', reason: UNCHANGED });
+    expect(second.items.map((o) => `${o.key} ${o.action}`)).toEqual([
+      'a unchanged',
+      'b updated',
+      'd created',
+      'c removed',
+    ]);
+    expect(second.items[0]).toMatchObject({ reason: UNCHANGED, item: { id: 'a', price: 1 } });
+    expect(second.items[3]).toMatchObject({ key: 'c', portalId: 'P3', item: undefined });
     expect([...p.records.values()].map((r) => `${r.key}=${r.price}`).sort()).toEqual(['a=1', 'b=20', 'd=4']);
   });
 
@@ -71,9 +90,8 @@ describe('syncItems', () => {
       { id: 'b', price: 2 },
     ];
     const first = await syncItems(items, p.handlers, { state });
-    expect(first.items.map((o) => o.status)).toEqual(['succeeded', 'failed']);
-    const failed = first.items[1];
-    expect(failed?.status === 'failed' && failed.error.message).toBe('refused b');
+    expect(first.items.map((o) => o.action)).toEqual(['created', 'failed']);
+    expect(first.items[1]).toMatchObject({ key: 'b', reason: 'refused b', error: { message: 'refused b' } });
     p.refuse.clear();
     p.calls.length = 0;
     const second = await syncItems(items, p.handlers, { state });
@@ -93,9 +111,9 @@ describe('syncItems', () => {
       p.handlers,
       { state, removeMissing: false, operation: 'listings.sync' },
     );
-    expect(report.items.map((o) => o.status)).toEqual(['succeeded', 'failed']);
+    expect(report.items.map((o) => o.action)).toEqual(['created', 'failed']);
     expect(report.items[1]).toMatchObject({
-      status: 'failed',
+      reason: 'id: given twice in one sync',
       error: { portal: 'demo', operation: 'listings.sync', itemId: 'a' },
     });
     expect(report.removed).toBe(0);
@@ -117,10 +135,251 @@ describe('syncItems', () => {
         if (progress.done === 4) controller.abort();
       },
     });
-    expect(report).toMatchObject({ succeeded: 4, skipped: 6 });
+    expect(report).toMatchObject({ created: 4, skipped: 6 });
+    expect(report.items[9]).toMatchObject({ action: 'skipped', reason: expect.stringMatching(/^aborted/) });
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     // The skipped items were not recorded: the next run sends them.
     const again = await syncItems(items, p.handlers, { state });
     expect(again).toMatchObject({ created: 6, unchanged: 4 });
+  });
+});
+
+interface Row {
+  id: string;
+  price: number;
+  status: 'active' | 'draft';
+}
+
+describe('syncItems: preparing, excluding, bulk writes', () => {
+  /** Refuses a negative price as a mapping would, naming the field. */
+  const prepare = (row: Row) => {
+    if (row.price < 0) {
+      throw new InputValidationError([{ path: 'price', message: 'must not be negative', code: 'too_small' }], {
+        itemId: row.id,
+      });
+    }
+    return { ref: row.id, amount: row.price };
+  };
+
+  it('reports an item that cannot be prepared failed with its field, sends nothing and removes nothing for it', async () => {
+    const p = portal();
+    const state = new SyncState(new MemoryIdentifierMap(), 'demo');
+    const handlers: SyncHandlers<Row, { ref: string; amount: number }> = {
+      key: (r) => r.id,
+      prepare,
+      upsert: (item, context) => p.handlers.upsert({ id: item.ref, price: item.amount }, context),
+      remove: p.handlers.remove,
+    };
+    await syncItems([{ id: 'a', price: 1, status: 'active' }], handlers, { state });
+    p.calls.length = 0;
+    const report = await syncItems(
+      [
+        { id: 'a', price: -1, status: 'active' },
+        { id: 'b', price: -2, status: 'active' },
+      ],
+      handlers,
+      { state },
+    );
+    expect(report.items.map((o) => [o.key, o.action, o.reason])).toEqual([
+      ['a', 'failed', 'price: must not be negative'],
+      ['b', 'failed', 'price: must not be negative'],
+    ]);
+    expect(report.items[0]?.error).toBeInstanceOf(InputValidationError);
+    expect(p.calls).toEqual([]);
+    expect(p.records.size).toBe(1);
+  });
+
+  it('skips an item that has no place on the portal, and removes it if an earlier round sent it', async () => {
+    const p = portal();
+    const state = new SyncState(new MemoryIdentifierMap(), 'demo');
+    const handlers: SyncHandlers<Row> = {
+      key: (r) => r.id,
+      exclude: (r) => (r.status === 'draft' ? 'drafts are not published' : undefined),
+      content: (r) => r.price,
+      upsert: (row, context) => p.handlers.upsert(row, context),
+      remove: p.handlers.remove,
+    };
+    const first = await syncItems(
+      [
+        { id: 'a', price: 1, status: 'active' },
+        { id: 'b', price: 2, status: 'draft' },
+      ],
+      handlers,
+      { state },
+    );
+    expect(first.items.map((o) => [o.key, o.action, o.reason])).toEqual([
+      ['a', 'created', undefined],
+      ['b', 'skipped', 'drafts are not published'],
+    ]);
+    const second = await syncItems(
+      [
+        { id: 'a', price: 1, status: 'draft' },
+        { id: 'b', price: 2, status: 'draft' },
+      ],
+      handlers,
+      { state, removeMissing: false },
+    );
+    expect(second.items.map((o) => [o.key, o.action, o.reason])).toEqual([
+      ['a', 'removed', 'drafts are not published'],
+      ['b', 'skipped', 'drafts are not published'],
+    ]);
+    expect(p.records.size).toBe(0);
+    expect(await state.fingerprintOf('a')).toBe(REMOVED);
+  });
+
+  it('hands a bulk portal every write of the round at once and records what it acknowledged', async () => {
+    const state = new SyncState(new MemoryIdentifierMap(), 'bulk');
+    const batches: Array<ReadonlyArray<SyncWrite<Item>>> = [];
+    const progress: BatchProgress[] = [];
+    const handlers: BulkSyncHandlers<Item> = {
+      key: (i) => i.id,
+      async write(writes, { onProgress }) {
+        batches.push(writes);
+        onProgress({
+          done: writes.length,
+          total: writes.length,
+          succeeded: writes.length,
+          failed: 0,
+          skipped: 0,
+          batchesDone: 1,
+          batches: 1,
+        });
+        return writes.map((w) =>
+          w.key === 'bad'
+            ? { status: 'failed' as const, error: new Error('the portal refused it') }
+            : { status: 'succeeded' as const, value: w.kind === 'upsert' ? `R-${w.key}` : undefined },
+        );
+      },
+    };
+    await syncItems(
+      [
+        { id: 'a', price: 1 },
+        { id: 'gone', price: 1 },
+      ],
+      handlers,
+      { state },
+    );
+    batches.length = 0;
+    const report = await syncItems(
+      [
+        { id: 'a', price: 1 },
+        { id: 'b', price: 2 },
+        { id: 'bad', price: 3 },
+      ],
+      handlers,
+      { state, onProgress: (p) => progress.push(p) },
+    );
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.map((w) => `${w.kind} ${w.key} ${w.portalId}`)).toEqual([
+      'upsert b undefined',
+      'upsert bad undefined',
+      'remove gone R-gone',
+    ]);
+    expect(report.items.map((o) => `${o.key} ${o.action} ${o.portalId}`)).toEqual([
+      'a unchanged undefined',
+      'b created R-b',
+      'bad failed undefined',
+      'gone removed R-gone',
+    ]);
+    expect(progress.map((p) => `${p.done}/${p.total}`)).toEqual(['1/4', '4/4']);
+    expect(await state.portalId('b')).toBe('R-b');
+    expect(await state.fingerprintOf('bad')).toBeUndefined();
+  });
+
+  it('records each acknowledged write through SyncState.record, portal id and fingerprint together', async () => {
+    class Watched extends SyncState {
+      readonly recorded: Array<[string, string, string | undefined]> = [];
+      override async record(key: string, print: string, portalId?: string): Promise<void> {
+        this.recorded.push([key, print, portalId]);
+        await super.record(key, print, portalId);
+      }
+    }
+    const state = new Watched(new MemoryIdentifierMap(), 'demo');
+    const p = portal();
+    await syncItems([{ id: 'a', price: 1 }], p.handlers, { state });
+    expect(state.recorded).toEqual([['a', expect.any(String), 'P1']]);
+  });
+
+  it('takes what an upsert says it did: found on the portal and updated is not a creation', async () => {
+    const state = new SyncState(new MemoryIdentifierMap(), 'demo');
+    const report = await syncItems(
+      [{ id: 'a', price: 1 }],
+      {
+        key: (i) => i.id,
+        upsert: async () => ({ portalId: '42', action: 'updated' as const }),
+        remove: async () => undefined,
+      },
+      { state },
+    );
+    expect(report).toMatchObject({ created: 0, updated: 1, items: [{ key: 'a', action: 'updated', portalId: '42' }] });
+  });
+});
+
+describe('syncPortals', () => {
+  const rows = [
+    { id: 'a', price: 1 },
+    { id: 'b', price: 2 },
+  ];
+
+  it('runs one set against several portals at once, with one progress callback and one report per portal', async () => {
+    const one = portal();
+    const two = portal();
+    const seen: string[] = [];
+    const reports = await syncPortals(
+      rows,
+      [
+        syncTarget({ state: new SyncState(new MemoryIdentifierMap(), 'one') }, (items, o) =>
+          syncItems(items, one.handlers, o),
+        ),
+        syncTarget({ state: new SyncState(new MemoryIdentifierMap(), 'two'), concurrency: 1 }, (items, o) =>
+          syncItems(items, two.handlers, o),
+        ),
+      ],
+      { onProgress: (p) => seen.push(`${p.portal} ${p.done}/${p.total}`) },
+    );
+    expect(reports.map((r) => [r.portal, r.created])).toEqual([
+      ['one', 2],
+      ['two', 2],
+    ]);
+    expect(seen.filter((s) => s.startsWith('one')).at(-1)).toBe('one 2/2');
+    expect(seen.filter((s) => s.startsWith('two')).at(-1)).toBe('two 2/2');
+    expect(one.records.size + two.records.size).toBe(4);
+  });
+
+  it('reports every item failed on a portal whose round throws, and finishes the others', async () => {
+    const ok = portal();
+    const broken = new SyncState(new MemoryIdentifierMap(), 'broken');
+    broken.plan = async () => {
+      throw new Error('the state store is down');
+    };
+    const [first, second] = await syncPortals(rows, [
+      syncTarget({ state: broken }, (items, o) => syncItems(items, ok.handlers, o)),
+      syncTarget({ state: new SyncState(new MemoryIdentifierMap(), 'ok') }, (items, o) =>
+        syncItems(items, ok.handlers, o),
+      ),
+    ]);
+    expect(first).toMatchObject({ portal: 'broken', failed: 2, total: 2 });
+    expect(first?.items.map((o) => [o.key, o.reason])).toEqual([
+      ['a', 'the state store is down'],
+      ['b', 'the state store is down'],
+    ]);
+    expect(second).toMatchObject({ portal: 'ok', created: 2 });
+  });
+
+  it("stops a target on either its own signal or the call's", async () => {
+    const p = portal();
+    const own = new AbortController();
+    own.abort();
+    const [report] = await syncPortals(
+      rows,
+      [
+        syncTarget({ state: new SyncState(new MemoryIdentifierMap(), 'x'), signal: own.signal }, (items, o) =>
+          syncItems(items, p.handlers, o),
+        ),
+      ],
+      { signal: new AbortController().signal },
+    );
+    expect(report).toMatchObject({ skipped: 2, created: 0 });
+    expect(p.calls).toEqual([]);
   });
 });

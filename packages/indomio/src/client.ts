@@ -12,6 +12,7 @@ import {
 } from '@sync/core';
 import { ErrorCode } from './error-codes.js';
 import { indomioErrorFrom } from './errors.js';
+import { PORTAL } from './portal.js';
 import { MediaResource } from './resources/media.js';
 import { PropertiesResource } from './resources/properties.js';
 import type { ServiceResponse } from './schemas/service-response.js';
@@ -54,10 +55,7 @@ export interface IndomioClientOptions {
  */
 export const DEFAULT_MAX_RESPONSE_BYTES: number = 1024 * 1024;
 
-/** Name of the portal in errors, events and identifier maps. */
-export const PORTAL = 'indomio';
-/** Kind of the listing entries in the identifier map. */
-export const LISTING_KIND = 'listing';
+export { LISTING_KIND, PORTAL } from './portal.js';
 
 function errorMessage(body: unknown): string | undefined {
   if (typeof body !== 'string' || !body.includes('ServiceResponse')) return undefined;

@@ -48,8 +48,8 @@ export const INDOMIO_DOCUMENTED_TYPOLOGIES: IndomioTypologyTable = {
 
 /**
  * What each CRM status becomes: an active listing is written; draft and inactive
- * listings have no place on the portal — leave them out of `properties.sync` (which
- * deletes listings missing from its input) or delete them with `properties.delete`.
+ * listings have no place on the portal — `syncListings` reports them skipped, and
+ * deletes the ones an earlier round published.
  */
 export const INDOMIO_OPERATIONS: Readonly<Record<Listing['status'], Operation | undefined>> = {
   active: 'write',
@@ -96,7 +96,7 @@ const LANGUAGES: readonly string[] = LanguageSchema.options;
 
 /**
  * Turns a CRM listing into an Indomio property (what `properties.put`, `properties.sync`
- * and `writeFeed` take), with the CRM id as `unique-id` and `updatedAt` as `date-updated`.
+ * and `writeFeed` take; `syncListings` calls it for you), with the CRM id as `unique-id` and `updatedAt` as `date-updated`.
  * The result passes the package's own validation, so its XML is valid against the XSD.
  *
  * Pure: no call is made. What cannot be mapped — a currency other than EUR, a rent not
@@ -127,7 +127,7 @@ export function fromListing(listing: Listing, options: IndomioFromListingOptions
 
   const operation = INDOMIO_OPERATIONS[l.status];
   if (!operation) {
-    refuse('status', `a ${l.status} listing is not published on Indomio: leave it out of properties.sync or delete it`);
+    refuse('status', `a ${l.status} listing is not published on Indomio: syncListings leaves it off, or delete it`);
   }
 
   // Contract and price.

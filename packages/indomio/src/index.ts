@@ -1,6 +1,7 @@
 /**
  * Typed client for the Indomio (Immobiliare.it group) listing import: property XML valid
- * against the portal's XSD, the real-time REST client, sync, and the legacy batch feed.
+ * against the portal's XSD, the real-time REST client, `syncListings` (a CRM's canonical
+ * listings kept in line on the portal), and the legacy batch feed.
  *
  * @packageDocumentation
  */
@@ -29,6 +30,16 @@ export * from './resources/media.js';
 export * from './resources/properties.js';
 export * from './schemas/property.js';
 export { SERVICE_RESPONSE_NODES, type ServiceResponse, ServiceResponseSchema } from './schemas/service-response.js';
+export {
+  DATE_UPDATED_KIND,
+  type IndomioSyncClock,
+  type IndomioSyncOptions,
+  indomioTarget,
+  type PropertiesSyncOptions,
+  type SyncPropertyInput,
+  syncListings,
+  syncProperties,
+} from './sync.js';
 export { VERSION } from './version.js';
 export { buildPropertyXml, propertyDocument, propertyFragment, validateProperty } from './xml/build.js';
 export {

@@ -1,7 +1,8 @@
 /**
  * Typed client of the Property Finder CRM API v2 (myCRM): OAuth2 client credentials,
  * every property filter and sort as types (sent in PHP bracket syntax), pagination as
- * async iteration, bulk actions with builders and a guard against deleting everything.
+ * async iteration, bulk actions with builders and a guard against deleting everything,
+ * and `syncListings`, which keeps the account in line with a CRM's canonical listings.
  *
  * @packageDocumentation
  */
@@ -75,6 +76,7 @@ export * from './schemas/common.js';
 export * from './schemas/filters.js';
 export * from './schemas/property.js';
 export * from './schemas/resources.js';
+export { type PfCrmSyncOptions, pfCrmTarget, syncListings } from './sync.js';
 export {
   type ApiWarningEvent,
   EXPAND_HEADER,

@@ -1,4 +1,11 @@
-import { apiKeyAuth, type HttpClient, type HttpClientOptions, type RateLimit } from '@sync/core';
+import {
+  apiKeyAuth,
+  type HttpClient,
+  type HttpClientOptions,
+  type Listing,
+  type RateLimit,
+  type SyncReport,
+} from '@sync/core';
 import type { BulkLimits } from './bulk.js';
 import { AgencyResource } from './resources/agency.js';
 import { JobsResource } from './resources/jobs.js';
@@ -7,14 +14,12 @@ import { MediaResource } from './resources/media.js';
 import { ReferenceResource } from './resources/reference.js';
 import { UsersResource } from './resources/users.js';
 import { rentixErrorMessage } from './schemas/common.js';
-import type { ListingInput } from './schemas/listing.js';
 import {
-  type ContinuousSyncOptions,
-  type ContinuousSyncReport,
   continuousSync,
   type InitialSyncOptions,
   type InitialSyncReport,
   initialSync,
+  type RentixSyncOptions,
 } from './sync.js';
 import { PORTAL, Transport } from './transport.js';
 import { VERSION } from './version.js';
@@ -65,7 +70,7 @@ export interface RentixClientOptions
  *
  * ```ts
  * const rentix = new RentixClient({ apiKey: process.env.RENTIX_API_KEY ?? '' });
- * const { report } = await rentix.initialSync(listings, { onProgress: (p) => console.info(p.done) });
+ * const { report } = await rentix.initialSync(crmListings, { onProgress: (p) => console.info(p.done) });
  * ```
  */
 export class RentixClient {
@@ -113,13 +118,13 @@ export class RentixClient {
     this.reference = new ReferenceResource(transport);
   }
 
-  /** {@link initialSync} with this client. */
-  initialSync(listings: readonly ListingInput[], options: InitialSyncOptions = {}): Promise<InitialSyncReport> {
+  /** {@link initialSync} with this client: connection check, agents by phone, then `syncListings`. */
+  initialSync(listings: readonly Listing[], options: InitialSyncOptions = {}): Promise<InitialSyncReport> {
     return initialSync(this, listings, options);
   }
 
-  /** {@link continuousSync} with this client. */
-  continuousSync(listings: readonly ListingInput[], options: ContinuousSyncOptions): Promise<ContinuousSyncReport> {
+  /** `syncListings` with this client: one change-only round over the CRM's complete current set. */
+  continuousSync(listings: readonly Listing[], options: RentixSyncOptions): Promise<SyncReport<Listing>> {
     return continuousSync(this, listings, options);
   }
 }

@@ -127,8 +127,8 @@ function address(a: Listing['address']): string {
 }
 
 /**
- * Turns a CRM listing into a Rentix listing input (what `listings.upsert`, `upsertMany`,
- * `initialSync` and `ops.upsert` take), keyed by the CRM id as `externalId`.
+ * Turns a CRM listing into a Rentix listing input (what `listings.upsert`, `upsertMany`
+ * and `ops.upsert` take; `syncListings` calls it for you), keyed by the CRM id as `externalId`.
  *
  * Pure: no call is made. What Rentix cannot take — a currency other than EUR, USD or
  * MDL, a weekly or yearly rent, a kind missing from the type table, a basement floor,

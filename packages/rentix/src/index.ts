@@ -1,7 +1,7 @@
 /**
  * Typed client for the Rentix CRM API: listings (single and bulk), agents, media,
- * jobs and reference data, with initial and continuous sync helpers. The mock portal
- * for tests is in `@sync/rentix/msw`.
+ * jobs and reference data, and `syncListings`, which keeps Rentix in line with a CRM's
+ * canonical listings. The mock portal for tests is in `@sync/rentix/msw`.
  *
  * @packageDocumentation
  */
@@ -42,12 +42,13 @@ export {
 } from './resources/users.js';
 export * from './schemas/index.js';
 export {
-  type ContinuousSyncOptions,
-  type ContinuousSyncReport,
   continuousSync,
   type InitialSyncOptions,
   type InitialSyncReport,
   initialSync,
+  type RentixSyncOptions,
   RentixSyncState,
+  rentixTarget,
+  syncListings,
 } from './sync.js';
 export { VERSION } from './version.js';

@@ -1,14 +1,19 @@
 import {
   fingerprint,
   type IdentifierMap,
+  type Listing,
   MemoryIdentifierMap,
-  ownOption,
-  REMOVED,
+  type SyncOptions,
+  type SyncReport,
   SyncState,
-  UNCHANGED,
+  type SyncTarget,
+  syncItems,
+  syncTarget,
+  type WorkerOutcome,
+  ownOption,
 } from '@sync/core';
-import type { BulkOptions, BulkReport, BulkResult } from './bulk.js';
 import type { RentixClient } from './client.js';
+import { fromListing, type RentixFromListingOptions } from './from-listing.js';
 import { ops } from './operations.js';
 import type { NormalizePhoneOptions } from './phone.js';
 import type { CrmAgent, LinkByPhoneReport } from './resources/users.js';
@@ -18,9 +23,9 @@ import type { ListingInput } from './schemas/listing.js';
 import { PORTAL } from './transport.js';
 
 /**
- * What continuous sync remembers between runs, kept in an `IdentifierMap` (memory by
- * default; `JsonFileIdentifierMap` to survive restarts): kind `listing` maps a CRM id
- * to the Rentix id, kind `listing-fingerprint` to the hash of the content last sent.
+ * Core's `SyncState` under the portal name `rentix`, kept in an `IdentifierMap` (memory
+ * by default; `JsonFileIdentifierMap` to survive restarts): kind `listing` maps a CRM id
+ * to the Rentix id, kind `listing-fingerprint` to the hash of the listing input last sent.
  */
 export class RentixSyncState extends SyncState {
   constructor(map: IdentifierMap = new MemoryIdentifierMap(), portal: string = PORTAL) {
@@ -32,7 +37,7 @@ export class RentixSyncState extends SyncState {
     return this.portalId(externalId);
   }
 
-  /** Records that `listing` is on the portal as sent. */
+  /** Records that `listing` is on the portal as sent, as {@link syncListings} does. */
   async remember(listing: ListingInput, portalId?: string): Promise<void> {
     if (listing.externalId === undefined) return;
     await this.record(listing.externalId, fingerprint(listing), portalId);
@@ -44,12 +49,72 @@ export class RentixSyncState extends SyncState {
   }
 }
 
-/** Options of {@link initialSync}. */
-export interface InitialSyncOptions extends BulkOptions, NormalizePhoneOptions {
+/** Options of {@link syncListings}: core's sync options and the mapping of `fromListing`. */
+export interface RentixSyncOptions extends SyncOptions, RentixFromListingOptions {}
+
+/** Rentix hides what the CRM no longer has: the listing keeps its history and can come back. */
+const hide = (externalId: string): ListingOperation => ({ op: 'upsert', externalId, announcementStatus: 'hidden' });
+
+/**
+ * Brings Rentix in line with a CRM's complete current set of listings: maps each with
+ * `fromListing` (a listing that cannot be mapped is reported failed, naming the field),
+ * sends the ones whose listing input changed since `state` last saw it in bulk requests
+ * (at most 100 operations and 512 KB each, under the bulk rate limit; `concurrency` is
+ * the number of requests in flight, by default the client's `bulk.concurrency` or 2),
+ * hides (`announcementStatus: 'hidden'`) the listings gone from the CRM, and records
+ * what Rentix acknowledged. Every listing ends in the report; a hidden one is `removed`.
+ *
+ * @example
+ * const state = new RentixSyncState(await JsonFileIdentifierMap.open('./sync-state.json'));
+ * const report = await syncListings(rentix, crmListings, { state, agent: 'omit' });
+ * for (const o of report.items) if (o.action === 'failed') console.error(o.key, o.reason);
+ */
+export function syncListings(
+  client: RentixClient,
+  listings: readonly Listing[],
+  options: RentixSyncOptions,
+): Promise<SyncReport<Listing>> {
+  const { state, concurrency, signal, onProgress, ...mapping } = options;
+  return syncItems(
+    listings,
+    {
+      key: (listing) => listing.id,
+      prepare: (listing) => fromListing(listing, mapping),
+      async write(writes, context) {
+        const operations = writes.map((w) => (w.kind === 'upsert' ? ops.upsert(w.item) : hide(w.key)));
+        const report = await client.listings.bulk(operations, {
+          signal: context.signal,
+          onProgress: context.onProgress,
+          concurrency,
+        });
+        return report.results.map((r): WorkerOutcome<string | undefined> => {
+          if (r.status === 'succeeded') return { status: 'succeeded', value: r.id };
+          if (r.status === 'failed') return { status: 'failed', error: r.error ?? new Error(r.message ?? 'failed') };
+          return { status: 'skipped', reason: r.message ?? 'not sent' };
+        });
+      },
+    },
+    { state, removeMissing: ownOption(options, 'removeMissing'), signal, onProgress, operation: 'syncListings' },
+  );
+}
+
+/**
+ * A Rentix target for core's `syncPortals`: this client, its mapping options and its
+ * own state, synced by {@link syncListings}.
+ *
+ * @example
+ * const [report] = await syncPortals(crmListings, [rentixTarget(rentix, { state: new RentixSyncState(map) })]);
+ */
+export function rentixTarget(client: RentixClient, options: RentixSyncOptions): SyncTarget {
+  return syncTarget(options, (listings, o) => syncListings(client, listings, o));
+}
+
+/** Options of {@link initialSync}: those of {@link syncListings}, with a state of its own by default. */
+export interface InitialSyncOptions extends Omit<RentixSyncOptions, 'state'>, NormalizePhoneOptions {
   /** CRM agents to link to Rentix users by phone before the listings go up. */
   agents?: readonly CrmAgent[] | undefined;
-  /** Records what was sent, so a later {@link continuousSync} sends only changes. */
-  state?: RentixSyncState | undefined;
+  /** Records what was sent, so later rounds of {@link syncListings} send only changes (default: a new one in memory). */
+  state?: SyncState | undefined;
 }
 
 /** The outcome of {@link initialSync}. */
@@ -58,130 +123,44 @@ export interface InitialSyncReport {
   agency: Agency;
   /** Agent linking, when agents were given. */
   agents: LinkByPhoneReport | undefined;
-  /** One result per listing, in input order. */
-  report: BulkReport<ListingOperation>;
+  /** One outcome per listing, in input order, as {@link syncListings} reports them. */
+  report: SyncReport<Listing>;
   /** Duration of the whole sync in milliseconds. */
   elapsedMs: number;
 }
 
 /**
  * The first upload of a CRM's listings: verifies the connection (throws on a bad key,
- * a suspended agency or a disabled CRM), links agents by phone if given, then upserts
- * every listing in bulk. Photos go by URL; the portal downloads them and publishes.
+ * a suspended agency or a disabled CRM), links agents by phone if given, then runs
+ * {@link syncListings}. Photos go by URL; the portal downloads them and publishes.
+ *
+ * @example
+ * const { agency, report } = await initialSync(rentix, crmListings, { agents, state });
+ * console.info(`${agency.name}: ${report.created} listings created`);
  */
 export async function initialSync(
   client: RentixClient,
-  listings: readonly ListingInput[],
+  listings: readonly Listing[],
   options: InitialSyncOptions = {},
 ): Promise<InitialSyncReport> {
   const started = performance.now();
+  const { agents: crmAgents, countryCode, nationalLength, state, ...rest } = options;
   const agency = await client.agency.get({ signal: options.signal });
-  const agents = options.agents
-    ? await client.users.linkByPhone(options.agents, {
-        signal: options.signal,
-        countryCode: options.countryCode,
-        nationalLength: options.nationalLength,
-      })
+  const agents = crmAgents
+    ? await client.users.linkByPhone(crmAgents, { signal: options.signal, countryCode, nationalLength })
     : undefined;
-  const report = await client.listings.upsertMany(listings, options);
-  if (options.state) {
-    for (const result of report.results) {
-      if (result.success) await options.state.remember(listings[result.index] as ListingInput, result.id);
-    }
-  }
+  const report = await syncListings(client, listings, { ...rest, state: state ?? new RentixSyncState() });
   return { agency, agents, report, elapsedMs: performance.now() - started };
 }
 
-/** Options of {@link continuousSync}. */
-export interface ContinuousSyncOptions extends BulkOptions {
-  /** What the previous runs sent. */
-  state: RentixSyncState;
-  /** Hide listings the state knows but the CRM no longer has (default `true`). */
-  hideMissing?: boolean | undefined;
-}
-
-/** The outcome of {@link continuousSync}: a bulk report over the CRM listings, then the hidden ones. */
-export interface ContinuousSyncReport extends BulkReport<ListingOperation> {
-  /** Listings not sent because their content did not change. */
-  unchanged: number;
-  /** Hide operations that went through. */
-  hidden: number;
-}
-
 /**
- * One round of continuous sync: sends the listings whose content changed since the
- * state last saw them (new ones included), hides (`announcementStatus: 'hidden'`) the
- * ones gone from the CRM, and records what went through. `listings` is the CRM's
- * complete current set. The report has one result per listing in input order —
- * unchanged ones `skipped` — followed by one per hide.
+ * One round of continuous sync, as the client's `continuousSync` method: the same call
+ * as {@link syncListings}, with the same listings, options and report.
  */
-export async function continuousSync(
+export function continuousSync(
   client: RentixClient,
-  listings: readonly ListingInput[],
-  options: ContinuousSyncOptions,
-): Promise<ContinuousSyncReport> {
-  const { state } = options;
-  const known = await state.fingerprints();
-  const seen = new Set<string>();
-  const toSend: ListingOperation[] = [];
-  const sentFrom: Array<{ listing: ListingInput | undefined; externalId: string | undefined; position: number }> = [];
-  const results: Array<BulkResult<ListingOperation> | undefined> = [];
-
-  listings.forEach((listing, position) => {
-    const externalId = listing.externalId;
-    if (externalId !== undefined) seen.add(externalId);
-    if (externalId !== undefined && known.get(externalId) === fingerprint(listing)) {
-      results[position] = {
-        index: position,
-        operation: ops.upsert(listing),
-        status: 'skipped',
-        success: false,
-        externalId,
-        id: undefined,
-        message: UNCHANGED,
-        error: undefined,
-        response: undefined,
-      };
-      return;
-    }
-    toSend.push(ops.upsert(listing));
-    sentFrom.push({ listing, externalId, position });
-  });
-  if (ownOption(options, 'hideMissing') ?? true) {
-    let position = listings.length;
-    for (const [externalId, print] of known) {
-      if (seen.has(externalId) || print === REMOVED) continue;
-      toSend.push({ op: 'upsert', externalId, announcementStatus: 'hidden' });
-      sentFrom.push({ listing: undefined, externalId, position: position++ });
-    }
-  }
-
-  const report = await client.listings.bulk(toSend, options);
-  let hidden = 0;
-  for (const result of report.results) {
-    const from = sentFrom[result.index];
-    if (!from) continue;
-    results[from.position] = { ...result, index: from.position };
-    if (!result.success) continue;
-    if (from.listing) await state.remember(from.listing, result.id);
-    else if (from.externalId !== undefined) {
-      await state.rememberHidden(from.externalId);
-      hidden++;
-    }
-  }
-  const all = results.filter((r): r is BulkResult<ListingOperation> => r !== undefined);
-  all.forEach((r, i) => {
-    r.index = i;
-  });
-  const unchanged = all.filter((r) => r.message === UNCHANGED && r.status === 'skipped').length;
-  return {
-    total: all.length,
-    succeeded: report.succeeded,
-    failed: report.failed,
-    skipped: report.skipped + unchanged,
-    requests: report.requests,
-    results: all,
-    unchanged,
-    hidden,
-  };
+  listings: readonly Listing[],
+  options: RentixSyncOptions,
+): Promise<SyncReport<Listing>> {
+  return syncListings(client, listings, options);
 }

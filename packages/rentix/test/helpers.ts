@@ -1,3 +1,4 @@
+import type { Listing } from '@sync/core';
 import { type HandlerServer, serveHandlers } from '@sync/core/msw';
 import { type ListingInput, RentixClient, type RentixClientOptions } from '@sync/rentix';
 import {
@@ -69,4 +70,28 @@ export function raw(
   const h = new Headers(headers);
   if (key !== null && !h.has('authorization') && !h.has('x-api-key')) h.set('authorization', `ApiKey ${key}`);
   return fetch(`${setup.baseUrl}${path}`, { ...rest, headers: h });
+}
+
+/** A canonical CRM listing Rentix can publish, keyed `crm-<n>`. */
+export function crmListing(n: number | string, overrides: Partial<Listing> = {}): Listing {
+  const id = typeof n === 'number' ? `crm-${n}` : n;
+  return {
+    id,
+    offer: 'rent',
+    price: 450,
+    currency: 'EUR',
+    rentPeriod: 'month',
+    category: 'residential',
+    type: 'apartment',
+    rooms: 2,
+    area: 54,
+    floor: 3,
+    address: { country: 'MD', city: 'Chișinău', street: 'str. Pușkin', streetNumber: '22' },
+    title: { en: 'Bright flat' },
+    description: { en: DESCRIPTION },
+    photos: [1, 2, 3].map((k) => ({ url: `https://img.example.com/${id}/${k}.jpg` })),
+    status: 'active',
+    updatedAt: '2026-11-01T10:00:00Z',
+    ...overrides,
+  };
 }

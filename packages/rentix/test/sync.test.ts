@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthenticationError, JsonFileIdentifierMap } from '@sync/core';
-import { RentixSyncState } from '@sync/rentix';
+import { AuthenticationError, InputValidationError, JsonFileIdentifierMap, type Listing } from '@sync/core';
+import { fromListing, RentixSyncState, syncListings } from '@sync/rentix';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listing, type MockSetup, startMock } from './helpers.js';
+import { crmListing, type MockSetup, startMock } from './helpers.js';
 
 let mock: MockSetup | undefined;
 afterEach(async () => {
@@ -20,26 +20,28 @@ describe('initialSync', () => {
     mock.portal.addUser({ name: 'Ana', phone: '+373 69 123 456' });
     const client = mock.client({ rateLimits: SHORT });
     const listings = Array.from({ length: 5_000 }, (_, i) =>
-      listing(i, { user: { externalUserId: i % 2 === 0 ? 'agent-ana' : 'agent-unknown' } }),
+      crmListing(i, { agent: { id: i % 2 === 0 ? 'agent-ana' : 'agent-unknown', name: 'Agent' } }),
     );
-    let progressCalls = 0;
+    let lastProgress = 0;
     const result = await client.initialSync(listings, {
       agents: [{ id: 'agent-ana', phone: '069 123 456' }],
-      onProgress: () => progressCalls++,
+      onProgress: (p) => {
+        lastProgress = p.done;
+      },
     });
 
     expect(result.agency.name).toBe('Mock Realty');
     expect(result.agents?.linked).toHaveLength(1);
     const { report } = result;
-    expect(report).toMatchObject({ total: 5_000, succeeded: 5_000, failed: 0, skipped: 0 });
-    expect(report.results.map((r) => r.externalId)).toEqual(listings.map((l) => l.externalId));
-    expect(progressCalls).toBe(report.requests);
+    expect(report).toMatchObject({ portal: 'rentix', total: 5_000, created: 5_000, failed: 0, skipped: 0 });
+    expect(report.items.map((o) => o.key)).toEqual(listings.map((l) => l.id));
+    expect(lastProgress).toBe(5_000);
 
     // Every listing is on the portal exactly once, under the id the report gives.
     expect(mock.portal.listings.size).toBe(5_000);
     const onPortal = new Set([...mock.portal.listings.values()].map((l) => l.externalId));
     expect(onPortal.size).toBe(5_000);
-    for (const r of report.results) expect(mock.portal.listings.get(String(r.id))?.externalId).toBe(r.externalId);
+    for (const o of report.items) expect(mock.portal.listings.get(String(o.portalId))?.externalId).toBe(o.key);
     const ana = mock.portal.userByExternalId('agent-ana');
     expect(mock.portal.listingByExternalId('crm-0')?.userId).toBe(ana?.id);
 
@@ -51,48 +53,61 @@ describe('initialSync', () => {
     mock = await startMock();
     const error = await mock
       .client({ apiKey: 'nope' })
-      .initialSync([listing(1)])
+      .initialSync([crmListing(1)])
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(mock.portal.requests.map((r) => r.path)).toEqual(['/agency']);
   });
 });
 
-describe('continuousSync', () => {
+describe('syncListings (and continuousSync)', () => {
   it('sends only changed listings, hides listings gone from the CRM, and remembers both', async () => {
     mock = await startMock({ rateLimits: false });
     const client = mock.client();
     const state = new RentixSyncState();
-    const crm = [listing(1), listing(2), listing(3)];
+    const crm = [crmListing(1), crmListing(2), crmListing(3)];
 
-    const first = await client.continuousSync(crm, { state });
-    expect(first).toMatchObject({ total: 3, succeeded: 3, unchanged: 0, hidden: 0 });
+    const first = await syncListings(client, crm, { state });
+    expect(first).toMatchObject({ total: 3, created: 3, unchanged: 0, removed: 0 });
     expect(await state.listingId('crm-1')).toBe(mock.portal.listingByExternalId('crm-1')?.id);
+    expect(first.items[0]?.portalId).toBe(mock.portal.listingByExternalId('crm-1')?.id);
 
     const before = mock.portal.requests.length;
     const second = await client.continuousSync(crm, { state });
-    expect(second).toMatchObject({ total: 3, succeeded: 0, skipped: 3, unchanged: 3, requests: 0 });
+    expect(second).toMatchObject({ total: 3, created: 0, updated: 0, unchanged: 3 });
     expect(mock.portal.requests.length).toBe(before);
 
-    const changed = [listing(1, { announcementValue: 999 }), listing(3)];
-    const third = await client.continuousSync(changed, { state });
-    expect(third.results.map((r) => [r.externalId, r.status])).toEqual([
-      ['crm-1', 'succeeded'],
-      ['crm-3', 'skipped'],
-      ['crm-2', 'succeeded'],
+    const changed: Listing[] = [crmListing(1, { price: 999 }), crmListing(3)];
+    const third = await syncListings(client, changed, { state });
+    expect(third.items.map((o) => [o.key, o.action])).toEqual([
+      ['crm-1', 'updated'],
+      ['crm-3', 'unchanged'],
+      ['crm-2', 'removed'],
     ]);
-    expect(third.hidden).toBe(1);
     const lastBulk = mock.portal.requests.filter((r) => r.path === '/listings/bulk').at(-1);
     expect(lastBulk?.operations).toBe(2);
     expect(mock.portal.listingByExternalId('crm-1')?.formData.announcementValue).toBe(999);
     expect(mock.portal.listingByExternalId('crm-2')?.formData.announcementStatus).toBe('hidden');
     // The hidden listing keeps its content: only the status changed.
     expect(mock.portal.listingByExternalId('crm-2')?.formData.announcementDescription).toBe(
-      listing(2).announcementDescription,
+      fromListing(crmListing(2)).announcementDescription,
     );
 
-    const fourth = await client.continuousSync(changed, { state });
-    expect(fourth).toMatchObject({ requests: 0, unchanged: 2, hidden: 0 });
+    const requests = mock.portal.requests.length;
+    const fourth = await syncListings(client, changed, { state });
+    expect(fourth).toMatchObject({ unchanged: 2, removed: 0 });
+    expect(mock.portal.requests.length).toBe(requests);
+  });
+
+  it('reports a listing Rentix cannot take failed with its field, and sends the others', async () => {
+    mock = await startMock({ rateLimits: false });
+    const state = new RentixSyncState();
+    const report = await syncListings(mock.client(), [crmListing(1), crmListing(2, { currency: 'GBP' })], { state });
+    expect(report.items.map((o) => o.action)).toEqual(['created', 'failed']);
+    expect(report.items[1]?.reason).toMatch(/^currency: /);
+    expect(report.items[1]?.error).toBeInstanceOf(InputValidationError);
+    expect(mock.portal.listingByExternalId('crm-2')).toBeUndefined();
+    expect(await state.fingerprintOf('crm-2')).toBeUndefined();
   });
 
   it('does not remember a listing the portal refused, so the next run sends it again', async () => {
@@ -100,11 +115,12 @@ describe('continuousSync', () => {
     const client = mock.client();
     const state = new RentixSyncState();
     mock.portal.agency.limits.monthlyListings.limit = 1;
-    const first = await client.continuousSync([listing(1), listing(2)], { state });
-    expect(first.results.map((r) => r.success)).toEqual([true, false]);
+    const first = await syncListings(client, [crmListing(1), crmListing(2)], { state });
+    expect(first.items.map((o) => o.action)).toEqual(['created', 'failed']);
+    expect(first.items[1]?.reason).toBeTruthy();
     mock.portal.agency.limits.monthlyListings.limit = 10;
-    const second = await client.continuousSync([listing(1), listing(2)], { state });
-    expect(second.results.map((r) => r.status)).toEqual(['skipped', 'succeeded']);
+    const second = await syncListings(client, [crmListing(1), crmListing(2)], { state });
+    expect(second.items.map((o) => o.action)).toEqual(['unchanged', 'created']);
   });
 
   it('keeps its state in a JSON file across restarts', async () => {
@@ -112,13 +128,15 @@ describe('continuousSync', () => {
     const dir = await mkdtemp(join(tmpdir(), 'rentix-sync-'));
     try {
       const file = join(dir, 'state.json');
-      const crm = [listing(1), listing(2)];
+      const crm = [crmListing(1), crmListing(2)];
       const map = await JsonFileIdentifierMap.open(file);
-      await mock.client().continuousSync(crm, { state: new RentixSyncState(map) });
+      await syncListings(mock.client(), crm, { state: new RentixSyncState(map) });
       await map.flush();
+      const requests = mock.portal.requests.length;
       const reopened = await JsonFileIdentifierMap.open(file);
-      const again = await mock.client().continuousSync(crm, { state: new RentixSyncState(reopened) });
-      expect(again).toMatchObject({ unchanged: 2, requests: 0 });
+      const again = await syncListings(mock.client(), crm, { state: new RentixSyncState(reopened) });
+      expect(again).toMatchObject({ unchanged: 2 });
+      expect(mock.portal.requests.length).toBe(requests);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,20 +1,10 @@
-import {
-  type BatchProgress,
-  HttpError,
-  InputValidationError,
-  ownOption,
-  path,
-  type RequestOptions,
-  type SyncReport,
-  type SyncState,
-  syncItems,
-} from '@sync/core';
+import { HttpError, InputValidationError, path, type RequestOptions, type SyncReport } from '@sync/core';
 import type { IndomioClient } from '../client.js';
-import { LISTING_KIND, PORTAL } from '../client.js';
-import { ErrorCode } from '../error-codes.js';
-import { IndomioError, indomioErrorFrom } from '../errors.js';
-import { type PropertyInput, toXsDateTime, xsDateTimeToMs } from '../schemas/property.js';
+import { indomioErrorFrom } from '../errors.js';
+import { LISTING_KIND, PORTAL } from '../portal.js';
+import type { PropertyInput } from '../schemas/property.js';
 import type { ServiceResponse } from '../schemas/service-response.js';
+import { type PropertiesSyncOptions, type SyncPropertyInput, syncProperties } from '../sync.js';
 import { propertyDocument, validateProperty } from '../xml/build.js';
 import { parseServiceResponse, readServiceResponse } from '../xml/parse.js';
 
@@ -55,33 +45,6 @@ export interface DeleteResult {
   uniqueId: string | undefined;
   /** The portal's full answer. */
   response: ServiceResponse;
-}
-
-/**
- * Kind under which {@link PropertiesResource.sync} keeps each listing's last `date-updated`
- * in the sync state's identifier map, beside core's ids and fingerprints.
- */
-export const DATE_UPDATED_KIND = 'listing-date-updated';
-
-/** A listing given to sync: `dateUpdated` may be left out, the sync stamps it. */
-export type SyncPropertyInput = Omit<PropertyInput, 'dateUpdated'> & { dateUpdated?: PropertyInput['dateUpdated'] };
-
-/** Options of {@link PropertiesResource.sync}. */
-export interface SyncOptions extends CallOptions {
-  /**
-   * What earlier runs sent, per `unique-id`: portal id, fingerprint and the last
-   * `date-updated`. `new SyncState(map, PORTAL)` over a `JsonFileIdentifierMap` survives
-   * restarts. Updated as listings go through.
-   */
-  state: SyncState;
-  /** Calls in flight at once (default 4). */
-  concurrency?: number | undefined;
-  /** Called after each listing. */
-  onProgress?: ((progress: BatchProgress) => void) | undefined;
-  /** Delete listings of the state that are missing from the input (default `true`). */
-  removeMissing?: boolean | undefined;
-  /** Clock for the `date-updated` stamps, for tests. */
-  now?: (() => number) | undefined;
 }
 
 /** Listings on the portal: write, delete, and sync a whole set. */
@@ -170,59 +133,17 @@ export class PropertiesResource {
   }
 
   /**
-   * Brings the portal in line with `properties` through core's `syncItems`: writes only the
-   * listings whose content changed since the last run (by fingerprint, `date-updated`
-   * excluded), each with a strictly newer `date-updated`; deletes the listings that
-   * disappeared (one already gone counts as deleted); one outcome per listing, then one per
-   * deletion.
+   * Brings the portal in line with `properties`, already in the portal's model: the same
+   * sync as the package's `syncListings` (which takes canonical listings), keyed by
+   * `uniqueId` — only the changed ones written, each with a strictly newer `date-updated`;
+   * the ones that disappeared deleted (one already gone counts as deleted); one outcome
+   * per property, then one per deletion.
    */
-  async sync(properties: Iterable<SyncPropertyInput>, options: SyncOptions): Promise<SyncReport<SyncPropertyInput>> {
-    const { state } = options;
-    const now = options.now ?? Date.now;
-    return syncItems(
-      Array.from(properties),
-      {
-        key: (property) => (typeof property?.uniqueId === 'string' ? property.uniqueId : ''),
-        content: (property) => ({ ...property, dateUpdated: undefined }),
-        upsert: async (property, { key, signal }) => {
-          // The portal ignores a write whose date is not newer than its own: stamp one that is.
-          const last = await state.map.get(state.portal, DATE_UPDATED_KIND, key);
-          let stamp = Math.floor(now() / 1000) * 1000;
-          if (last !== undefined) stamp = Math.max(stamp, xsDateTimeToMs(last) + 1000);
-          if (property.dateUpdated !== undefined) {
-            const given =
-              property.dateUpdated instanceof Date
-                ? property.dateUpdated.getTime()
-                : xsDateTimeToMs(property.dateUpdated);
-            if (Number.isFinite(given)) stamp = Math.max(stamp, Math.ceil(given / 1000) * 1000);
-          }
-          const dateUpdated = toXsDateTime(new Date(stamp));
-          const result = await this.put({ ...property, dateUpdated } as PropertyInput, { signal });
-          await state.map.set(state.portal, DATE_UPDATED_KIND, key, dateUpdated);
-          return result.idListing === undefined ? undefined : String(result.idListing);
-        },
-        remove: async (key, { portalId, signal }) => {
-          try {
-            // Without a recorded portal id, `delete` resolves the unique-id through the client's map.
-            if (portalId === undefined) await this.delete(key, { signal });
-            else await this.delete({ idListing: portalId }, { signal });
-          } catch (error) {
-            // Already gone from the portal: the goal is reached.
-            if (!(error instanceof IndomioError && error.code === ErrorCode.NOT_FOUND)) throw error;
-            await this.#client.idMap.delete(PORTAL, LISTING_KIND, key);
-          }
-          await state.map.delete(state.portal, DATE_UPDATED_KIND, key);
-        },
-      },
-      {
-        state,
-        concurrency: options.concurrency,
-        removeMissing: ownOption(options, 'removeMissing'),
-        signal: options.signal,
-        onProgress: options.onProgress,
-        operation: 'properties.sync',
-      },
-    );
+  sync(
+    properties: Iterable<SyncPropertyInput>,
+    options: PropertiesSyncOptions,
+  ): Promise<SyncReport<SyncPropertyInput>> {
+    return syncProperties(this.#client, properties, options);
   }
 
   /**

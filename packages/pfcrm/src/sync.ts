@@ -1,0 +1,102 @@
+import {
+  type Listing,
+  NotFoundError,
+  type SyncOptions,
+  type SyncReport,
+  type SyncTarget,
+  type SyncWritten,
+  syncItems,
+  syncTarget,
+  ownOption,
+} from '@sync/core';
+import type { PfCrmClient } from './client.js';
+import { fromListing, type PfFromListingOptions } from './from-listing.js';
+import type { PropertyCreateInput } from './schemas/property.js';
+
+/** Options of {@link syncListings}: core's sync options and the mapping of `fromListing` (without `id`). */
+export interface PfCrmSyncOptions extends SyncOptions, Omit<PfFromListingOptions, 'id'> {}
+
+/** `true` when the portal answered that the property is not there (404). */
+const isGone = (error: unknown) => error instanceof NotFoundError;
+
+/**
+ * Brings Property Finder in line with a CRM's complete current set of listings: maps
+ * each with `fromListing` (a listing that cannot be mapped is reported failed, naming
+ * the field), sends the ones whose property changed since `state` last saw it — an
+ * update when the state has the property's id; otherwise the property is first looked
+ * up by its `reference` (the CRM id), so a create whose answer was lost, or whose id was
+ * never recorded, is updated instead of created twice — deletes the listings gone from
+ * the CRM (a 404 means already done), and records every acknowledged change.
+ *
+ * @example
+ * const state = new SyncState(await JsonFileIdentifierMap.open('./sync-state.json'), 'pfcrm');
+ * const report = await syncListings(pf, crmListings, {
+ *   state,
+ *   currency: 'AED',
+ *   sizeUnit: 'sqft',
+ *   types: { 'residential.apartment': 1, 'residential.villa': 2 },
+ *   locations: { Dubai: 'are.3', 'Dubai/Dubai Marina': 'are.3.15' },
+ *   images: 'omit',
+ * });
+ * console.info(`${report.created} created, ${report.updated} updated, ${report.removed} deleted`);
+ */
+export function syncListings(
+  client: PfCrmClient,
+  listings: readonly Listing[],
+  options: PfCrmSyncOptions,
+): Promise<SyncReport<Listing>> {
+  const { state, concurrency, signal, onProgress, ...mapping } = options;
+
+  /** The id of the property whose reference is the CRM id, if the portal has one. */
+  const lookUp = async (reference: string, signal: AbortSignal | undefined): Promise<number | undefined> => {
+    const page = await client.properties.list({ filters: { reference }, perPage: 1 }, { signal });
+    return page.items[0]?.id;
+  };
+  const update = async (property: PropertyCreateInput, id: number, signal: AbortSignal | undefined) => {
+    await client.properties.update({ ...property, id }, { signal });
+    return String(id);
+  };
+
+  return syncItems(
+    listings,
+    {
+      key: (listing) => listing.id,
+      prepare: (listing): PropertyCreateInput => fromListing(listing, mapping),
+      async upsert(property, { key, portalId, signal }): Promise<SyncWritten> {
+        if (portalId !== undefined) {
+          try {
+            return { portalId: await update(property, Number(portalId), signal), action: 'updated' };
+          } catch (error) {
+            // Deleted on the portal since (or removed by an earlier round): find it or create it again.
+            if (!isGone(error)) throw error;
+          }
+        }
+        const found = await lookUp(key, signal);
+        if (found !== undefined) return { portalId: await update(property, found, signal), action: 'updated' };
+        const created = await client.properties.create(property, { signal });
+        return { portalId: String(created.id), action: 'created' };
+      },
+      async remove(key, { portalId, signal }) {
+        const id = portalId === undefined ? await lookUp(key, signal) : Number(portalId);
+        if (id === undefined) return;
+        await client.properties.delete(id, { signal }).catch((error: unknown) => {
+          if (!isGone(error)) throw error;
+        });
+      },
+    },
+    { state, concurrency, removeMissing: ownOption(options, 'removeMissing'), signal, onProgress, operation: 'syncListings' },
+  );
+}
+
+/**
+ * A Property Finder target for core's `syncPortals`: this client, its mapping options
+ * and its own state, synced by {@link syncListings}.
+ *
+ * @example
+ * const [report] = await syncPortals(crmListings, [
+ *   pfCrmTarget(pf, { state: new SyncState(map, 'pfcrm'), currency: 'AED', sizeUnit: 'sqft', types, locations }),
+ * ]);
+ */
+export function pfCrmTarget(client: PfCrmClient, options: PfCrmSyncOptions): SyncTarget {
+  return syncTarget(options, (listings, o) => syncListings(client, listings, o));
+}
