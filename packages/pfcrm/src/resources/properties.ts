@@ -155,8 +155,11 @@ export class PropertiesResource {
   iterate(params: PropertyIterateParams = {}, options: IterateOptions = {}): AsyncGenerator<Property, void, undefined> {
     const parsed = parsePropertyListParams({ perPage: 100, ...params }, 'properties.iterate');
     const perPage = parsed.perPage ?? 100;
+    // Checked now, so an oversized query is refused before the first page is asked for.
+    queryOfParsed(parsed, 'properties.iterate');
     return paginate(
-      (page, signal) => this.#page(parsed, queryOfParsed({ ...parsed, page }), page, signal, 'properties.iterate'),
+      (page, signal) =>
+        this.#page(parsed, queryOfParsed({ ...parsed, page }, 'properties.iterate'), page, signal, 'properties.iterate'),
       parsed.page ?? 1,
       perPage,
       options.signal,

@@ -81,6 +81,7 @@ export class ReadResource<S extends z.ZodType, P extends z.ZodType<ParsedListPar
       { perPage: 100, ...(params as object) },
       { portal: 'pfcrm', operation },
     );
+    queryOfParsed(parsed, operation);
     return paginate(
       (page, signal) => this.#page({ ...parsed, page }, page, signal, operation),
       parsed.page ?? 1,
@@ -99,7 +100,7 @@ export class ReadResource<S extends z.ZodType, P extends z.ZodType<ParsedListPar
     const { response, meta } = await this.#t.send<unknown>({
       method: 'GET',
       path: `/${name}`,
-      query: queryOfParsed({ ...parsed, page }),
+      query: queryOfParsed({ ...parsed, page }, operation),
       headers: expandHeaders(parsed.expand),
       operation,
       signal,
