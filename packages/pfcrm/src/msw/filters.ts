@@ -108,7 +108,10 @@ function readId(raw: PhpValue): FilterRead {
 export function idRule(get: Getter<unknown>, exclude = false): FilterRule {
   return {
     read: readId,
-    test: (r, v, s, all) => list(get(r, s, all)).map(refId).includes(v as number) !== exclude,
+    test: (r, v, s, all) =>
+      list(get(r, s, all))
+        .map(refId)
+        .includes(v as number) !== exclude,
   };
 }
 
@@ -174,7 +177,8 @@ export function intervalRule(get: Getter<unknown>): FilterRule {
       for (const key of Object.keys(raw)) {
         const value = raw[key];
         if (key !== 'from' && key !== 'to') errors.push({ field: key, message: 'only from and to are allowed' });
-        else if (typeof value !== 'string' || !DAY.test(value)) errors.push({ field: key, message: 'expected YYYY-MM-DD' });
+        else if (typeof value !== 'string' || !DAY.test(value))
+          errors.push({ field: key, message: 'expected YYYY-MM-DD' });
       }
       if (Object.keys(raw).length === 0) errors.push({ field: '', message: 'give from, to or both' });
       return errors.length ? { errors } : { value: raw };
@@ -313,7 +317,8 @@ export function readFilters(
     }
   }
   for (const [name, needed] of Object.entries(table.requires ?? {})) {
-    if (name in raw && !(needed in raw)) errors.push({ field: name, message: `can only be used with the ${needed} filter` });
+    if (name in raw && !(needed in raw))
+      errors.push({ field: name, message: `can only be used with the ${needed} filter` });
   }
   return { values, errors };
 }

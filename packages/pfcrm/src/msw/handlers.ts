@@ -144,11 +144,7 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
       per_page: perPage,
     });
 
-  const readList = (
-    key: string,
-    right: string,
-    records: (filters: PhpValue | undefined) => readonly MockRecord[],
-  ) =>
+  const readList = (key: string, right: string, records: (filters: PhpValue | undefined) => readonly MockRecord[]) =>
     api([right], ({ url }) => {
       const { query, pageNo, perPage } = page(url);
       return listResponse(key, records(query.filters), pageNo, perPage, (x) => x);

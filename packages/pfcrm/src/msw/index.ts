@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 export { type MockErrorBody, type MockFieldError, MockHttpError } from './errors.js';
-export { type FilterRecord, type FilterRule, type FilterScope, type FilterTable } from './filters.js';
+export type { FilterRecord, FilterRule, FilterScope, FilterTable } from './filters.js';
 export { createPfCrmHandlers, type PfCrmHandlersOptions } from './handlers.js';
 export { LANDLORD_FILTERS } from './landlords.js';
 export { LEAD_FILTERS } from './leads.js';

@@ -48,10 +48,9 @@ export const LANDLORD_FILTERS: FilterTable = {
       },
       (l) => [l.family_info],
     ),
-    second_buyer: nestedRule(
-      { rules: { ...CONTACT_FILTERS.rules, relation: textRule((b) => b.relation) } },
-      (l) => [l.second_buyer],
-    ),
+    second_buyer: nestedRule({ rules: { ...CONTACT_FILTERS.rules, relation: textRule((b) => b.relation) } }, (l) => [
+      l.second_buyer,
+    ]),
     property_fields: customFieldsRule((l, s) =>
       [...s.properties.values()].filter((p) => refId(p.landlord) === l.id).map((p) => p.fields),
     ),

@@ -178,9 +178,14 @@ export const PROPERTY_FILTERS: FilterTable = {
     created: intervalRule((p) => p.created_at),
     updated: intervalRule((p) => p.updated_at),
     unit_number: textRule((p) => p.unit_number),
-    license_type: enumRule(['dtcm', 'rera', 'rera_listing'], (p, _s, all) => (licensesOf(p, all).length ? all.get('license_type') : undefined)),
+    license_type: enumRule(['dtcm', 'rera', 'rera_listing'], (p, _s, all) =>
+      licensesOf(p, all).length ? all.get('license_type') : undefined,
+    ),
     license_permit: {
-      read: (raw) => (typeof raw === 'string' && raw !== '' ? { value: raw } : { errors: [{ field: '', message: 'expected a permit number or is_null' }] }),
+      read: (raw) =>
+        typeof raw === 'string' && raw !== ''
+          ? { value: raw }
+          : { errors: [{ field: '', message: 'expected a permit number or is_null' }] },
       // Ignored when license_state is given, as documented.
       test: (p, v, _s, all) =>
         all.has('license_state') ||
@@ -400,7 +405,8 @@ export function validateProperty(body: unknown, update: boolean, ctx: ValidateCo
   }
   const result = (update ? PropertyUpdateInputSchema : PropertyCreateInputSchema).safeParse(wrapped);
   if (!result.success) {
-    for (const issue of result.error.issues) errors.push({ field: issue.path.map(String).join('.'), message: issue.message });
+    for (const issue of result.error.issues)
+      errors.push({ field: issue.path.map(String).join('.'), message: issue.message });
     throw new MockHttpError(422, 'validation failed', errors);
   }
   const data = result.data as Record<string, unknown> & {

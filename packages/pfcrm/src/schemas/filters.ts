@@ -342,7 +342,11 @@ export const LandlordFiltersSchema = z.strictObject({
   nationality: text.optional(),
   legal_representative: ContactFiltersSchema.optional(),
   family_info: z
-    .strictObject({ name: text.optional(), children: z.number().int().min(0).optional(), marital_status: text.optional() })
+    .strictObject({
+      name: text.optional(),
+      children: z.number().int().min(0).optional(),
+      marital_status: text.optional(),
+    })
     .refine((v) => Object.keys(v).length > 0, 'give name, children or marital_status, or leave the filter out')
     .optional(),
   second_buyer: z
