@@ -26,7 +26,6 @@ export {
   MOCK_TYPES,
   type MockProperty,
   type MockRecord,
-  PROPERTY_FILTERS,
-  TRANSACTION_FILTERS,
   UPLOAD_TOKEN_LIFETIME_MS,
 } from './properties.js';
+export { PROPERTY_FILTERS, TRANSACTION_FILTERS } from './property-filters.js';

@@ -1,5 +1,5 @@
 import { PORTALS } from '../schemas/common.js';
-import { type PropertyCreateInput, PropertyCreateInputSchema, PropertyEmailInputSchema } from '../schemas/property.js';
+import { type PropertyCreateInput, PropertyCreateInputSchema } from '../schemas/property.js';
 import { LOCATION_IDS, sampleLocations, sampleSettings, sampleUsers } from './account.js';
 import { MockHttpError } from './errors.js';
 import { compileFilters, type FilterScope, type FilterTable, sortRecords } from './filters.js';
@@ -9,15 +9,15 @@ import { patchProperties, rightsForOperations } from './operations.js';
 import type { PhpValue } from './php-query.js';
 import {
   buildProperty,
-  MOCK_AMENITIES,
-  MOCK_TYPES,
+  DEFAULT_PROPERTY,
   type MockProperty,
   type MockRecord,
-  PROPERTY_FILTERS,
   presentProperty,
-  propertySort,
+  propertyOptions,
+  validateEmail,
   validateProperty,
 } from './properties.js';
+import { PROPERTY_FILTERS, propertySort } from './property-filters.js';
 
 /** Every right the mock knows; a client with all of them may call every endpoint. */
 export const ALL_RIGHTS = [
@@ -220,18 +220,7 @@ export class PfCrmMockPortal {
     input: Partial<PropertyCreateInput> & Record<string, unknown> = {},
     stored: Record<string, unknown> = {},
   ): MockProperty {
-    const base: PropertyCreateInput = {
-      draft: false,
-      size: 100,
-      type: 1,
-      status: 'available',
-      bedrooms: 1,
-      bathrooms: 1,
-      languages: { en: { title: 'A property', description: 'A description' } },
-      location: { id: 'are.3.12' },
-      price: { offering: 'sale', value: 1_000_000 },
-    };
-    const parsed = PropertyCreateInputSchema.parse({ ...base, ...input });
+    const parsed = PropertyCreateInputSchema.parse({ ...DEFAULT_PROPERTY, ...input });
     const property = this.#store(parsed as unknown as Record<string, unknown>, undefined);
     Object.assign(property, stored, { id: property.id });
     return property;
@@ -357,25 +346,7 @@ export class PfCrmMockPortal {
 
   /** The `OPTIONS /properties` body. */
   configuration(): Record<string, unknown> {
-    return {
-      configuration: {
-        type: MOCK_TYPES.map((t) => ({ ...t })),
-        amenity: MOCK_AMENITIES.map((a) => ({ ...a })),
-        category: ['residential', 'commercial'],
-        state: ['draft', 'pending', 'approved', 'refused', 'archived'],
-        status: ['draft', 'available', 'rented', 'under offer', 'reserved', 'sold'],
-        furnished: ['furnished', 'unfurnished', 'semi-furnished'],
-        freehold: ['Free-hold', 'Non Free-hold', 'Lease hold'],
-        offering_type: ['rent', 'sale'],
-      },
-      methods: {
-        GET: { description: 'Get a single property' },
-        POST: { description: 'Create a property' },
-        PATCH: { description: 'Apply an action on a property' },
-        PUT: { description: 'Update a property' },
-        DELETE: { description: 'Delete a property' },
-      },
-    };
+    return propertyOptions();
   }
 
   /** Validates a create (or update) body as the API does; throws 400/422 with field errors. */
@@ -451,18 +422,7 @@ export class PfCrmMockPortal {
 
   /** `POST /properties/email`. */
   email(body: unknown): void {
-    const wrapped = body && typeof body === 'object' ? (body as { email?: unknown }).email : undefined;
-    const result = PropertyEmailInputSchema.safeParse(wrapped);
-    if (!result.success) {
-      throw new MockHttpError(
-        422,
-        'validation failed',
-        result.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })),
-      );
-    }
-    const missing = result.data.properties.filter((id) => !this.properties.has(id));
-    if (missing.length) throw new MockHttpError(404, `properties not found: ${missing.join(', ')}`);
-    this.emails.push({ ...result.data });
+    this.emails.push(validateEmail(body, this.properties));
   }
 
   /** `POST /upload`: the token can be put in a property for 24 hours, on the portal's clock. */
