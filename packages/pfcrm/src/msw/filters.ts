@@ -130,8 +130,11 @@ export function flagRule(get: Getter<boolean>): FilterRule {
 
 /** Bounds of a numeric filter; `max` may depend on the clock (build years). */
 export interface NumberLimits {
+  /** Lowest value accepted. */
   min?: number | undefined;
+  /** Highest value accepted, or a function of the clock. */
   max?: number | ((scope: FilterScope) => number) | undefined;
+  /** Whole numbers only. */
   integer?: boolean | undefined;
 }
 

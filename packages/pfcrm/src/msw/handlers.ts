@@ -313,7 +313,10 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
     http.get(
       `${base}/locations`,
       api([], ({ url }) => {
-        const filters = (parsePhpQuery(url.search).filters ?? {}) as Record<string, unknown>;
+        const filters = (parsePhpQuery(url.search, { maxInputVars: portal.maxInputVars }).filters ?? {}) as Record<
+          string,
+          unknown
+        >;
         const text = typeof filters.string === 'string' ? filters.string.toLowerCase() : '';
         const found = portal.locations.filter((l) =>
           [l.city, l.community, l.sub_community, l.tower].some(

@@ -489,7 +489,10 @@ export class PfCrmMockPortal {
       throw new MockHttpError(400, 'invalid sort', [{ field: 'sort_order', message: 'must be ASC or DESC' }]);
     }
     const found = records.filter(compiled.test);
+    const descending = order?.toUpperCase() === 'DESC';
+    // Records are kept in id order, the API's default.
+    if (sort === undefined && !descending) return found;
     const key = sort === undefined ? (r: Record<string, unknown>) => r.id : propertySort(sort, compiled.values);
-    return sortRecords(found, key, order?.toUpperCase() === 'DESC', scope, compiled.values);
+    return sortRecords(found, key, descending, scope, compiled.values);
   }
 }
