@@ -211,6 +211,7 @@ describe('the mock refuses what the API refuses, in one error shape', () => {
 
 describe('PHP max_input_vars', () => {
   const manyLocations = (n: number) => Array.from({ length: n }, (_, i) => `are.9.${i}`);
+  const manyFields = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [i + 1, 'x']));
 
   it('decodes as PHP does: the first 1000 variables, empty pairs not counted', () => {
     const pairs = Array.from({ length: MAX_INPUT_VARS + 1 }, (_, i) => `v${i}=${i}`);
@@ -249,7 +250,11 @@ describe('PHP max_input_vars', () => {
     expect(error).toBeInstanceOf(InputValidationError);
     expect((error as InputValidationError).issues[0]).toMatchObject({ path: 'filters.location_ids', code: 'too_big' });
     expect((error as Error).message).toMatch(/1001 variables.*max_input_vars 1000/);
-    expect(() => h.client.properties.iterate({ filters: { location_ids: manyLocations(MAX_INPUT_VARS + 1) } })).toThrow(
+    // iterate sends page and per_page too: 999 values make 1001 variables, refused before the first page.
+    expect(() => h.client.properties.iterate({ filters: { location_ids: manyLocations(MAX_INPUT_VARS - 1) } })).toThrow(
+      InputValidationError,
+    );
+    expect(() => h.client.landlords.iterate({ filters: { landlord_fields: manyFields(MAX_INPUT_VARS - 1) } })).toThrow(
       InputValidationError,
     );
     expect(() => propertiesQuery({ filters: { amenities_or: Array.from({ length: 1001 }, (_, i) => i + 1) } })).toThrow(

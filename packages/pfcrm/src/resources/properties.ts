@@ -157,7 +157,7 @@ export class PropertiesResource {
     const parsed = parsePropertyListParams({ perPage: 100, ...params }, 'properties.iterate');
     const perPage = parsed.perPage ?? 100;
     // Checked now, so an oversized query is refused before the first page is asked for.
-    queryOfParsed(parsed, 'properties.iterate');
+    queryOfParsed({ ...parsed, page: parsed.page ?? 1 }, 'properties.iterate');
     return paginate(
       (page, signal) =>
         this.#page(

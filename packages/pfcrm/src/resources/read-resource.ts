@@ -81,7 +81,8 @@ export class ReadResource<S extends z.ZodType, P extends z.ZodType<ParsedListPar
       { perPage: 100, ...(params as object) },
       { portal: 'pfcrm', operation },
     );
-    queryOfParsed(parsed, operation);
+    // Checked now, so an oversized query is refused before the first page is asked for.
+    queryOfParsed({ ...parsed, page: parsed.page ?? 1 }, operation);
     return paginate(
       (page, signal) => this.#page({ ...parsed, page }, page, signal, operation),
       parsed.page ?? 1,
