@@ -1,6 +1,6 @@
 // The TypeScript blocks of the README and the guides, compiled against the packages' sources,
 // so a guide cannot drift from the API it shows.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
@@ -14,12 +14,15 @@ export interface DocBlock {
   code: string;
 }
 
-/** The guides whose blocks are checked: the README and every `docs/*.md`. */
+/** The guides whose blocks are checked: the README, every `docs/*.md` and every package's README. */
 export function guideFiles(): string[] {
   const docs = readdirSync(join(repo, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`);
-  return ['README.md', ...docs.sort()];
+  const packages = readdirSync(join(repo, 'packages'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(repo, 'packages', entry.name, 'README.md')))
+    .map((entry) => `packages/${entry.name}/README.md`);
+  return ['README.md', ...docs.sort(), ...packages.sort()];
 }
 
 /** Every ```ts block of `file`. */

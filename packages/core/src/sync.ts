@@ -1,6 +1,6 @@
 import { type BatchProgress, runBatches, type WorkerOutcome } from './batch.js';
-import { ownOption } from './options.js';
 import { InputValidationError } from './errors.js';
+import { ownOption } from './options.js';
 import type { SyncState } from './sync-state.js';
 
 /** What a sync did with one item. */

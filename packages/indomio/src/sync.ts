@@ -1,13 +1,13 @@
 import {
   type ItemSyncHandlers,
   type Listing,
+  ownOption,
   type SyncOptions,
   type SyncReport,
   type SyncState,
   type SyncTarget,
   syncItems,
   syncTarget,
-  ownOption,
 } from '@sync/core';
 import type { IndomioClient } from './client.js';
 import { ErrorCode } from './error-codes.js';
@@ -118,7 +118,14 @@ export function syncListings(
       prepare: (listing): SyncPropertyInput => fromListing(listing, mapping),
       ...propertyWrites(client, state, now ?? Date.now),
     },
-    { state, concurrency, removeMissing: ownOption(options, 'removeMissing'), signal, onProgress, operation: 'syncListings' },
+    {
+      state,
+      concurrency,
+      removeMissing: ownOption(options, 'removeMissing'),
+      signal,
+      onProgress,
+      operation: 'syncListings',
+    },
   );
 }
 
@@ -151,6 +158,13 @@ export function syncProperties(
       key: (property) => (typeof property?.uniqueId === 'string' ? property.uniqueId : ''),
       ...propertyWrites(client, state, now ?? Date.now),
     },
-    { state, concurrency, removeMissing: ownOption(options, 'removeMissing'), signal, onProgress, operation: 'properties.sync' },
+    {
+      state,
+      concurrency,
+      removeMissing: ownOption(options, 'removeMissing'),
+      signal,
+      onProgress,
+      operation: 'properties.sync',
+    },
   );
 }

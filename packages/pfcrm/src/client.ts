@@ -8,6 +8,7 @@ import {
   TypedEmitter,
 } from '@sync/core';
 import { clientCredentialsProvider, oauthStrategy } from './auth.js';
+import { ClientsResource } from './resources/clients.js';
 import { LandlordsResource } from './resources/landlords.js';
 import { LeadsResource } from './resources/leads.js';
 import { LocationsResource } from './resources/locations.js';
@@ -116,6 +117,8 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
   readonly users: UsersResource;
   /** Location search. */
   readonly locations: LocationsResource;
+  /** The account's settings (portals, licences, watermark). */
+  readonly clients: ClientsResource;
   /** The HTTP pipeline of the API, for events and rate-limit state. */
   readonly http: HttpClient;
   readonly #inner: HttpClient[];
@@ -177,6 +180,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
     this.leads = new LeadsResource(transport);
     this.users = new UsersResource(transport);
     this.locations = new LocationsResource(transport);
+    this.clients = new ClientsResource(transport);
   }
 
   /**

@@ -54,7 +54,8 @@ export {
   type VerificationValue,
 } from './operations.js';
 export type { IterateOptions, Page } from './pagination.js';
-export { landlordsQuery, leadsQuery, phpQuery, propertiesQuery } from './query.js';
+export { landlordsQuery, leadsQuery, MAX_INPUT_VARS, phpQuery, propertiesQuery } from './query.js';
+export { ClientsResource } from './resources/clients.js';
 export { LandlordsResource } from './resources/landlords.js';
 export { LeadsResource } from './resources/leads.js';
 export { LocationsResource } from './resources/locations.js';

@@ -1,4 +1,4 @@
-import { parseInput } from '@sync/core';
+import { InputValidationError, parseInput } from '@sync/core';
 import type { z } from 'zod';
 import {
   type LandlordListParams,
@@ -8,6 +8,12 @@ import {
   type PropertyListParams,
   PropertyListParamsSchema,
 } from './schemas/filters.js';
+
+/**
+ * PHP's default `max_input_vars`: the API (PHP) reads the first 1000 variables of a query
+ * and silently drops the rest, so a longer query would be answered as if filters were missing.
+ */
+export const MAX_INPUT_VARS = 1000;
 
 function scalar(value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -61,14 +67,31 @@ interface PageParams {
  * HTTP pipeline normalises queries that way, so this string is byte for byte what is
  * sent, and PHP's `parse_str` decodes it to the same nesting as the bracket form.
  */
-function toQuery(params: PageParams): string {
+function toQuery(params: PageParams, operation: string): string {
   const out = new URLSearchParams();
-  if (params.filters) appendPhp(out, 'filters', wireFilters(params.filters));
+  const filters = params.filters ? wireFilters(params.filters) : undefined;
+  if (filters) appendPhp(out, 'filters', filters);
   appendPhp(out, 'sort', params.sort);
   appendPhp(out, 'sort_order', params.sortOrder);
   appendPhp(out, 'page', params.page);
   appendPhp(out, 'per_page', params.perPage);
+  if (out.size > MAX_INPUT_VARS) refuseInputVars(out.size, filters ?? {}, operation);
   return out.toString();
+}
+
+/** Refuses a query PHP would truncate, naming the filter that weighs most. */
+function refuseInputVars(size: number, filters: Record<string, unknown>, operation: string): never {
+  let heaviest = 'filters';
+  let most = 0;
+  for (const [name, value] of Object.entries(filters)) {
+    const one = new URLSearchParams();
+    appendPhp(one, 'filters', { [name]: value });
+    if (one.size > most) [heaviest, most] = [`filters.${name}`, one.size];
+  }
+  const message =
+    `the query has ${size} variables, and the API (PHP, max_input_vars ${MAX_INPUT_VARS}) silently drops ` +
+    `every one after the ${MAX_INPUT_VARS}th; send fewer values (this filter has ${most})`;
+  throw new InputValidationError([{ path: heaviest, message, code: 'too_big' }], { portal: 'pfcrm', operation });
 }
 
 /** Validated list parameters of properties, as the wire needs them. */
@@ -94,22 +117,24 @@ export function parsePropertyListParams(
  * // which PHP reads as filters[state]=approved&filters[location_ids][]=are.3.12&sort=price&sort_order=DESC
  */
 export function propertiesQuery(params: PropertyListParams = {}): string {
-  return toQuery(parsePropertyListParams(params));
+  return toQuery(parsePropertyListParams(params), 'properties.list');
 }
 
-/** Query string of a validated properties list (internal fast path). */
-export function queryOfParsed(params: PageParams): string {
-  return toQuery(params);
+/** Query string of validated list parameters (internal fast path); refuses one above {@link MAX_INPUT_VARS}. */
+export function queryOfParsed(params: PageParams, operation = 'properties.list'): string {
+  return toQuery(params, operation);
 }
 
 /** The exact query string `landlords.list` sends for `params`. */
 export function landlordsQuery(params: LandlordListParams = {}): string {
-  return toQuery(parseInput(LandlordListParamsSchema, params, { portal: 'pfcrm', operation: 'landlords.list' }));
+  const operation = 'landlords.list';
+  return toQuery(parseInput(LandlordListParamsSchema, params, { portal: 'pfcrm', operation }), operation);
 }
 
 /** The exact query string `leads.list` sends for `params`. */
 export function leadsQuery(params: LeadListParams = {}): string {
-  return toQuery(parseInput(LeadListParamsSchema, params, { portal: 'pfcrm', operation: 'leads.list' }));
+  const operation = 'leads.list';
+  return toQuery(parseInput(LeadListParamsSchema, params, { portal: 'pfcrm', operation }), operation);
 }
 
 /** PHP bracket encoding of any value under `name`, e.g. `filters[string]=dubai`. */

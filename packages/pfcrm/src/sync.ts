@@ -1,13 +1,13 @@
 import {
   type Listing,
   NotFoundError,
+  ownOption,
   type SyncOptions,
   type SyncReport,
   type SyncTarget,
   type SyncWritten,
   syncItems,
   syncTarget,
-  ownOption,
 } from '@sync/core';
 import type { PfCrmClient } from './client.js';
 import { fromListing, type PfFromListingOptions } from './from-listing.js';
@@ -84,7 +84,14 @@ export function syncListings(
         });
       },
     },
-    { state, concurrency, removeMissing: ownOption(options, 'removeMissing'), signal, onProgress, operation: 'syncListings' },
+    {
+      state,
+      concurrency,
+      removeMissing: ownOption(options, 'removeMissing'),
+      signal,
+      onProgress,
+      operation: 'syncListings',
+    },
   );
 }
 

@@ -1,7 +1,7 @@
-import { InputValidationError, ServerError } from '@sync/core';
+import { InputValidationError, ServerError, ValidationError } from '@sync/core';
 import { ops, type PropertyOperation } from '@sync/pfcrm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './support.js';
+import { errorFields, type Harness, rawRequest, startHarness } from './support.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -175,6 +175,77 @@ describe('properties.bulk', () => {
     expect(outcome?.status).toBe('failed');
     expect(outcome?.status === 'failed' && outcome.error).toBeInstanceOf(ServerError);
     expect(h.portal.properties.size).toBe(1);
+  });
+});
+
+describe('properties.bulk: a refused chunk names its culprits', () => {
+  const failure = (outcome: unknown) => (outcome as { status: string; error?: ValidationError }).error;
+
+  it('the mock answers 422 naming each refused operation by position, and applies none', async () => {
+    h.portal.seedProperties(2);
+    const raw = await rawRequest(h, 'PATCH', '/properties', {
+      operations: [ops.approve(1), ops.approve(999999), { op: 'replace', path: '/2/state', value: { state: 'live' } }],
+    });
+    expect(raw.status).toBe(422);
+    expect(raw.body).toEqual({
+      code: 422,
+      message: 'invalid operations',
+      errors: [
+        { field: 'operations.1.path', message: 'property 999999 not found' },
+        { field: 'operations.2.value.state', message: expect.any(String) },
+      ],
+    });
+    expect(errorFields(raw.body)).toHaveLength(2);
+    expect(h.portal.properties.get(1)?.state).not.toBe('approved');
+  });
+
+  it('fails only the named operation, with its own reason, and applies the others', async () => {
+    h.portal.seedProperties(3);
+    const report = await h.client.properties.bulk([ops.approve(1), ops.approve(999999), ops.approve(3)]);
+    expect(report.items.map((i) => i.status)).toEqual(['succeeded', 'failed', 'succeeded']);
+    const error = failure(report.items[1]);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error?.itemId).toBe('999999');
+    expect(error?.serverMessage).toBe('path: property 999999 not found');
+    expect(error?.message).toMatch(/properties\.bulk \[999999\].*property 999999 not found/);
+    expect(errorFields(error?.body)).toEqual(['operations.1.path']);
+    expect(h.portal.properties.get(1)?.state).toBe('approved');
+    expect(h.portal.properties.get(3)?.state).toBe('approved');
+    expect(h.portal.requests.filter((r) => r.method === 'PATCH')).toHaveLength(2);
+  });
+
+  it('gives the culprits of each chunk their own reasons', async () => {
+    h.portal.seedProperties(2);
+    const report = await h.client.properties.bulk(
+      [ops.approve(1), ops.approve(998), ops.archive(2), ops.approve(999)],
+      { chunkSize: 2 },
+    );
+    expect(report.items.map((i) => i.status)).toEqual(['succeeded', 'failed', 'succeeded', 'failed']);
+    expect(failure(report.items[1])?.serverMessage).toMatch(/property 998 not found/);
+    expect(failure(report.items[3])?.serverMessage).toMatch(/property 999 not found/);
+    expect(h.portal.properties.get(2)?.state).toBe('archived');
+  });
+
+  it('reports the rest of the chunk as not applied when resending it would not be harmless', async () => {
+    h.portal.seedProperties(1);
+    const report = await h.client.properties.bulk([ops.duplicate(1, { count: 1 }), ops.approve(999999)]);
+    const [duplicate, refused] = report.items;
+    expect(refused?.status).toBe('failed');
+    expect(duplicate).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/^not applied: .*operation 1/),
+    });
+    expect(h.portal.properties.size).toBe(1);
+    expect(h.portal.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  });
+
+  it('keeps one shared reason when the answer names no operation', async () => {
+    h.portal.seedProperties(2);
+    h.portal.failNext(1, 422, { code: 422, message: 'the account is suspended' });
+    const report = await h.client.properties.bulk([ops.approve(1), ops.approve(2)]);
+    expect(report.items.map((i) => i.status)).toEqual(['failed', 'failed']);
+    expect(failure(report.items[0])).toBe(failure(report.items[1]));
+    expect(failure(report.items[0])?.serverMessage).toBe('the account is suspended');
   });
 });
 

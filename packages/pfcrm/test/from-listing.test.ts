@@ -249,7 +249,10 @@ describe('fromListing (Property Finder)', () => {
       };
       const listing = crmListing({ photos: PHOTOS.slice(0, 1) });
       const created = await h.client.properties.create(fromListing(listing, opts));
-      expect(h.portal.properties.get(created.id)).toMatchObject({ reference: 'CRM-1', type: 1 });
+      expect(h.portal.properties.get(created.id)).toMatchObject({
+        reference: 'CRM-1',
+        type: { id: 1, name: 'Apartment' },
+      });
       await h.client.properties.update(
         fromListing(crmListing({ ...listing, price: 130_000 }), { ...opts, id: created.id }),
       );

@@ -50,3 +50,31 @@ export function saleInput(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** What a raw request to the mock got back. */
+export interface RawAnswer {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
+/**
+ * Sends a request to the mock without the client (to see what the API itself answers to
+ * what the client would refuse), with a token issued for the default credentials.
+ */
+export async function rawRequest(h: Harness, method: string, pathAndQuery: string, body?: unknown): Promise<RawAnswer> {
+  const token = h.portal.issueToken(`Basic ${Buffer.from('test-key:test-secret').toString('base64')}`, {
+    grant_type: 'client_credentials',
+  }).access_token;
+  const res = await fetch(`${h.server.url}${pathAndQuery}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}
+
+/** The `errors[].field` of a mock error body. */
+export const errorFields = (body: unknown): string[] =>
+  ((body as { errors?: Array<{ field: string }> } | undefined)?.errors ?? []).map((e) => e.field);

@@ -3,6 +3,7 @@ import {
   type IdentifierMap,
   type Listing,
   MemoryIdentifierMap,
+  ownOption,
   type SyncOptions,
   type SyncReport,
   SyncState,
@@ -10,7 +11,6 @@ import {
   syncItems,
   syncTarget,
   type WorkerOutcome,
-  ownOption,
 } from '@sync/core';
 import type { RentixClient } from './client.js';
 import { fromListing, type RentixFromListingOptions } from './from-listing.js';

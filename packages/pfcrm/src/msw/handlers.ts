@@ -1,7 +1,9 @@
 import { delay, HttpResponse, http, type RequestHandler } from 'msw';
 import { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, DEFAULT_UPLOAD_URL } from '../urls.js';
-import { parsePhpQuery } from './php-query.js';
-import { MockHttpError, PfCrmMockPortal } from './portal.js';
+import { MockHttpError } from './errors.js';
+import { type PhpValue, parsePhpQuery } from './php-query.js';
+import { PfCrmMockPortal } from './portal.js';
+import type { MockRecord } from './properties.js';
 
 /** Options of {@link createPfCrmHandlers}. */
 export interface PfCrmHandlersOptions {
@@ -40,11 +42,13 @@ function errorResponse(error: unknown, headers: Record<string, string> = {}): Re
 
 /**
  * MSW handlers that behave like the Property Finder CRM API v2 over an in-memory
- * {@link PfCrmMockPortal}: the OAuth2 token endpoint, rights per endpoint (403),
- * properties with filters, sorts, pagination, expansion, validation (422 with
- * `{ code, message, errors: [{ field, message }] }`), bulk actions, bulk delete (an
- * empty list deletes everything, as documented), e-mail, uploads, landlords, leads,
- * users, locations; `X-RateLimit-*` headers and 429s; the portal's fault switches.
+ * {@link PfCrmMockPortal}: the OAuth2 token endpoint, rights per endpoint (403), queries
+ * decoded as PHP does (`max_input_vars` included), properties with every documented
+ * filter and sort, pagination, expansion, refusals and validation in one shape
+ * (`{ code, message, errors: [{ field, message }] }`, 400 or 422), bulk actions, bulk
+ * delete (an empty list deletes everything, as documented), e-mail, uploads, landlords
+ * and leads with their filters, users, locations, client settings; `X-RateLimit-*`
+ * headers and 429s; the portal's fault switches.
  * Add them to your own `setupServer(...)`, or serve them with `serveHandlers`.
  */
 export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): RequestHandler[] {
@@ -119,7 +123,8 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
   };
 
   const page = (url: URL) => {
-    const query = parsePhpQuery(url.search);
+    // Decoded as PHP does, max_input_vars included: variables past the limit are dropped silently.
+    const query = parsePhpQuery(url.search, { maxInputVars: portal.maxInputVars });
     const pageNo = Math.max(1, Number(query.page) || 1);
     const perPage = Math.min(100, Math.max(1, Number(query.per_page) || 50));
     return { query, pageNo, perPage };
@@ -139,21 +144,18 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
       per_page: perPage,
     });
 
-  const readList = (key: string, records: () => ReadonlyArray<Record<string, unknown>>, right: string) =>
+  const readList = (key: string, right: string, records: (filters: PhpValue | undefined) => readonly MockRecord[]) =>
     api([right], ({ url }) => {
       const { query, pageNo, perPage } = page(url);
-      const filters = (query.filters ?? {}) as Record<string, unknown>;
-      const items = records().filter((r) =>
-        Object.entries(filters).every(([k, v]) => {
-          if (typeof v !== 'string') return true;
-          if (k === 'query') return JSON.stringify(r).toLowerCase().includes(v.toLowerCase());
-          const actual = r[k];
-          const value = actual && typeof actual === 'object' ? (actual as { id?: unknown }).id : actual;
-          return value === undefined || String(value) === v;
-        }),
-      );
-      return listResponse(key, items, pageNo, perPage, (x) => x);
+      return listResponse(key, records(query.filters), pageNo, perPage, (x) => x);
     });
+
+  /** A query parameter that must be a single value, when given. */
+  const single = (query: Record<string, PhpValue>, name: string): string | undefined => {
+    const value = query[name];
+    if (value === undefined || typeof value === 'string') return value;
+    throw new MockHttpError(400, `invalid ${name}`, [{ field: name, message: 'expected a single value' }]);
+  };
 
   const readOne = (key: string, records: () => ReadonlyArray<Record<string, unknown>>, right: string) =>
     api([right], ({ params }) => {
@@ -182,15 +184,10 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
       `${base}/properties`,
       api(['property.read'], ({ request, url }) => {
         const { query, pageNo, perPage } = page(url);
-        const filters = (query.filters ?? {}) as Record<string, unknown>;
-        const found = portal.query(
-          filters,
-          typeof query.sort === 'string' ? query.sort : undefined,
-          typeof query.sort_order === 'string' ? query.sort_order : undefined,
-        );
+        const found = portal.query(query.filters, single(query, 'sort'), single(query, 'sort_order'));
         const expand = request.headers.get(EXPAND_HEADER);
         const response = listResponse('property', found, pageNo, perPage, (p) => portal.present(p, expand));
-        if (filters.amenities !== undefined) {
+        if (typeof query.filters === 'object' && !Array.isArray(query.filters) && 'amenities' in query.filters) {
           response.headers.set(WARNING_HEADER, 'filters[amenities] is deprecated, use filters[amenities_or]');
         }
         return response;
@@ -272,9 +269,11 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
                 type: upload.type,
                 link: `${uploadBase}/files/${upload.token}`,
                 thumbnails: [
-                  { format: 'thumb', link: `${uploadBase}/files/${upload.token}/thumb`, width: 142, height: 250 },
+                  { format: 'full', link: `${uploadBase}/files/${upload.token}/full`, width: null, height: null },
+                  { format: 'thumb', link: `${uploadBase}/files/${upload.token}/thumb`, width: 80, height: 80 },
+                  { format: 'medium', link: `${uploadBase}/files/${upload.token}/medium`, width: 540, height: 540 },
                 ],
-                created_at: new Date().toISOString(),
+                created_at: new Date(upload.createdAt).toISOString(),
               },
             },
             { status: 201 },
@@ -285,7 +284,7 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
     ),
     http.get(
       `${base}/landlords`,
-      readList('landlord', () => portal.landlords, 'landlord.read'),
+      readList('landlord', 'landlord.read', (filters) => portal.queryLandlords(filters)),
     ),
     http.get(
       `${base}/landlords/:id`,
@@ -293,7 +292,7 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
     ),
     http.get(
       `${base}/leads`,
-      readList('lead', () => portal.leads, 'lead.read'),
+      readList('lead', 'lead.read', (filters) => portal.queryLeads(filters)),
     ),
     http.get(
       `${base}/leads/:id`,
@@ -301,7 +300,11 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
     ),
     http.get(
       `${base}/users`,
-      readList('users', () => portal.users, 'user.read'),
+      readList('users', 'user.read', () => portal.users),
+    ),
+    http.get(
+      `${base}/clients/settings`,
+      api([], () => HttpResponse.json({ settings: portal.settings })),
     ),
     http.get(
       `${base}/users/:id`,
@@ -310,7 +313,10 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
     http.get(
       `${base}/locations`,
       api([], ({ url }) => {
-        const filters = (parsePhpQuery(url.search).filters ?? {}) as Record<string, unknown>;
+        const filters = (parsePhpQuery(url.search, { maxInputVars: portal.maxInputVars }).filters ?? {}) as Record<
+          string,
+          unknown
+        >;
         const text = typeof filters.string === 'string' ? filters.string.toLowerCase() : '';
         const found = portal.locations.filter((l) =>
           [l.city, l.community, l.sub_community, l.tower].some(

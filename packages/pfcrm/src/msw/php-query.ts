@@ -1,3 +1,5 @@
+import { MAX_INPUT_VARS } from '../query.js';
+
 /** A value decoded from a PHP-style query: text, a list, or a nested record. */
 export type PhpValue = string | PhpValue[] | { [key: string]: PhpValue };
 
@@ -34,16 +36,27 @@ function child(container: Container, key: string): PhpValue | undefined {
   return Object.hasOwn(container, key) ? container[key] : undefined;
 }
 
+/** Options of {@link parsePhpQuery}. */
+export interface PhpQueryOptions {
+  /** PHP's `max_input_vars`: variables read before the rest is dropped (default 1000, PHP's default). */
+  maxInputVars?: number | undefined;
+}
+
 /**
  * Decodes a query string the way PHP's `parse_str` does for bracket keys:
- * `a[b][c]=1` nests, `a[]=1&a[]=2` appends. The mock portal reads filters with it,
- * as the real server (PHP) does.
+ * `a[b][c]=1` nests, `a[]=1&a[]=2` appends. Like PHP, it reads at most
+ * `max_input_vars` variables (each non-empty `&`-separated pair counts once, nested or
+ * not) and silently drops the rest. The mock portal reads filters with it, as the real
+ * server (PHP) does.
  */
-export function parsePhpQuery(search: string): Record<string, PhpValue> {
+export function parsePhpQuery(search: string, options: PhpQueryOptions = {}): Record<string, PhpValue> {
   const root: { [key: string]: PhpValue } = {};
+  const limit = options.maxInputVars ?? MAX_INPUT_VARS;
   const query = search.startsWith('?') ? search.slice(1) : search;
+  let count = 0;
   for (const pair of query.split('&')) {
     if (!pair) continue;
+    if (++count > limit) break;
     const eq = pair.indexOf('=');
     const rawKey = decode(eq === -1 ? pair : pair.slice(0, eq));
     const value = decode(eq === -1 ? '' : pair.slice(eq + 1));

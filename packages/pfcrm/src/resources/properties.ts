@@ -9,6 +9,7 @@ import {
   runBatches,
 } from '@sync/core';
 import { z } from 'zod';
+import { sendOperationChunk } from '../bulk.js';
 import { configurationIssues } from '../configuration.js';
 import { describeOperation, operationIssues, type PropertyOperation } from '../operations.js';
 import { type IterateOptions, type Page, paginate, toPage } from '../pagination.js';
@@ -156,8 +157,17 @@ export class PropertiesResource {
   iterate(params: PropertyIterateParams = {}, options: IterateOptions = {}): AsyncGenerator<Property, void, undefined> {
     const parsed = parsePropertyListParams({ perPage: 100, ...params }, 'properties.iterate');
     const perPage = parsed.perPage ?? 100;
+    // Checked now, so an oversized query is refused before the first page is asked for.
+    queryOfParsed({ ...parsed, page: parsed.page ?? 1 }, 'properties.iterate');
     return paginate(
-      (page, signal) => this.#page(parsed, queryOfParsed({ ...parsed, page }), page, signal, 'properties.iterate'),
+      (page, signal) =>
+        this.#page(
+          parsed,
+          queryOfParsed({ ...parsed, page }, 'properties.iterate'),
+          page,
+          signal,
+          'properties.iterate',
+        ),
       parsed.page ?? 1,
       perPage,
       options.signal,
@@ -294,7 +304,10 @@ export class PropertiesResource {
    * anything is sent; large lists go in chunks, and the report has one outcome per
    * operation in input order. Verification submissions go to `PATCH /properties/{id}`
    * as documented, one request each. A chunk is retried after a transient failure only
-   * when all its operations are harmless to repeat (no duplicate, no verification).
+   * when all its operations are harmless to repeat (no duplicate, no verification). When
+   * the API refuses a chunk (422) naming the culprits, each of them fails with its own
+   * reason and the rest is sent again without them (or reported skipped, not applied,
+   * when one of them is not harmless to repeat).
    */
   async bulk(
     operations: readonly PropertyOperation[],
@@ -333,22 +346,25 @@ export class PropertiesResource {
     return runBatches(
       operations,
       { split, concurrency: options.concurrency ?? 1, signal: options.signal, onProgress: options.onProgress },
-      async (batch, context) => {
-        const first = batch[0];
-        const target = first ? describeOperation(first) : undefined;
-        const single = batch.length === 1 && target?.kind === 'verification' && typeof target.id === 'number';
-        await this.#t.send<unknown>({
-          method: 'PATCH',
-          path: single && target ? path`/properties/${target.id as number}` : '/properties',
-          json: { operations: batch },
-          idempotent: isIdempotent(batch),
-          operation: 'properties.bulk',
-          itemId: single && target ? String(target.id) : undefined,
-          signal: context.signal,
-        });
-        return batch.map(() => ({ status: 'succeeded' as const, value: undefined }));
-      },
+      (batch, context) =>
+        sendOperationChunk(batch, context.offset, (ops) => this.#patchChunk(ops, context.signal), 'properties.bulk'),
     );
+  }
+
+  /** One `PATCH` of a bulk run: a lone verification goes to `/properties/{id}`, anything else to `/properties`. */
+  #patchChunk(batch: PropertyOperation[], signal: AbortSignal | undefined) {
+    const first = batch[0];
+    const target = first ? describeOperation(first) : undefined;
+    const single = batch.length === 1 && target?.kind === 'verification' && typeof target.id === 'number';
+    return this.#t.send<unknown>({
+      method: 'PATCH',
+      path: single && target ? path`/properties/${target.id as number}` : '/properties',
+      json: { operations: batch },
+      idempotent: isIdempotent(batch),
+      operation: 'properties.bulk',
+      itemId: single && target ? String(target.id) : undefined,
+      signal,
+    });
   }
 
   /** Applies operations to one property through `PATCH /properties/{id}` (e.g. a verification submission). */

@@ -81,6 +81,8 @@ export class ReadResource<S extends z.ZodType, P extends z.ZodType<ParsedListPar
       { perPage: 100, ...(params as object) },
       { portal: 'pfcrm', operation },
     );
+    // Checked now, so an oversized query is refused before the first page is asked for.
+    queryOfParsed({ ...parsed, page: parsed.page ?? 1 }, operation);
     return paginate(
       (page, signal) => this.#page({ ...parsed, page }, page, signal, operation),
       parsed.page ?? 1,
@@ -99,7 +101,7 @@ export class ReadResource<S extends z.ZodType, P extends z.ZodType<ParsedListPar
     const { response, meta } = await this.#t.send<unknown>({
       method: 'GET',
       path: `/${name}`,
-      query: queryOfParsed({ ...parsed, page }),
+      query: queryOfParsed({ ...parsed, page }, operation),
       headers: expandHeaders(parsed.expand),
       operation,
       signal,

@@ -311,30 +311,113 @@ export const PropertyListParamsSchema = z
 /** Parameters of `properties.list` and `properties.iterate`. */
 export type PropertyListParams = z.input<typeof PropertyListParamsSchema>;
 
+const text = z.string().min(1);
+
+/** Sub-filters on a contact person of a lead or landlord (`legal_representative[name]=…`). */
+export const ContactFiltersSchema = z
+  .strictObject({ name: text.optional(), mobile: text.optional(), email: text.optional() })
+  .refine((v) => Object.keys(v).length > 0, 'give name, mobile or email, or leave the filter out');
+/** Sub-filters on a contact person. */
+export type ContactFilters = z.input<typeof ContactFiltersSchema>;
+
 /** Filters of `GET /landlords`, by wire name. */
 export const LandlordFiltersSchema = z.strictObject({
+  excluded_user: IdSchema.optional(),
   user: IdSchema.optional(),
-  query: z.string().min(1).optional(),
-  name: z.string().min(1).optional(),
-  mobile: z.string().min(1).optional(),
-  email: z.string().min(1).optional(),
-  nationality: z.string().min(1).optional(),
+  query: text.optional(),
+  id: IdSchema.optional(),
+  name: text.optional(),
+  mobile: text.optional(),
+  email: text.optional(),
   created: DateIntervalSchema.optional(),
   updated: DateIntervalSchema.optional(),
+  identity_number: text.optional(),
+  passport: text.optional(),
+  passport_expire: DateIntervalSchema.optional(),
+  birthdate: DateIntervalSchema.optional(),
+  address: text.optional(),
+  pobox: text.optional(),
+  city: text.optional(),
+  country: text.optional(),
+  nationality: text.optional(),
+  legal_representative: ContactFiltersSchema.optional(),
+  family_info: z
+    .strictObject({
+      name: text.optional(),
+      children: z.number().int().min(0).optional(),
+      marital_status: text.optional(),
+    })
+    .refine((v) => Object.keys(v).length > 0, 'give name, children or marital_status, or leave the filter out')
+    .optional(),
+  second_buyer: z
+    .strictObject({ name: text.optional(), mobile: text.optional(), email: text.optional(), relation: text.optional() })
+    .refine((v) => Object.keys(v).length > 0, 'give name, mobile, email or relation, or leave the filter out')
+    .optional(),
+  /** Custom fields of the landlord's properties. */
+  property_fields: CustomFieldFiltersSchema.optional(),
+  /** Custom fields of the landlord. */
   landlord_fields: CustomFieldFiltersSchema.optional(),
 });
 /** Filters of `GET /landlords`. */
 export type LandlordFilters = z.input<typeof LandlordFiltersSchema>;
 
-/** Filters of `GET /leads`, by wire name. */
-export const LeadFiltersSchema = z.strictObject({
-  user: IdSchema.optional(),
-  query: z.string().min(1).optional(),
-  email: z.string().min(1).optional(),
-  created: DateIntervalSchema.optional(),
-  updated: DateIntervalSchema.optional(),
-  lead_fields: CustomFieldFiltersSchema.optional(),
-});
+/** Statuses of a lead. */
+export const LeadStatusSchema = z.enum([
+  'notYetContacted',
+  'calledNoReply',
+  'prospect',
+  'qualified',
+  'viewingsInProgress',
+  'contractSent',
+  'contractSigned',
+  'notReady',
+  'notInterested',
+]);
+/** Status of a lead. */
+export type LeadStatus = z.infer<typeof LeadStatusSchema>;
+
+/** Where a lead came from. */
+export const LeadSourceSchema = z.enum(['propertyfinder', 'portal', 'socialMedia', 'online', 'offline', 'other']);
+/** Where a lead came from. */
+export type LeadSource = z.infer<typeof LeadSourceSchema>;
+
+/** How a lead pays. */
+export const LeadFinancialSchema = z.enum(['cash', 'mortgage', 'other']);
+
+/** Filters of `GET /leads`, by wire name. `channel` belongs to a source, so it needs `source`. */
+export const LeadFiltersSchema = z
+  .strictObject({
+    excluded_user: IdSchema.optional(),
+    user: IdSchema.optional(),
+    query: text.optional(),
+    id: IdSchema.optional(),
+    name: text.optional(),
+    mobile: text.optional(),
+    email: text.optional(),
+    status: LeadStatusSchema.optional(),
+    source: LeadSourceSchema.optional(),
+    channel: text.optional(),
+    created: DateIntervalSchema.optional(),
+    updated: DateIntervalSchema.optional(),
+    /** Leads that selected this property. */
+    property: IdSchema.optional(),
+    legal_representative: ContactFiltersSchema.optional(),
+    passport: text.optional(),
+    passport_expire: DateIntervalSchema.optional(),
+    time_frame_from: DateIntervalSchema.optional(),
+    financial: LeadFinancialSchema.optional(),
+    lead_fields: CustomFieldFiltersSchema.optional(),
+  })
+  .check((ctx) => {
+    if (ctx.value.channel !== undefined && ctx.value.source === undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value.channel,
+        path: ['channel'],
+        message: 'channel must match a source: give the source filter with it',
+      });
+    }
+  });
 /** Filters of `GET /leads`. */
 export type LeadFilters = z.input<typeof LeadFiltersSchema>;
 

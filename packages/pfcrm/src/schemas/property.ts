@@ -83,6 +83,38 @@ export type FloorPlan = z.infer<typeof FloorPlanSchema>;
 
 const RefSchema = z.looseObject({ id: num });
 
+/** PHP encodes an empty associative array as `[]`: read that as "none" where an object is expected. */
+const phpObject = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((v) => (Array.isArray(v) && v.length === 0 ? null : v), schema.nullish());
+
+/** A property's type as responses carry it: `{ id, name }` (e.g. `{ id: 2, name: 'Villa' }`). */
+export const PropertyTypeRefSchema = z.looseObject({ id: num, name: text.nullish() });
+/** A property's type in a response. */
+export type PropertyTypeRef = z.infer<typeof PropertyTypeRefSchema>;
+
+/** An amenity of a property as responses carry it: `{ id, name }`. */
+export const AmenityRefSchema = z.looseObject({ id: num, name: text.nullish() });
+/** An amenity in a response. */
+export type AmenityRef = z.infer<typeof AmenityRefSchema>;
+
+/** A transaction of a property (expanded responses only). */
+export const PropertyTransactionSchema = z.looseObject({
+  id: numOrText,
+  date: text.nullish(),
+  reference: text.nullish(),
+  type: z.unknown().optional(),
+});
+/** A transaction of a property. */
+export type PropertyTransaction = z.infer<typeof PropertyTransactionSchema>;
+
+/** A license of a property as responses carry it (`state` such as `valid` or `manual`). */
+export const PropertyLicenseSchema = z.looseObject({
+  number: numOrText.nullish(),
+  issue_date: text.nullish(),
+  expiry_date: text.nullish(),
+  state: text.nullish(),
+});
+
 /**
  * A property as the API returns it, unwrapped from `{ property: … }`, with
  * `languages` always an array. Unknown fields pass through.
@@ -90,12 +122,13 @@ const RefSchema = z.looseObject({ id: num });
 export const PropertySchema = z.looseObject({
   id: num,
   reference: text.nullish(),
-  import: z.unknown().optional(),
+  /** Ids and references on other portals, by portal: `{ propertyfinder: { id, reference } }`. */
+  import: phpObject(z.record(z.string(), z.unknown())),
   title_deed: text.nullish(),
   developer: text.nullish(),
   charges: z.unknown().optional(),
   parking: num.nullish(),
-  exclusivity: z.looseObject({ start_at: text.nullish(), end_at: text.nullish() }).nullish(),
+  exclusivity: phpObject(z.looseObject({ start_at: text.nullish(), end_at: text.nullish() })),
   location: LocationSchema.nullish(),
   size: num.nullish(),
   bedrooms: num.nullish(),
@@ -103,21 +136,22 @@ export const PropertySchema = z.looseObject({
   status: text.nullish(),
   available_from: text.nullish(),
   state: text.nullish(),
-  amenities: z.array(z.union([num, z.looseObject({ id: num, name: text.nullish() })])).nullish(),
+  amenities: z.array(AmenityRefSchema).nullish(),
   view_360: text.nullish(),
   floor_number: num.nullish(),
   unit_number: numOrText.nullish(),
   street_number: numOrText.nullish(),
   street_name: text.nullish(),
   furnished: text.nullish(),
-  type: z.union([num, z.looseObject({ id: num, name: text.nullish() })]).nullish(),
+  type: PropertyTypeRefSchema.nullish(),
   price: PropertyPriceSchema.nullish(),
   user: z.union([num, RefSchema]).nullish(),
   landlord: z.union([num, RefSchema]).nullish(),
   /** Always an array; a keyed object from the server is converted first (see {@link normaliseProperty}). */
   languages: z.array(PropertyLanguageSchema).optional(),
   publication: z.unknown().optional(),
-  transactions: z.unknown().optional(),
+  /** One transaction or a list of them (expanded responses only). */
+  transactions: z.union([PropertyTransactionSchema, z.array(PropertyTransactionSchema)]).nullish(),
   images: z.array(PropertyImageSchema).nullish(),
   created_at: text.nullish(),
   updated_at: text.nullish(),
@@ -127,10 +161,12 @@ export const PropertySchema = z.looseObject({
   price_inclusive: z.boolean().nullish(),
   listing_level: text.nullish(),
   listing_level_date: text.nullish(),
+  quality_score: num.nullish(),
   duplicated_list: z.array(numOrText).nullish(),
   verification: z.array(z.looseObject({ status: text.nullish(), processed_at: text.nullish() })).nullish(),
-  fields: z.unknown().optional(),
-  licenses: z.unknown().optional(),
+  /** Custom field values by field id. */
+  fields: phpObject(z.record(z.string(), z.unknown())),
+  licenses: phpObject(z.record(z.string(), phpObject(PropertyLicenseSchema))),
 });
 /** A property as the API returns it. */
 export type Property = z.infer<typeof PropertySchema>;

@@ -1,0 +1,91 @@
+import { type HttpError, ValidationError, type WorkerOutcome } from '@sync/core';
+import { describeOperation, type PropertyOperation } from './operations.js';
+
+const OPERATION_FIELD = /^operations(?:\.(\d+)|\[(\d+)\])(?:\.(.+))?$/;
+
+/**
+ * The operations a 422 answer to `PATCH /properties` names, by their position in that
+ * request, each with its reasons (`path: property 999999 not found`). `undefined` when the
+ * answer is not such a 422, or when one of its errors names no operation — then nobody
+ * can tell which operation is at fault.
+ */
+export function refusedOperations(error: unknown, count: number): Map<number, string[]> | undefined {
+  if (!(error instanceof ValidationError) || error.status !== 422) return undefined;
+  const errors = (error.body as { errors?: unknown } | null | undefined)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  const refused = new Map<number, string[]>();
+  for (const entry of errors) {
+    const { field, path, message } = (entry ?? {}) as { field?: unknown; path?: unknown; message?: unknown };
+    const name = typeof field === 'string' ? field : path;
+    const match = typeof name === 'string' ? OPERATION_FIELD.exec(name) : null;
+    const index = match ? Number(match[1] ?? match[2]) : Number.NaN;
+    if (!match || index >= count) return undefined;
+    const reason = `${match[3] ?? 'operation'}: ${typeof message === 'string' ? message : 'refused'}`;
+    refused.set(index, [...(refused.get(index) ?? []), reason]);
+  }
+  return refused;
+}
+
+function refusal(error: HttpError, operation: PropertyOperation, reasons: string[], name: string): ValidationError {
+  const target = describeOperation(operation);
+  const serverMessage = reasons.join('; ');
+  return new ValidationError(`the API refused this operation (${serverMessage})`, {
+    portal: 'pfcrm',
+    operation: name,
+    itemId: typeof target?.id === 'number' ? String(target.id) : undefined,
+    method: error.method,
+    url: error.url,
+    status: error.status,
+    requestId: error.requestId,
+    body: error.body,
+    serverMessage,
+    cause: error,
+  });
+}
+
+/**
+ * Sends one chunk of operations and says what became of each. When a 422 names the
+ * refused operations, each of them fails with its own reason; the API applies nothing of
+ * a refused request, so the others are sent again without them when all are harmless to
+ * repeat, and are otherwise reported skipped as not applied. Each round drops at least one
+ * operation, so a chunk is sent at most once per operation.
+ */
+export async function sendOperationChunk(
+  batch: readonly PropertyOperation[],
+  offset: number,
+  send: (operations: PropertyOperation[]) => Promise<unknown>,
+  name: string,
+): Promise<WorkerOutcome<undefined>[]> {
+  const outcomes = new Array<WorkerOutcome<undefined>>(batch.length);
+  let pending = batch.map((_, i) => i);
+  while (pending.length > 0) {
+    const operations = pending.map((i) => batch[i] as PropertyOperation);
+    try {
+      await send(operations);
+      for (const i of pending) outcomes[i] = { status: 'succeeded', value: undefined };
+      break;
+    } catch (error) {
+      const refused = refusedOperations(error, operations.length);
+      if (!refused) {
+        const err = error instanceof Error ? error : new Error(String(error));
+        for (const i of pending) outcomes[i] = { status: 'failed', error: err };
+        break;
+      }
+      for (const [k, reasons] of refused) {
+        const i = pending[k] as number;
+        outcomes[i] = {
+          status: 'failed',
+          error: refusal(error as HttpError, batch[i] as PropertyOperation, reasons, name),
+        };
+      }
+      const culprits = [...refused.keys()].map((k) => offset + (pending[k] as number)).join(', ');
+      pending = pending.filter((_, k) => !refused.has(k));
+      if (!pending.every((i) => describeOperation(batch[i] as PropertyOperation)?.idempotent)) {
+        const reason = `not applied: the API refused the request because of operation ${culprits}; send it again`;
+        for (const i of pending) outcomes[i] = { status: 'skipped', reason };
+        break;
+      }
+    }
+  }
+  return outcomes;
+}
