@@ -115,9 +115,10 @@ describe('continuousSync', () => {
       const crm = [listing(1), listing(2)];
       const map = await JsonFileIdentifierMap.open(file);
       await mock.client().continuousSync(crm, { state: new RentixSyncState(map) });
-      await map.flush();
+      await map.close();
       const reopened = await JsonFileIdentifierMap.open(file);
       const again = await mock.client().continuousSync(crm, { state: new RentixSyncState(reopened) });
+      await reopened.close();
       expect(again).toMatchObject({ unchanged: 2, requests: 0 });
     } finally {
       await rm(dir, { recursive: true, force: true });
