@@ -10,7 +10,7 @@ import {
   SyncState,
   syncItems,
 } from '@sync/core';
-import { type HandlerServer, serveHandlers } from '@sync/core/msw';
+import { type FaultPlan, type HandlerServer, serveHandlers } from '@sync/core/msw';
 import { IndomioClient, IndomioError, type IndomioTypologyTable, fromListing as toIndomio } from '@sync/indomio';
 import { createIndomioHandlers, IndomioMockPortal } from '@sync/indomio/msw';
 import { PfCrmClient, type PfLocationTable, type PfTypeTable, fromListing as toPf } from '@sync/pfcrm';
@@ -47,6 +47,8 @@ export interface FaultSwitches {
   failNext(count: number, status: number): void;
   /** Drops the connection of the next `count` requests. */
   dropNext(count: number): void;
+  /** Fails the requests a plan picks, one decision per request (`seededFaults` in `@sync/core/msw`); `undefined` stops. */
+  plan(plan: FaultPlan | undefined): void;
 }
 
 /** One portal of the demo. */
@@ -82,6 +84,7 @@ export interface PortalOptions {
 /** The fault switches every bundled mock portal has. */
 function faultsOf(portal: {
   latencyMs: number;
+  faultPlan: FaultPlan | undefined;
   failNext(count: number, status: number): void;
   dropNext(count: number): void;
 }): FaultSwitches {
@@ -91,6 +94,9 @@ function faultsOf(portal: {
     },
     failNext: (count, status) => portal.failNext(count, status),
     dropNext: (count) => portal.dropNext(count),
+    plan: (plan) => {
+      portal.faultPlan = plan;
+    },
   };
 }
 
