@@ -2,6 +2,7 @@
 // data synced to all of them, then a continuous pass; each portal's final state is checked
 // listing by listing — once on a quiet network and once with faults switched on in the mocks.
 import { type IdentifierMap, type Listing, MemoryIdentifierMap } from '@sync/core';
+import { type SeededFaultPlan, seededFaults } from '@sync/core/msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ImageHost, startImageHost } from '../docs/examples/demo/image-host.ts';
 import { type DemoPortal, type PortalRun, startPortals } from '../docs/examples/demo/portals.ts';
@@ -94,18 +95,23 @@ describe('one CRM, three portals, over real HTTP', () => {
       maxDelayMs: 40,
     });
     const ids = new Set(listings.map((l) => l.id));
-    let round = 0;
-    // Every 40 ms one portal gets its next fault, in turn: 503 ×2, 429, a dropped connection, 500.
-    const faults = setInterval(() => {
-      round++;
-      const portal = portals[round % portals.length];
-      const kind = Math.floor(round / portals.length) % 4;
-      if (!portal) return;
-      if (kind === 0) portal.faults.failNext(2, 503);
-      else if (kind === 1) portal.faults.failNext(1, 429);
-      else if (kind === 2) portal.faults.dropNext(1);
-      else portal.faults.failNext(1, 500);
-    }, 40);
+    // Faults follow the requests, not the clock, so a slow machine gets the same faults per request as
+    // a fast one: each portal fails a seeded share of the requests it receives (503, 500, 429 or a
+    // dropped connection, never more than two in a row), up to a limit per day, so that the rounds
+    // after the first one, which resend what a fault broke, see fewer faults.
+    const plans: Record<DemoPortal['name'], { rate: number; limit: number }> = {
+      rentix: { rate: 0.5, limit: 10 },
+      indomio: { rate: 0.1, limit: 15 },
+      pfcrm: { rate: 0.05, limit: 10 },
+    };
+    const armed: Array<[DemoPortal['name'], SeededFaultPlan]> = [];
+    const arm = (day: number) => {
+      portals.forEach((portal, i) => {
+        const plan = seededFaults({ seed: 100 * day + i, ...plans[portal.name] });
+        portal.faults.plan(plan);
+        armed.push([portal.name, plan]);
+      });
+    };
     for (const portal of portals) portal.faults.latency(3);
     try {
       // A real CRM runs the sync again later: what one round could not do, the next one does.
@@ -116,17 +122,25 @@ describe('one CRM, three portals, over real HTTP', () => {
         }
         return Number.POSITIVE_INFINITY;
       };
+      arm(1);
       expect(await syncUntilClean(listings)).toBeLessThanOrEqual(3);
       const day2 = nextDay(listings);
       for (const l of day2) ids.add(l.id);
+      arm(2);
       expect(await syncUntilClean(day2)).toBeLessThanOrEqual(3);
-      clearInterval(faults);
       for (const portal of portals) {
+        portal.faults.plan(undefined);
         portal.faults.latency(0);
         expectInLine(portal, day2, ids);
       }
+      // Every portal had faults to recover from, and its client retried.
+      for (const portal of portals) {
+        const injected = armed.filter(([name]) => name === portal.name).reduce((n, [, plan]) => n + plan.injected, 0);
+        expect(injected, `${portal.name} faults`).toBeGreaterThan(0);
+        expect(portal.retries, `${portal.name} retries`).toBeGreaterThan(0);
+      }
     } finally {
-      clearInterval(faults);
+      for (const portal of portals) portal.faults.plan(undefined);
     }
   }, 120_000);
 });

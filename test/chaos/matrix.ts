@@ -1,5 +1,6 @@
 // The fault matrix: for each portal, sync the same listings through the chaos proxy under each
-// fault kind and under all of them mixed, and measure what reached the portal.
+// fault kind and under all of them mixed, and measure what reached the portal. Faults are drawn
+// per request (seeded), never by the clock, so a cell gets the same faults on a slow machine.
 import { type Listing, MemoryIdentifierMap } from '@sync/core';
 import { type DemoPortal, type PortalRecord, startPortal } from '../../docs/examples/demo/portals.ts';
 import { type ChaosOptions, FAULT_KINDS, type FaultKind, startChaosProxy } from './proxy.ts';
@@ -77,7 +78,9 @@ export async function runCell(
   let proxy: Awaited<ReturnType<typeof startChaosProxy>> | undefined;
   const portal = await startPortal(portalName, listings, {
     state: new MemoryIdentifierMap(),
-    timeoutMs: 400,
+    // Long enough that only a stalled answer reaches it, however slow the machine: a timeout
+    // that a loaded machine's ordinary answers could hit would add faults the proxy never drew.
+    timeoutMs: 2_000,
     retry: {
       maxAttempts: 6,
       baseDelayMs: 5,

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpClient } from '@sync/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,6 +108,54 @@ describe('chaos proxy', () => {
     for (let i = 0; i < 30; i++) await http.request({ method: 'GET', path: `/${i}`, operation: 'x' });
     expect(proxy.injected.burst5xx).toBe(5);
     expect(served).toBe(30);
+  });
+
+  it("gives request N the same faults whatever the timing of other requests' bodies", async () => {
+    // Request 1 gets a latency fault, whose delay is drawn once its body has arrived.
+    const options = {
+      target: originUrl,
+      schedule: { 1: 'latency' as const },
+      probabilities: { burst5xx: 0.3 },
+      latencyMs: [1, 3] as [number, number],
+      burstLength: 1,
+      seed: 21,
+    };
+    const send = (url: string, i: number) =>
+      fetch(`${url}/${i}`, { method: 'POST', body: 'body' }).then((r) => r.text());
+    const byRequest = (p: ChaosProxy) => [...p.log].sort((a, b) => a.request - b.request);
+
+    // Every body at once, one request after the other.
+    proxy = await startChaosProxy(options);
+    for (let i = 0; i < 30; i++) await send(proxy.url, i);
+    const inTurn = byRequest(proxy);
+    await proxy.close();
+
+    // Request 1's body arrives only after the 29 others were answered.
+    proxy = await startChaosProxy(options);
+    const target = new URL(proxy.url);
+    const held = httpRequest({
+      host: target.hostname,
+      port: target.port,
+      method: 'POST',
+      path: '/held',
+      headers: { 'content-length': '4' },
+    });
+    const answered = new Promise<number | undefined>((resolve, reject) => {
+      held.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      });
+      held.on('error', reject);
+    });
+    held.write('bo');
+    for (let i = 0; i < 400 && proxy.requests === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(proxy.requests).toBe(1);
+    for (let i = 1; i < 30; i++) await send(proxy.url, i);
+    held.end('dy');
+    expect(await answered).toBe(200);
+
+    expect(byRequest(proxy)).toEqual(inTurn);
+    expect(inTurn.some((f) => f.fault === 'burst5xx')).toBe(true);
   });
 
   it('closes itself when its lifetime ends', async () => {

@@ -1,9 +1,12 @@
 // A fault-injecting proxy on 127.0.0.1 between a client and a portal served over real HTTP.
-// Faults are drawn per request, by probability (seeded, so a run can be replayed) or by schedule
-// (the Nth request gets a given fault). The proxy is bounded: it injects at most `maxFaults`
-// faults and closes itself after `lifetimeMs`, even if nobody stops it.
+// Faults are drawn per request, never by the clock: by probability (each request's draws come from
+// the seed and its number alone, so a run can be replayed and a slow machine gets the same faults
+// per request as a fast one) or by schedule (the Nth request gets a given fault); a burst lasts a
+// number of requests. The proxy is bounded: it injects at most `maxFaults` faults and closes itself
+// after `lifetimeMs`, even if nobody stops it.
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { seededRandom } from '@sync/core/msw';
 
 /** The faults the proxy can inject. */
 export const FAULT_KINDS = [
@@ -46,6 +49,8 @@ export interface ChaosProxy {
   url: string;
   /** Faults injected so far, by kind. */
   injected: Record<FaultKind, number>;
+  /** Every fault injected, with the number of the request (1-based) that got it. */
+  readonly log: ReadonlyArray<{ request: number; fault: FaultKind }>;
   /** Requests seen. */
   readonly requests: number;
   /** Turns fault injection off or on (e.g. to read the final state cleanly). */
@@ -53,16 +58,12 @@ export interface ChaosProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32: small, fast, seedable. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * The random draws of request `n`: from the seed and `n` alone, so they do not depend on how
+ * many draws earlier requests made, nor on when their asynchronous steps ran.
+ */
+function requestRandom(seed: number, n: number): () => number {
+  return seededRandom((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(n, 0x85ebca6b)) >>> 0);
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
@@ -119,10 +120,11 @@ export async function startChaosProxy(options: ChaosOptions): Promise<ChaosProxy
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)) {
     throw new Error(`the chaos proxy only forwards to loopback addresses, not ${target.hostname}`);
   }
-  const draw = random(options.seed ?? 1);
+  const seed = options.seed ?? 1;
   const maxFaults = options.maxFaults ?? 1_000;
   const burstLength = options.burstLength ?? 3;
   const injected = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
+  const log: Array<{ request: number; fault: FaultKind }> = [];
   let total = 0;
   let requests = 0;
   let enabled = true;
@@ -130,7 +132,7 @@ export async function startChaosProxy(options: ChaosOptions): Promise<ChaosProxy
   const sockets = new Set<Socket>();
   const stalled = new Set<ServerResponse>();
 
-  const choose = (n: number): FaultKind | undefined => {
+  const choose = (n: number, draw: () => number): FaultKind | undefined => {
     if (!enabled || total >= maxFaults) return undefined;
     if (burst && burst.left > 0) {
       burst.left--;
@@ -154,10 +156,12 @@ export async function startChaosProxy(options: ChaosOptions): Promise<ChaosProxy
   const server = createServer((req, res) => {
     void (async () => {
       requests++;
-      const fault = choose(requests);
+      const draw = requestRandom(seed, requests);
+      const fault = choose(requests, draw);
       if (fault) {
         total++;
         injected[fault]++;
+        log.push({ request: requests, fault });
       }
       try {
         if (fault === 'resetBefore') {
@@ -230,6 +234,7 @@ export async function startChaosProxy(options: ChaosOptions): Promise<ChaosProxy
   return {
     url: `http://127.0.0.1:${port}`,
     injected,
+    log,
     get requests() {
       return requests;
     },

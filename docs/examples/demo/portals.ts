@@ -10,7 +10,7 @@ import {
   type SyncTarget,
   syncPortals,
 } from '@sync/core';
-import { type HandlerServer, serveHandlers } from '@sync/core/msw';
+import { type FaultPlan, type HandlerServer, serveHandlers } from '@sync/core/msw';
 import { IndomioClient, type IndomioTypologyTable, indomioTarget } from '@sync/indomio';
 import { createIndomioHandlers, IndomioMockPortal } from '@sync/indomio/msw';
 import { PfCrmClient, type PfTypeTable, pfCrmTarget } from '@sync/pfcrm';
@@ -47,6 +47,8 @@ export interface FaultSwitches {
   failNext(count: number, status: number): void;
   /** Drops the connection of the next `count` requests. */
   dropNext(count: number): void;
+  /** Fails the requests a plan picks, one decision per request (`seededFaults` in `@sync/core/msw`); `undefined` stops. */
+  plan(plan: FaultPlan | undefined): void;
 }
 
 /** One portal of the demo. */
@@ -84,6 +86,7 @@ export interface PortalOptions {
 /** The fault switches every bundled mock portal has. */
 function faultsOf(portal: {
   latencyMs: number;
+  faultPlan: FaultPlan | undefined;
   failNext(count: number, status: number): void;
   dropNext(count: number): void;
 }): FaultSwitches {
@@ -93,6 +96,9 @@ function faultsOf(portal: {
     },
     failNext: (count, status) => portal.failNext(count, status),
     dropNext: (count) => portal.dropNext(count),
+    plan: (plan) => {
+      portal.faultPlan = plan;
+    },
   };
 }
 

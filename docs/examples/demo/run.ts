@@ -87,6 +87,7 @@ async function main(): Promise<number> {
   } finally {
     await Promise.all(portals.map((p) => p.close()));
     await images.close();
+    await state.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -304,3 +304,77 @@ export const RETRYABLE_STATUS: ReadonlySet<number> = new Set([408, 429, 500, 502
 export function isSyncError(value: unknown): value is SyncError {
   return value instanceof SyncError;
 }
+
+/** What went wrong with a state store's file. */
+export type StateStoreProblem =
+  /** The file system refused a read or a write (`code` says why, e.g. `ENOSPC`). */
+  | 'io'
+  /** The file is not a complete identifier map: empty, truncated, NUL bytes, a byte-order mark, the wrong shape. */
+  | 'corrupt'
+  /** The file was written in a newer format than this version reads; it is left untouched. */
+  | 'unsupported-version'
+  /** Another writer holds the file's lock. */
+  | 'locked'
+  /** The store was closed. */
+  | 'closed';
+
+/** Options of a {@link StateStoreError}. */
+export interface StateStoreErrorOptions extends SyncErrorOptions {
+  /** The state file. */
+  file: string;
+  /** What went wrong. */
+  problem: StateStoreProblem;
+  /** The file system's error code (`ENOSPC`, `EACCES`…) when it refused. */
+  code?: string | undefined;
+}
+
+/**
+ * A state store could not read or save its state. It names the file and never quotes the
+ * file's content, so a damaged or misdirected file (a symlink to something else) leaks nothing.
+ */
+export class StateStoreError extends SyncError {
+  static override readonly brand: string = 'StateStoreError';
+  /** The state file. */
+  readonly file: string;
+  /** What went wrong. */
+  readonly problem: StateStoreProblem;
+  /** The file system's error code when it refused (`ENOSPC`, `EROFS`, `EACCES`, `EISDIR`…). */
+  readonly code: string | undefined;
+  constructor(message: string, options: StateStoreErrorOptions) {
+    super(message, options);
+    this.file = options.file;
+    this.problem = options.problem;
+    this.code = options.code;
+  }
+}
+
+/** Who holds a state file's lock, as its lock file says. */
+export interface StateLockHolder {
+  /** Process id of the holder. */
+  pid: number;
+  /** Host name of the machine it runs on. */
+  host: string;
+  /** When it took the lock (ISO 8601). */
+  since: string;
+}
+
+/**
+ * A state file is already open in another writer (another process, or another open map in
+ * this one). Two writers on one file would each overwrite the other's entries, so the second
+ * one is refused; `holder` says who has it, when the lock file is readable.
+ */
+export class StateLockedError extends StateStoreError {
+  static override readonly brand: string = 'StateLockedError';
+  /** The lock's holder; `undefined` when the lock file cannot be read. */
+  readonly holder: StateLockHolder | undefined;
+  /** The lock file. */
+  readonly lockFile: string;
+  constructor(
+    message: string,
+    options: Omit<StateStoreErrorOptions, 'problem'> & { holder: StateLockHolder | undefined; lockFile: string },
+  ) {
+    super(message, { retryable: true, ...options, problem: 'locked' });
+    this.holder = options.holder;
+    this.lockFile = options.lockFile;
+  }
+}

@@ -52,6 +52,11 @@ export {
   RedirectError,
   type RedirectErrorOptions,
   ServerError,
+  StateLockedError,
+  type StateLockHolder,
+  StateStoreError,
+  type StateStoreErrorOptions,
+  type StateStoreProblem,
   SyncError,
   type SyncErrorOptions,
   TimeoutError,
@@ -82,12 +87,8 @@ export {
   type RequestOptions,
   type ResponseProblem,
 } from './http-client.js';
-export {
-  type IdentifierEntry,
-  type IdentifierMap,
-  JsonFileIdentifierMap,
-  MemoryIdentifierMap,
-} from './identifier-map.js';
+export { type IdentifierEntry, type IdentifierMap, MemoryIdentifierMap } from './identifier-map.js';
+export { JsonFileIdentifierMap } from './json-file-identifier-map.js';
 export {
   type Listing,
   type ListingAddress,

@@ -72,12 +72,16 @@ describe('SyncState', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sync-state-'));
     try {
       const file = join(dir, 'state.json');
-      const state = new SyncState(await JsonFileIdentifierMap.open(file), 'p');
+      const map = await JsonFileIdentifierMap.open(file);
+      const state = new SyncState(map, 'p');
       for (const c of (await state.plan(items, (i) => i.id)).changed) await state.record(c.key, c.fingerprint, c.key);
-      const reopened = new SyncState(await JsonFileIdentifierMap.open(file), 'p');
+      await map.close();
+      const reopenedMap = await JsonFileIdentifierMap.open(file);
+      const reopened = new SyncState(reopenedMap, 'p');
       expect((await reopened.plan(items, (i) => i.id)).changed).toEqual([]);
       await reopened.forget('a');
       expect((await reopened.plan(items, (i) => i.id)).changed.map((c) => c.key)).toEqual(['a']);
+      await reopenedMap.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -331,13 +331,14 @@ describe('properties.sync', () => {
         state: new SyncState(before, 'indomio'),
         now,
       });
-      await before.flush();
+      await before.close();
 
       const after = await JsonFileIdentifierMap.open(file);
       const report = await client({ idMap: after }).properties.sync([listing('r-1', 120_000)], {
         state: new SyncState(after, 'indomio'),
         now,
       });
+      await after.close();
       expect(report.items[0]).toMatchObject({ action: 'updated' });
       expect(portal.getListing('r-1')?.dateUpdated).toBe('2024-06-01T00:00:01Z');
       expect(portal.getListing('r-1')?.writes).toBe(2);

@@ -131,10 +131,11 @@ describe('syncListings (and continuousSync)', () => {
       const crm = [crmListing(1), crmListing(2)];
       const map = await JsonFileIdentifierMap.open(file);
       await syncListings(mock.client(), crm, { state: new RentixSyncState(map) });
-      await map.flush();
+      await map.close();
       const requests = mock.portal.requests.length;
       const reopened = await JsonFileIdentifierMap.open(file);
       const again = await syncListings(mock.client(), crm, { state: new RentixSyncState(reopened) });
+      await reopened.close();
       expect(again).toMatchObject({ unchanged: 2 });
       expect(mock.portal.requests.length).toBe(requests);
     } finally {

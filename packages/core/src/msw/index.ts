@@ -1,12 +1,23 @@
 /**
  * Serves MSW request handlers over real HTTP, so a mock portal can be reached by any
- * client, process or tool — end-to-end tests, the demo, a notebook.
+ * client, process or tool — end-to-end tests, the demo, a notebook; and the fault plans
+ * the portal packages' mocks take ({@link seededFaults}: faults per request, seeded).
  *
  * @packageDocumentation
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
+
+export {
+  DEFAULT_MOCK_FAULTS,
+  type FaultPlan,
+  type MockFault,
+  type SeededFaultPlan,
+  type SeededFaultsOptions,
+  seededFaults,
+  seededRandom,
+} from './faults.js';
 
 /** A running {@link serveHandlers} server. */
 export interface HandlerServer {

@@ -19,16 +19,25 @@ export function createIndomioHandlers(options: IndomioHandlersOptions = {}): Req
   const portal = options.portal ?? new IndomioMockPortal();
   const base = (options.baseUrl ?? 'https://feed.immobiliare.it').replace(/\/+$/, '');
   const route = `${base}/ws/import/immobiliare/property/:id`;
-  const respond = async (run: () => Promise<{ status: number; body: string; headers: Record<string, string> }>) => {
+  const respond = async (
+    method: string,
+    pathId: string,
+    run: () => Promise<{ status: number; body: string; headers: Record<string, string> }>,
+  ) => {
     if (portal.latencyMs > 0) await wait(portal.latencyMs);
-    if (portal.takeDrop()) return HttpResponse.error();
-    const answer = await run();
+    const fault = portal.takeFault(method, pathId);
+    if (fault === 'drop') return HttpResponse.error();
+    const answer = fault ?? (await run());
     return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers });
   };
   return [
     http.put(route, ({ request, params }) =>
-      respond(async () => portal.put(String(params.id), request.headers, await request.text())),
+      respond('PUT', String(params.id), async () =>
+        portal.put(String(params.id), request.headers, await request.text()),
+      ),
     ),
-    http.delete(route, ({ request, params }) => respond(async () => portal.delete(String(params.id), request.headers))),
+    http.delete(route, ({ request, params }) =>
+      respond('DELETE', String(params.id), async () => portal.delete(String(params.id), request.headers)),
+    ),
   ];
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FaultPlan } from '@sync/core/msw';
 import { create } from 'xmlbuilder2';
 import { ErrorCode, errorCodeInfo } from '../error-codes.js';
 import { xsDateTimeToMs } from '../schemas/property.js';
@@ -208,6 +209,11 @@ export class IndomioMockPortal {
   rateLimit: { limit: number; windowMs: number };
   /** Milliseconds every answer waits. */
   latencyMs = 0;
+  /**
+   * Faults chosen per request (e.g. `seededFaults({ seed, rate })` from `@sync/core/msw`),
+   * after the `failNext`/`dropNext` switches; asked once for every request.
+   */
+  faultPlan: FaultPlan | undefined;
 
   readonly #options: IndomioMockPortalOptions;
   readonly #listings = new Map<string, MockListing>();
@@ -235,6 +241,7 @@ export class IndomioMockPortal {
     this.#failures = [];
     this.#drops = 0;
     this.latencyMs = 0;
+    this.faultPlan = undefined;
     this.#nextId = 100_000_001;
     this.#window = { start: 0, count: 0 };
     this.agencies.clear();
@@ -293,11 +300,27 @@ export class IndomioMockPortal {
     this.#drops += count;
   }
 
-  /** @internal Whether the next request is to be dropped (consumes one drop). */
-  takeDrop(): boolean {
-    if (this.#drops <= 0) return false;
-    this.#drops--;
-    return true;
+  /**
+   * @internal The fault switches for one request, before it is read: `'drop'`, a failure to
+   * answer with (from the fault plan), or `undefined` to handle it. Asks the plan once.
+   */
+  takeFault(method: string, pathId: string): 'drop' | MockAnswer | undefined {
+    const planned = this.faultPlan?.next();
+    if (this.#drops > 0) {
+      this.#drops--;
+      return 'drop';
+    }
+    // A `failNext` failure, answered after authentication, comes first.
+    if (!planned || this.#failures.length > 0) return undefined;
+    if ('drop' in planned) return 'drop';
+    const answer = this.#response({ errorCode: planned.status }, planned.status);
+    this.requests.push({
+      method,
+      path: `/ws/import/immobiliare/property/${pathId}`,
+      status: answer.status,
+      errorCode: answer.errorCode,
+    });
+    return answer;
   }
 
   /** Answers a `PUT …/property/{id}`. */

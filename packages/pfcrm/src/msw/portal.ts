@@ -1,3 +1,4 @@
+import type { FaultPlan } from '@sync/core/msw';
 import { PORTALS } from '../schemas/common.js';
 import { type PropertyCreateInput, PropertyCreateInputSchema } from '../schemas/property.js';
 import { LOCATION_IDS, sampleLocations, sampleSettings, sampleUsers } from './account.js';
@@ -136,6 +137,11 @@ export class PfCrmMockPortal {
   latencyMs = 0;
   /** PHP's `max_input_vars` the handlers decode queries with. */
   readonly maxInputVars: number;
+  /**
+   * Faults chosen per API call (e.g. `seededFaults({ seed, rate })` from `@sync/core/msw`),
+   * after the `failNext`/`dropNext` switches; asked once for every call.
+   */
+  faultPlan: FaultPlan | undefined;
 
   readonly #options: PfCrmMockPortalOptions;
   readonly #now: () => number;
@@ -167,6 +173,7 @@ export class PfCrmMockPortal {
     this.account = {};
     this.warning = undefined;
     this.latencyMs = 0;
+    this.faultPlan = undefined;
     this.#clients = [...(this.#options.clients ?? [{ apiKey: 'test-key', apiSecret: 'test-secret' }])];
     this.#nextId = 1;
     this.#failures = [];
@@ -277,18 +284,20 @@ export class PfCrmMockPortal {
 
   /** Applies the fault switches; returns what to do instead of answering normally. */
   takeFault(): { drop: true } | { status: number; body: unknown } | undefined {
+    const planned = this.faultPlan?.next();
     if (this.#drops > 0) {
       this.#drops--;
       return { drop: true };
     }
-    const failure = this.#failures.shift();
+    const failure: { status: number; body?: unknown } | undefined =
+      this.#failures.shift() ?? (planned && 'status' in planned ? { status: planned.status } : undefined);
     if (failure) {
       return {
         status: failure.status,
         body: failure.body ?? { code: failure.status, message: `injected failure ${failure.status}` },
       };
     }
-    return undefined;
+    return planned && 'drop' in planned ? { drop: true } : undefined;
   }
 
   /** Counts a call against the rate limit; returns the `X-RateLimit-*` headers and whether the call is refused. */

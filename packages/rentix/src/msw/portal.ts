@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FaultPlan } from '@sync/core/msw';
 import {
   ALL_PROPERTY_SECONDARY_TYPES,
   ANNOUNCEMENT_STATUSES,
@@ -224,6 +225,11 @@ export class RentixMockPortal {
   };
   /** Delay before every answer, in milliseconds. */
   latencyMs = 0;
+  /**
+   * Faults chosen per request (e.g. `seededFaults({ seed, rate })` from `@sync/core/msw`),
+   * after the `failNext`/`dropNext` switches; asked once for every request.
+   */
+  faultPlan: FaultPlan | undefined;
   /** How long a job takes; `Infinity` for manual completion. */
   jobDurationMs: number;
 
@@ -257,6 +263,7 @@ export class RentixMockPortal {
     this.#failures = [];
     this.#drops = 0;
     this.latencyMs = 0;
+    this.faultPlan = undefined;
     this.jobDurationMs = this.#options.jobDurationMs ?? 100;
     const limits = this.#options.rateLimits;
     const bucket = (l: MockRateLimit): Bucket => ({ ...l, windowStart: 0, count: 0 });
@@ -371,15 +378,20 @@ export class RentixMockPortal {
     const raw = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
     record.bodyBytes = Buffer.byteLength(raw);
     if (this.latencyMs > 0) await sleep(this.latencyMs);
+    const planned = this.faultPlan?.next();
     if (this.#drops > 0) {
       this.#drops--;
       return Response.error();
+    }
+    let failure = this.#failures.shift();
+    if (!failure && planned) {
+      if ('drop' in planned) return Response.error();
+      failure = { status: planned.status, message: `Simulated ${planned.status}` };
     }
     const isBulk = /^\/(listings|users)\/bulk$/.test(path);
     let rateHeaders: Record<string, string> = {};
     let response: Response;
     try {
-      const failure = this.#failures.shift();
       if (failure) {
         const bucket = this.#bucketsFor(isBulk).at(-1);
         if (bucket) this.#roll(bucket, this.#now());
