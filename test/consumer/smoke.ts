@@ -85,7 +85,7 @@ export const smokes: Smoke[] = [
     `,
   },
   {
-    name: 'indomio: put, sync and writeFeed',
+    name: 'indomio: put, sync and writeFeed; import-schema.xsd resolves',
     body: `
       const { IndomioClient, PORTAL, buildPropertyXml, writeFeed } = await lib('@sync/indomio');
       const { IndomioMockPortal, createIndomioHandlers } = await lib('@sync/indomio/msw');
@@ -104,6 +104,13 @@ export const smokes: Smoke[] = [
         building: { typeId: 14 },
         features: { energyClass: {} },
       });
+
+      // The schema the documents follow ships with the package, and resolves from ESM and CommonJS alike.
+      const xsdPath = resolvePath('@sync/indomio/import-schema.xsd');
+      assert.match(xsdPath, /node_modules[\\\\/]@sync[\\\\/]indomio[\\\\/]import-schema\\.xsd$/);
+      const xsd = readFileSync(xsdPath, 'utf8');
+      assert.match(xsd, /^<\\?xml [^>]*\\?>\\s*<xs:schema /);
+      assert.match(xsd, /<xs:element name="property"/);
 
       const portal = new IndomioMockPortal();
       const server = await serveHandlers((url) => createIndomioHandlers({ portal, baseUrl: url }));

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { XMLParser } from 'fast-xml-parser';
 import { validateXML, type XMLValidationResult } from 'xmllint-wasm';
 import { decodeXmlText, type PropertyInput } from '../src/index.js';
 
-const xsdPath = fileURLToPath(new URL('../../../../shared/specs/indomio/import-schema.xsd', import.meta.url));
+/** The portal's import schema, as the package ships it: resolved through its exports, as users resolve it. */
+const xsdPath = createRequire(import.meta.url).resolve('@sync/indomio/import-schema.xsd');
 const xsd = readFileSync(xsdPath, 'utf8');
 
 /** Validates documents against the portal's XSD with libxml2, all in one run. */
