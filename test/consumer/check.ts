@@ -1,41 +1,94 @@
-// Consumer checks: pack every package, install the tarballs into a project outside the workspace,
-// and use them there as users do — ESM and CommonJS on Node 22 and Node 24, types with node16 and bundler resolution.
+// Consumer checks: pack every package, install the tarballs into a project outside the workspace, and use them
+// there as users do — calls against the bundled mocks, from ESM and from CommonJS, on Node 22, Node 24, Bun and
+// Deno (each installed from the npm registry into that project), and types with node16 and bundler resolution.
+// Prints one ok/FAIL line per check and exits non-zero when any fails. Run `npm run build` first.
 import { type ExecFileSyncOptions, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { smokes, typesCheck, typesCheckCjs } from './smoke.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
+const packages = ['core', 'rentix', 'indomio', 'pfcrm'];
+/** Longest a single step may take before it counts as hung. */
+const STEP_TIMEOUT_MS = 120_000;
+
+let failures = 0;
+function report(ok: boolean, label: string, detail = ''): void {
+  if (!ok) failures++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'}  ${label}`);
+  if (!ok && detail.trim()) console.log(detail.trimEnd().replace(/^/gm, '      '));
+}
+
+interface Outcome {
+  ok: boolean;
+  stdout: string;
+  detail: string;
+}
+function exec(cmd: string, args: string[], options: ExecFileSyncOptions = {}): Outcome {
+  try {
+    const stdout = execFileSync(cmd, args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: STEP_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+      maxBuffer: 64 * 1024 * 1024,
+      ...options,
+    });
+    return { ok: true, stdout: String(stdout), detail: '' };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string; signal?: string };
+    const why = e.signal === 'SIGKILL' ? `did not finish within ${STEP_TIMEOUT_MS / 1000} s\n` : '';
+    return { ok: false, stdout: e.stdout ?? '', detail: `${why}${e.stdout ?? ''}${e.stderr ?? e.message}` };
+  }
+}
+function run(label: string, cmd: string, args: string[], options: ExecFileSyncOptions = {}): Outcome {
+  const outcome = exec(cmd, args, options);
+  report(outcome.ok, label, outcome.detail);
+  return outcome;
+}
+
+// 0. The tarballs are packed from dist: it must exist and be newer than the sources.
+const newest = (dir: string): number =>
+  Math.max(
+    0,
+    ...readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs),
+  );
+const stale = packages.filter((name) => {
+  const dist = join(repo, 'packages', name, 'dist', 'index.js');
+  return !existsSync(dist) || statSync(dist).mtimeMs < newest(join(repo, 'packages', name, 'src'));
+});
+report(stale.length === 0, 'every package is built from its current sources', `run \`npm run build\` first: ${stale}`);
+if (stale.length) {
+  console.log('consumer checks: 1 failed');
+  process.exit(1);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'sync-consumer-'));
 const tarballs = join(work, 'tarballs');
 const project = join(work, 'project');
 mkdirSync(tarballs);
 mkdirSync(project);
-
-let failures = 0;
-const results: string[] = [];
-function run(label: string, cmd: string, args: string[], options: ExecFileSyncOptions = {}): string | undefined {
-  try {
-    const out = execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
-    results.push(`ok    ${label}`);
-    return String(out);
-  } catch (error) {
-    failures++;
-    const e = error as { stdout?: string; stderr?: string; message: string };
-    results.push(`FAIL  ${label}\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
-    return undefined;
-  }
-}
-
-const packages = readdirSync(join(repo, 'packages')).filter((name) => name in smokes);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-// 1. Pack, and look inside each tarball for paths that only exist in this workspace.
+// 1. Pack; look inside each tarball for paths that only exist in this workspace, and for every file its exports name.
 for (const name of packages) {
   run(`pack @sync/${name}`, npm, ['pack', '--pack-destination', tarballs], { cwd: join(repo, 'packages', name) });
 }
 const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz'));
+const exportTargets = (value: unknown): string[] =>
+  typeof value === 'string' ? [value] : Object.values(value as Record<string, unknown>).flatMap(exportTargets);
 for (const file of files) {
   const dir = join(work, 'unpacked', file);
   mkdirSync(dir, { recursive: true });
@@ -46,57 +99,144 @@ for (const file of files) {
     const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
     if (text.includes(repo) || /packages\/[a-z]+\/src\//.test(text)) leaks.push(join(entry.parentPath, entry.name));
   }
-  if (leaks.length) {
-    failures++;
-    results.push(`FAIL  ${file} holds workspace paths: ${leaks.join(', ')}`);
-  } else results.push(`ok    ${file} holds no workspace path`);
+  report(leaks.length === 0, `${file} holds no workspace path`, leaks.join('\n'));
+  const manifest = JSON.parse(readFileSync(join(dir, 'package', 'package.json'), 'utf8')) as { exports: unknown };
+  const missing = exportTargets(manifest.exports).filter((target) => !existsSync(join(dir, 'package', target)));
+  report(missing.length === 0, `${file} holds every file its exports name`, `missing: ${missing.join(', ')}`);
 }
 
-// 2. A project outside the workspace that installs the tarballs and their peers from the registry.
+// 2. A project outside the workspace with the tarballs, their peers, and the runtimes, all from the registry.
+// The runtimes' install scripts fetch their binaries, as packages of the registry: only those scripts may run.
 writeFileSync(
   join(project, 'package.json'),
-  JSON.stringify({ name: 'consumer', private: true, version: '1.0.0', type: 'module' }),
+  JSON.stringify({
+    name: 'consumer',
+    private: true,
+    version: '1.0.0',
+    type: 'module',
+    allowScripts: { node: true, bun: true, deno: true },
+  }),
 );
-run(
-  'install tarballs',
-  npm,
-  [
-    'install',
-    '--no-audit',
-    '--no-fund',
-    '--ignore-scripts',
-    ...files.map((f) => join(tarballs, f)),
-    'zod@^4',
-    'msw@^3',
-    'typescript@~6.0',
-    '@types/node@^24',
-  ],
-  { cwd: project },
-);
-// Node 22 comes from the registry's `node` package; its binary is fetched by its install script.
-run('install node@22', npm, ['install', '--no-audit', '--no-fund', '--no-save', 'node@22'], { cwd: project });
-const node22 = join(project, 'node_modules', 'node', 'bin', 'node');
-const node24 = process.execPath;
+const install = (label: string, specs: string[]): boolean =>
+  run(`install ${label}`, npm, ['install', '--no-audit', '--no-fund', ...specs], { cwd: project, timeout: 300_000 }).ok;
+const installed = install('the tarballs, their peers, Node 22 and Node 24', [
+  ...files.map((f) => join(tarballs, f)),
+  'zod@^4',
+  'msw@^3',
+  'typescript@~6.0',
+  '@types/node@^24',
+  'node22@npm:node@22',
+  'node24@npm:node@24',
+]);
+// Apart, so that a runtime that cannot be installed here is reported as such and the others still run.
+const withBun = installed && install('Bun', ['bun']);
+const withDeno = installed && install('Deno', ['deno']);
 
-// 3. The same checks written as ESM and as CommonJS.
-const body = Object.values(smokes)
-  .map((s) => `{${s.body}}`)
-  .join('\n');
+// 3. The same checks as an ES module and as CommonJS, on every runtime.
+const checks = smokes.map((s) => `  [${JSON.stringify(s.name)}, async () => {${s.body}}],`).join('\n');
+const finish = `
+let failed = 0;
+for (const [name, check] of checks) {
+  try {
+    await check();
+    console.log('::ok ' + name);
+  } catch (error) {
+    failed++;
+    console.log('::FAIL ' + name + '\\n' + String((error && error.stack) || error).replace(/^/gm, '  '));
+  }
+}
+if (typeof Deno !== 'undefined') {
+  // Deno does not exit by itself once msw is loaded: msw opens a BroadcastChannel when its module is
+  // evaluated and unrefs it only where the channel has unref() (Node's and Bun's do, Deno's does not),
+  // so that open channel keeps Deno's event loop alive. On Node and Bun the script must end by itself.
+  Deno.exit(failed ? 1 : 0);
+}
+process.exitCode = failed ? 1 : 0;
+`;
 writeFileSync(
   join(project, 'smoke.mjs'),
-  `import assert from 'node:assert/strict';\nconst lib = (name) => import(name);\n${body}\nconsole.log('esm ok');\n`,
+  `import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+const lib = (name) => import(name);
+const resolvePath = (name) => fileURLToPath(import.meta.resolve(name));
+const checks = [
+${checks}
+];
+${finish}`,
 );
 writeFileSync(
   join(project, 'smoke.cjs'),
-  `const assert = require('node:assert/strict');\nconst lib = async (name) => require(name);\n(async () => {\n${body}\nconsole.log('cjs ok');\n})().catch((e) => { console.error(e); process.exit(1); });\n`,
+  `const assert = require('node:assert/strict');
+const lib = async (name) => require(name);
+const resolvePath = (name) => require.resolve(name);
+const checks = [
+${checks}
+];
+(async () => {
+${finish}
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+`,
 );
-for (const [label, bin] of [
-  ['Node 22', node22],
-  ['Node 24', node24],
-] as const) {
-  const version = run(`${label} version`, bin, ['--version'], { cwd: project })?.trim();
-  run(`ESM import of every package on ${label} (${version})`, bin, ['smoke.mjs'], { cwd: project });
-  run(`CommonJS require of every package on ${label} (${version})`, bin, ['smoke.cjs'], { cwd: project });
+
+const bin = (path: string) => join(project, 'node_modules', path);
+interface Runtime {
+  label: string;
+  installed: boolean;
+  version: RegExp;
+  cmd: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+}
+const runtimes: Runtime[] = [
+  { label: 'Node 22', installed, version: /^v22\./, cmd: bin('node22/bin/node'), args: [] },
+  { label: 'Node 24', installed, version: /^v24\./, cmd: bin('node24/bin/node'), args: [] },
+  { label: 'Bun', installed: withBun, version: /^\d+\./, cmd: bin('.bin/bun'), args: [] },
+  {
+    label: 'Deno',
+    installed: withDeno,
+    version: /^deno \d+\./,
+    cmd: bin('.bin/deno'),
+    args: ['run', '--allow-all', '--quiet'],
+    env: { ...process.env, DENO_DIR: join(work, 'deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+  },
+];
+for (const runtime of runtimes.filter((r) => r.installed)) {
+  const options = { cwd: project, env: runtime.env ?? process.env };
+  const version = exec(runtime.cmd, ['--version'], options);
+  const named = version.stdout.split('\n')[0]?.trim() ?? '';
+  const runs = version.ok && runtime.version.test(named);
+  report(
+    runs,
+    `${runtime.label} runs here (${named || 'no version'})`,
+    version.detail || `unexpected version ${named}`,
+  );
+  if (!runs) continue;
+  for (const [format, script] of [
+    ['ESM', 'smoke.mjs'],
+    ['CommonJS', 'smoke.cjs'],
+  ] as const) {
+    const outcome = exec(runtime.cmd, [...runtime.args, script], options);
+    const lines = outcome.stdout.split('\n');
+    const seen = new Set<string>();
+    let anyFailed = false;
+    lines.forEach((line, i) => {
+      const match = /^::(ok|FAIL) (.*)$/.exec(line);
+      if (!match) return;
+      const name = match[2] ?? '';
+      seen.add(name);
+      if (match[1] === 'FAIL') anyFailed = true;
+      const detail = [];
+      for (let j = i + 1; j < lines.length && !lines[j]?.startsWith('::'); j++) detail.push(lines[j]);
+      report(match[1] === 'ok', `${runtime.label}, ${format}: ${name}`, detail.join('\n'));
+    });
+    const unreported = smokes.filter((s) => !seen.has(s.name));
+    if (unreported.length || (!outcome.ok && !anyFailed)) {
+      report(false, `${runtime.label}, ${format}: ${script} ran every check and exited by itself`, outcome.detail);
+    }
+  }
 }
 
 // 4. Types against the packed declarations.
@@ -122,17 +262,17 @@ for (const [module, moduleResolution] of [
       files: ['check.ts', 'check-cjs.cts'],
     }),
   );
+  if (!installed) continue;
   run(
     `types with moduleResolution ${moduleResolution}`,
-    node24,
-    [join(project, 'node_modules/typescript/bin/tsc'), '-p', config],
+    bin('node24/bin/node'),
+    [bin('typescript/bin/tsc'), '-p', config],
     {
       cwd: project,
     },
   );
 }
 
-console.log(results.join('\n'));
 if (failures === 0) rmSync(work, { recursive: true, force: true });
 else console.log(`consumer project kept in ${work}`);
 console.log(`consumer checks: ${failures === 0 ? 'all passed' : `${failures} failed`}`);

@@ -1,34 +1,54 @@
-// What each packed package must do in a consumer project: one call against its mock over real HTTP.
-// Each entry is the body of an async function, written once in a form that runs under ESM and CommonJS:
-// `lib(name)` loads a module (import() in ESM, require() in CommonJS) and `assert` checks a result.
+// What the packed packages must do in a consumer project: real calls against their mocks over real HTTP,
+// batched calls included (they run on p-limit, an ES-module-only dependency), with their results asserted.
+// Each check is the body of an async function, written once in a form that runs as ESM and as CommonJS,
+// on Node, Bun and Deno: `lib(name)` loads a module (import() in ESM, require() in CommonJS), `resolvePath(name)`
+// resolves a package file to a path (import.meta.resolve in ESM, require.resolve in CommonJS) and `assert` is
+// node:assert/strict.
 
+/** One named check: JavaScript statements that may use `lib`, `resolvePath`, `assert` and await. */
 export interface Smoke {
-  /** Modules the check loads. */
-  modules: string[];
-  /** JavaScript statements; may use `lib`, `assert` and await. */
+  name: string;
   body: string;
 }
 
-export const smokes: Record<string, Smoke> = {
-  core: {
-    modules: ['@sync/core', '@sync/core/msw', 'msw'],
+export const smokes: Smoke[] = [
+  {
+    name: 'core: HttpClient calls, concurrency-limited requests and runBatches',
     body: `
-      const { HttpClient, NotFoundError } = await lib('@sync/core');
+      const { HttpClient, NotFoundError, runBatches } = await lib('@sync/core');
       const { serveHandlers } = await lib('@sync/core/msw');
       const { http, HttpResponse } = await lib('msw');
-      const server = await serveHandlers((url) => [http.get(url + '/v1/ping', () => HttpResponse.json({ pong: true }))]);
+      let inFlight = 0;
+      let most = 0;
+      const server = await serveHandlers((url) => [
+        http.get(url + '/v1/ping', async () => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          await new Promise((r) => setTimeout(r, 5));
+          inFlight--;
+          return HttpResponse.json({ pong: true });
+        }),
+      ]);
       try {
-        const client = new HttpClient({ portal: 'smoke', baseUrl: server.url + '/v1', allowInsecureHttp: true, userAgent: 'smoke' });
+        const client = new HttpClient({ portal: 'smoke', baseUrl: server.url + '/v1', allowInsecureHttp: true, userAgent: 'smoke', concurrency: 2 });
         const res = await client.request({ method: 'GET', path: '/ping', operation: 'ping' });
         assert.deepStrictEqual(res.data, { pong: true });
         await assert.rejects(client.request({ method: 'GET', path: '/missing', operation: 'missing' }), NotFoundError);
+        const all = await Promise.all(Array.from({ length: 6 }, () => client.request({ method: 'GET', path: '/ping', operation: 'ping' })));
+        assert.equal(all.filter((r) => r.data.pong === true).length, 6);
+        assert.ok(most <= 2, 'at most 2 requests in flight, saw ' + most);
+        const report = await runBatches([1, 2, 3, 4, 5], { size: 2, concurrency: 2 }, async (batch) =>
+          batch.map((n) => (n === 4 ? { status: 'failed', error: new Error('four') } : { status: 'succeeded', value: n * 10 })),
+        );
+        assert.deepStrictEqual([report.total, report.succeeded, report.failed, report.skipped], [5, 4, 1, 0]);
+        assert.deepStrictEqual(report.items.map((o) => o.status === 'succeeded' ? o.value : o.status), [10, 20, 30, 'failed', 50]);
       } finally {
         await server.close();
       }
     `,
   },
-  rentix: {
-    modules: ['@sync/rentix', '@sync/rentix/msw'],
+  {
+    name: 'rentix: initialSync of 5 listings in bulk requests of 2',
     body: `
       const { RentixClient } = await lib('@sync/rentix');
       const { RentixMockPortal, createRentixHandlers, DEFAULT_MOCK_API_KEY } = await lib('@sync/rentix/msw');
@@ -36,45 +56,102 @@ export const smokes: Record<string, Smoke> = {
       const portal = new RentixMockPortal();
       const server = await serveHandlers((url) => createRentixHandlers({ portal, baseUrl: url + '/api/v1' }));
       try {
-        const rentix = new RentixClient({ apiKey: DEFAULT_MOCK_API_KEY, baseUrl: server.url + '/api/v1', allowInsecureHttp: true });
-        const agency = await rentix.agency.get();
+        const rentix = new RentixClient({
+          apiKey: DEFAULT_MOCK_API_KEY,
+          baseUrl: server.url + '/api/v1',
+          allowInsecureHttp: true,
+          bulk: { maxOperations: 2 },
+        });
+        const listings = Array.from({ length: 5 }, (_, i) => ({
+          externalId: 'crm-' + i,
+          announcementType: 'rent',
+          propertyType: 'residential',
+          propertySecondaryType: 'apartment',
+          announcementValue: 400 + i,
+          announcementCurrency: 'EUR',
+          announcementPayPeriod: 'monthly',
+          propertyArea: 50,
+        }));
+        const { agency, report } = await rentix.initialSync(listings);
         assert.equal(typeof agency.name, 'string');
+        assert.deepStrictEqual([report.total, report.succeeded, report.failed, report.skipped, report.requests], [5, 5, 0, 0, 3]);
+        assert.deepStrictEqual(report.results.map((r) => r.externalId), listings.map((l) => l.externalId));
+        assert.equal(portal.listings.size, 5);
+        for (const r of report.results) assert.equal(portal.listings.get(String(r.id))?.externalId, r.externalId);
+        assert.equal(portal.listingByExternalId('crm-3')?.formData.announcementValue, 403);
       } finally {
         await server.close();
       }
     `,
   },
-  indomio: {
-    modules: ['@sync/indomio', '@sync/indomio/msw'],
+  {
+    name: 'indomio: put, sync and writeFeed; import-schema.xsd resolves',
     body: `
-      const { IndomioClient, buildPropertyXml } = await lib('@sync/indomio');
+      const { IndomioClient, PORTAL, buildPropertyXml, writeFeed } = await lib('@sync/indomio');
       const { IndomioMockPortal, createIndomioHandlers } = await lib('@sync/indomio/msw');
+      const { MemoryIdentifierMap, SyncState } = await lib('@sync/core');
       const { serveHandlers } = await lib('@sync/core/msw');
+      const { mkdtempSync, readFileSync, rmSync } = await lib('node:fs');
+      const { tmpdir } = await lib('node:os');
+      const { join } = await lib('node:path');
+      const { gunzipSync } = await lib('node:zlib');
+      const property = (uniqueId) => ({
+        uniqueId,
+        dateUpdated: '2024-05-01T10:00:00',
+        agent: { email: 'agency@example.com' },
+        location: { city: { name: 'Jesi', code: '042021' } },
+        transactions: [{ type: 'S', price: 140000 }],
+        building: { typeId: 14 },
+        features: { energyClass: {} },
+      });
+
+      // The schema the documents follow ships with the package, and resolves from ESM and CommonJS alike.
+      const xsdPath = resolvePath('@sync/indomio/import-schema.xsd');
+      assert.match(xsdPath, /node_modules[\\\\/]@sync[\\\\/]indomio[\\\\/]import-schema\\.xsd$/);
+      const xsd = readFileSync(xsdPath, 'utf8');
+      assert.match(xsd, /^<\\?xml [^>]*\\?>\\s*<xs:schema /);
+      assert.match(xsd, /<xs:element name="property"/);
+
       const portal = new IndomioMockPortal();
       const server = await serveHandlers((url) => createIndomioHandlers({ portal, baseUrl: url }));
       try {
-        const indomio = new IndomioClient({ username: 'user', password: 'secret', source: 'crm', baseUrl: server.url, allowInsecureHttp: true });
-        const property = {
-          uniqueId: 'smoke-1',
-          dateUpdated: '2024-05-01T10:00:00',
-          agent: { email: 'agency@example.com' },
-          location: { city: { name: 'Jesi', code: '042021' } },
-          transactions: [{ type: 'S', price: 140000 }],
-          building: { typeId: 14 },
-          features: { energyClass: {} },
-        };
-        assert.match(buildPropertyXml(property), /<unique-id>/);
-        const result = await indomio.properties.put(property);
-        assert.equal(result.uniqueId, 'smoke-1');
+        const ids = new MemoryIdentifierMap();
+        const indomio = new IndomioClient({ username: 'user', password: 'secret', source: 'crm', baseUrl: server.url, allowInsecureHttp: true, concurrency: 2, idMap: ids });
+        assert.match(buildPropertyXml(property('smoke-0')), /<unique-id>/);
+        const puts = await Promise.all(['smoke-0', 'smoke-1', 'smoke-2'].map((id) => indomio.properties.put(property(id))));
+        assert.deepStrictEqual(puts.map((r) => r.uniqueId), ['smoke-0', 'smoke-1', 'smoke-2']);
+        assert.equal(portal.listings().length, 3);
+
+        // smoke-1 went up with put, so the client's identifier map knows it: the sync updates it and creates the others.
+        const report = await indomio.properties.sync([property('smoke-1'), property('smoke-3'), property('smoke-4')], { state: new SyncState(ids, PORTAL), concurrency: 2 });
+        assert.equal(report.failed, 0, JSON.stringify(report.items.filter((o) => o.status === 'failed').map((o) => o.error.message)));
+        assert.deepStrictEqual([report.total, report.created, report.updated, report.succeeded], [3, 2, 1, 3]);
+        for (const id of ['smoke-3', 'smoke-4']) assert.ok(portal.getListing(id), id + ' on the mock');
       } finally {
         await server.close();
       }
+
+      const dir = mkdtempSync(join(tmpdir(), 'sync-feed-'));
+      try {
+        const feed = await writeFeed(
+          [property('feed-1'), property('feed-2'), { ...property('feed-bad'), transactions: [] }],
+          { publisher: { name: 'Agenzia', email: 'agency@example.com', phone: '+39 071 000000' }, buildDate: '2024-05-01T10:00:00' },
+          dir,
+        );
+        assert.deepStrictEqual([feed.format, feed.total, feed.written, feed.failed.length], ['gzip', 3, 2, 1]);
+        assert.equal(feed.failed[0].uniqueId, 'feed-bad');
+        const xml = gunzipSync(readFileSync(feed.file)).toString('utf8');
+        assert.equal(xml.match(/<property[\\s>]/g)?.length, 2);
+        assert.match(xml, /<unique-id>(<!\\[CDATA\\[)?feed-2/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     `,
   },
-  pfcrm: {
-    modules: ['@sync/pfcrm', '@sync/pfcrm/msw'],
+  {
+    name: 'pfcrm: list and bulk in chunks of 2',
     body: `
-      const { PfCrmClient, propertiesQuery } = await lib('@sync/pfcrm');
+      const { PfCrmClient, ops, propertiesQuery } = await lib('@sync/pfcrm');
       const { PfCrmMockPortal, createPfCrmHandlers } = await lib('@sync/pfcrm/msw');
       const { serveHandlers } = await lib('@sync/core/msw');
       const portal = new PfCrmMockPortal();
@@ -85,12 +162,18 @@ export const smokes: Record<string, Smoke> = {
         const page = await pf.properties.list({ perPage: 10 });
         assert.equal(page.items.length, 3);
         assert.equal(typeof propertiesQuery({ filters: { state: 'approved' } }), 'string');
+        const ids = page.items.map((p) => p.id);
+        const report = await pf.properties.bulk(ids.map((id) => ops.archive(id)), { chunkSize: 2, concurrency: 2 });
+        assert.deepStrictEqual([report.total, report.succeeded, report.failed, report.skipped], [3, 3, 0, 0]);
+        for (const id of ids) assert.equal(portal.properties.get(id)?.state, 'archived');
+        const archived = await pf.properties.list({ filters: { state: 'archived' }, perPage: 10 });
+        assert.deepStrictEqual(archived.items.map((p) => p.id).sort(), [...ids].sort());
       } finally {
         await server.close();
       }
     `,
   },
-};
+];
 
 /**
  * TypeScript that must type-check against the packed declarations, as an ES module

@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { XMLParser } from 'fast-xml-parser';
 import { validateXML, type XMLValidationResult } from 'xmllint-wasm';
 import { decodeXmlText, type PropertyInput } from '../src/index.js';
 
-const xsdPath = fileURLToPath(new URL('../../../../shared/specs/indomio/import-schema.xsd', import.meta.url));
-let xsd: string | undefined;
+/** The portal's import schema, as the package ships it: resolved through its exports, as users resolve it. */
+const xsdPath = createRequire(import.meta.url).resolve('@sync/indomio/import-schema.xsd');
+const xsd = readFileSync(xsdPath, 'utf8');
 
 /** Validates documents against the portal's XSD with libxml2, all in one run. */
 export async function validateAgainstXsd(docs: readonly string[]): Promise<XMLValidationResult> {
-  // Read on first use, so tests that never validate do not need the schema file.
-  xsd ??= readFileSync(xsdPath, 'utf8');
   return validateXML({
     xml: docs.map((contents, i) => ({ fileName: `doc-${i}.xml`, contents })),
     schema: [xsd],
