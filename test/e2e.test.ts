@@ -6,7 +6,7 @@ import { type SeededFaultPlan, seededFaults } from '@sync/core/msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ImageHost, startImageHost } from '../docs/examples/demo/image-host.ts';
 import { type DemoPortal, type PortalRun, startPortals } from '../docs/examples/demo/portals.ts';
-import { loadListings, nextDay, syncAll } from '../docs/examples/demo/run.ts';
+import { holdings, loadListings, nextDay, syncAll } from '../docs/examples/demo/run.ts';
 
 let images: ImageHost | undefined;
 let portals: DemoPortal[] = [];
@@ -53,7 +53,9 @@ function expectInLine(portal: DemoPortal, crm: readonly Listing[], everSent: Rea
 }
 
 function totals(runs: Map<string, PortalRun>) {
-  return Object.fromEntries([...runs].map(([name, r]) => [name, { ...r, failures: r.failures.length }]));
+  return Object.fromEntries(
+    [...runs].map(([name, r]) => [name, { ...r, failures: r.failures.length, skipped: Object.fromEntries(r.skipped) }]),
+  );
 }
 
 describe('one CRM, three portals, over real HTTP', () => {
@@ -63,11 +65,27 @@ describe('one CRM, three portals, over real HTTP', () => {
 
     const first = await syncAll(portals, listings, false);
     const activeCount = listings.filter((l) => l.status === 'active').length;
+    // Indomio is given the active listings only; the others are reported skipped, counted by reason.
+    const unpublished = (crm: readonly Listing[]) => {
+      const out: Record<string, number> = {};
+      for (const l of crm) {
+        if (l.status === 'active') continue;
+        const reason = `Indomio does not publish ${l.status} listings`;
+        out[reason] = (out[reason] ?? 0) + 1;
+      }
+      return out;
+    };
+    expect(Object.keys(unpublished(listings)).length).toBeGreaterThan(0);
     expect(totals(first)).toEqual({
-      rentix: { sent: listings.length, unchanged: 0, deleted: 0, failures: 0 },
-      indomio: { sent: activeCount, unchanged: 0, deleted: 0, failures: 0 },
-      pfcrm: { sent: listings.length, unchanged: 0, deleted: 0, failures: 0 },
+      rentix: { sent: listings.length, unchanged: 0, deleted: 0, skipped: {}, failures: 0 },
+      indomio: { sent: activeCount, unchanged: 0, deleted: 0, skipped: unpublished(listings), failures: 0 },
+      pfcrm: { sent: listings.length, unchanged: 0, deleted: 0, skipped: {}, failures: 0 },
     });
+    // The demo's closing line says what the reports say.
+    expect(holdings(listings.length, first)).toBe(
+      `rentix and pfcrm hold all ${listings.length} CRM listings; ` +
+        `indomio holds ${activeCount} of them, the other ${listings.length - activeCount} skipped (reasons above)`,
+    );
     for (const portal of portals) expectInLine(portal, listings, ids);
 
     const day2 = nextDay(listings);
@@ -85,6 +103,7 @@ describe('one CRM, three portals, over real HTTP', () => {
       deleted: removed.filter((l) => l.status === 'active').length,
       failures: [],
     });
+    expect(Object.fromEntries(second.get('indomio')?.skipped ?? [])).toEqual(unpublished(day2));
     for (const portal of portals) expectInLine(portal, day2, ids);
   }, 60_000);
 

@@ -27,6 +27,8 @@ export interface PortalRun {
   unchanged: number;
   /** Listings removed (or hidden) because the CRM no longer has them. */
   deleted: number;
+  /** Listings the portal was not given, counted by the reason its sync reported. */
+  skipped: Map<string, number>;
   /** Listings that failed, with the reason. */
   failures: Array<{ id: string; reason: string }>;
 }
@@ -113,10 +115,17 @@ function countRetries(http: { on(name: 'retry', listener: () => void): unknown }
 
 /** A sync report as the demo's summary counts it. */
 function toRun(report: SyncReport<Listing>): PortalRun {
+  const skipped = new Map<string, number>();
+  for (const o of report.items) {
+    if (o.action !== 'skipped') continue;
+    const reason = o.reason ?? 'skipped';
+    skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
+  }
   return {
     sent: report.created + report.updated,
     unchanged: report.unchanged,
     deleted: report.removed,
+    skipped,
     failures: report.items.flatMap((o) => (o.action === 'failed' ? [{ id: o.key, reason: o.reason ?? 'failed' }] : [])),
   };
 }

@@ -50,8 +50,45 @@ export async function syncAll(portals: readonly DemoPortal[], listings: readonly
 function table(title: string, runs: Map<string, PortalRun>): string {
   const line = (cells: Array<string | number>) =>
     cells.map((c, i) => (i === 0 ? String(c).padEnd(8) : String(c).padStart(10))).join(' ');
-  const rows = [...runs].map(([name, r]) => line([name, r.sent, r.unchanged, r.deleted, r.failures.length]));
-  return [title, line(['portal', 'sent', 'unchanged', 'deleted', 'failed']), ...rows].join('\n');
+  const rows = [...runs].map(([name, r]) =>
+    line([name, r.sent, r.unchanged, r.deleted, skippedCount(r), r.failures.length]),
+  );
+  // What a portal was not given, and why, as its sync reported it.
+  const reasons = [...runs].flatMap(([name, r]) =>
+    [...r.skipped].map(([reason, count]) => `  ${name} skipped ${count}: ${reason}`),
+  );
+  return [title, line(['portal', 'sent', 'unchanged', 'deleted', 'skipped', 'failed']), ...rows, ...reasons].join('\n');
+}
+
+function skippedCount(run: PortalRun): number {
+  let count = 0;
+  for (const n of run.skipped.values()) count += n;
+  return count;
+}
+
+/**
+ * What the portals hold after a round, from its reports: a listing is held when it was sent
+ * or unchanged; for a portal that does not hold them all, how many it lacks and why.
+ */
+export function holdings(crmCount: number, runs: Map<string, PortalRun>): string {
+  const all: string[] = [];
+  const partial: string[] = [];
+  for (const [name, run] of runs) {
+    const held = run.sent + run.unchanged;
+    if (held === crmCount) {
+      all.push(name);
+      continue;
+    }
+    const missing = crmCount - held;
+    const why = skippedCount(run) === missing ? `skipped (reasons above)` : 'not held';
+    partial.push(`${name} holds ${held} of them, the other ${missing} ${why}`);
+  }
+  const names = all.length <= 1 ? all.join('') : `${all.slice(0, -1).join(', ')} and ${all.at(-1)}`;
+  const head =
+    all.length === 0
+      ? `no portal holds all ${crmCount} CRM listings`
+      : `${names} ${all.length === 1 ? 'holds' : 'hold'} all ${crmCount} CRM listings`;
+  return [head, ...partial].join('; ');
 }
 
 async function main(): Promise<number> {
@@ -82,7 +119,7 @@ async function main(): Promise<number> {
       console.error(`${failures.length} listings failed:\n${failures.slice(0, 20).join('\n')}`);
       return 1;
     }
-    console.log('every listing is on every portal');
+    console.log(holdings(day2.length, second));
     return 0;
   } finally {
     await Promise.all(portals.map((p) => p.close()));
