@@ -32,8 +32,4 @@ declare global {
   function save(item: unknown): Promise<void>;
   function sleep(ms: number): Promise<void>;
   function queueForLater(item: unknown): void;
-  // Jest's globals, for the guide's Jest block.
-  function beforeAll(fn: () => unknown): void;
-  function afterEach(fn: () => unknown): void;
-  function afterAll(fn: () => unknown): void;
 }
