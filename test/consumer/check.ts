@@ -1,6 +1,7 @@
 // Consumer checks: pack every package, install the tarballs into a project outside the workspace, and use them
 // there as users do — calls against the bundled mocks, from ESM and from CommonJS, on Node 22, Node 24, Bun and
-// Deno (each installed from the npm registry into that project), and types with node16 and bundler resolution.
+// Deno (each installed from the npm registry into that project), types with node16 and bundler resolution, and
+// the Jest recipe of docs/testing.md run as written (its config, command and test file) with Jest from the registry.
 // Prints one ok/FAIL line per check and exits non-zero when any fails. Run `npm run build` first.
 import { type ExecFileSyncOptions, execFileSync } from 'node:child_process';
 import {
@@ -131,6 +132,7 @@ const installed = install('the tarballs, their peers, Node 22 and Node 24', [
 // Apart, so that a runtime that cannot be installed here is reported as such and the others still run.
 const withBun = installed && install('Bun', ['bun']);
 const withDeno = installed && install('Deno', ['deno']);
+const withJest = installed && install('Jest', ['jest@^30', '@jest/globals@^30']);
 
 // 3. The same checks as an ES module and as CommonJS, on every runtime.
 const checks = smokes.map((s) => `  [${JSON.stringify(s.name)}, async () => {${s.body}}],`).join('\n');
@@ -271,6 +273,71 @@ for (const [module, moduleResolution] of [
       cwd: project,
     },
   );
+}
+
+// 5. The Jest recipe of docs/testing.md, as written: its config, its command and its test file, plus a PF test.
+/** The fenced blocks of a Markdown section, with their language. */
+function sectionBlocks(file: string, heading: string): Array<{ lang: string; code: string }> {
+  const text = readFileSync(join(repo, file), 'utf8');
+  const start = text.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`${file} has no section ${heading}`);
+  const next = text.indexOf('\n## ', start + heading.length + 2);
+  const section = text.slice(start, next < 0 ? undefined : next);
+  return [...section.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1] ?? '', code: m[2] ?? '' }));
+}
+const recipe = sectionBlocks('docs/testing.md', '## Jest');
+const jestConfig = recipe.find((b) => b.lang === 'js')?.code;
+const jestCommand = recipe
+  .find((b) => b.lang === 'sh')
+  ?.code.trim()
+  .split(/\s+/);
+const jestTest = recipe.find((b) => b.lang === 'ts')?.code;
+const recipeWhole = jestConfig !== undefined && jestCommand?.[0] === 'node' && jestTest !== undefined;
+report(recipeWhole, 'docs/testing.md gives a Jest config, a `node …` command and a test file', JSON.stringify(recipe));
+if (withJest && recipeWhole) {
+  const dir = join(project, 'jest');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'jest.config.js'), jestConfig);
+  writeFileSync(join(dir, 'rentix.test.js'), jestTest);
+  writeFileSync(
+    join(dir, 'pfcrm.test.js'),
+    `import { afterAll, afterEach, beforeAll, expect, it } from '@jest/globals';
+import { PfCrmClient } from '@sync/pfcrm';
+import { createPfCrmHandlers, PfCrmMockPortal } from '@sync/pfcrm/msw';
+import { setupServer } from 'msw/node';
+
+const portal = new PfCrmMockPortal();
+const server = setupServer(...createPfCrmHandlers({ portal }));
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => portal.reset());
+afterAll(() => server.close());
+
+it('lists the properties of the mock PF account', async () => {
+  portal.seedProperties(3);
+  const pf = new PfCrmClient({ apiKey: 'test-key', apiSecret: 'test-secret' });
+  const page = await pf.properties.list({ perPage: 10 });
+  expect(page.items).toHaveLength(3);
+});
+`,
+  );
+  // The project's package.json ("type": "module") and node_modules are the directory's parent's.
+  for (const [label, node] of [
+    ['Node 22', bin('node22/bin/node')],
+    ['Node 24', bin('node24/bin/node')],
+  ] as const) {
+    const args = (jestCommand ?? []).slice(1).map((a) => (a.startsWith('node_modules/') ? bin(a.slice(13)) : a));
+    const outcome = exec(node, [...args, '--ci', '--json'], { cwd: dir });
+    // With --json Jest prints its results on stdout: both test files must have run, and every test passed.
+    let results: { numPassedTests?: number; numFailedTests?: number; numTotalTestSuites?: number } = {};
+    try {
+      results = JSON.parse(outcome.stdout);
+    } catch {}
+    report(
+      outcome.ok && results.numTotalTestSuites === 2 && results.numPassedTests === 2 && results.numFailedTests === 0,
+      `${label}, Jest: the documented recipe runs a Rentix and a PF test against the mocks`,
+      `${outcome.detail}\n${JSON.stringify(results).slice(0, 2000)}`,
+    );
+  }
 }
 
 if (failures === 0) rmSync(work, { recursive: true, force: true });
