@@ -5,6 +5,8 @@
  * sync call (`syncItems`, `syncPortals`); and the error classes every client throws.
  *
  * @packageDocumentation
+ * @module @sync/core
+ * @document ../README.md
  */
 export {
   type AccessToken,

@@ -4,6 +4,8 @@
  * listings kept in line on the portal), and the legacy batch feed.
  *
  * @packageDocumentation
+ * @module @sync/indomio
+ * @document ../README.md
  */
 export {
   DEFAULT_MAX_RESPONSE_BYTES,

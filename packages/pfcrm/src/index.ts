@@ -5,6 +5,8 @@
  * and `syncListings`, which keeps the account in line with a CRM's canonical listings.
  *
  * @packageDocumentation
+ * @module @sync/pfcrm
+ * @document ../README.md
  */
 export { type ClientCredentialsOptions, clientCredentialsProvider } from './auth.js';
 export {

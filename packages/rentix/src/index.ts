@@ -4,6 +4,8 @@
  * canonical listings. The mock portal for tests is in `@sync/rentix/msw`.
  *
  * @packageDocumentation
+ * @module @sync/rentix
+ * @document ../README.md
  */
 export type { BatchProgress } from '@sync/core';
 export type { BulkLimits, BulkOptions, BulkReport, BulkResult } from './bulk.js';

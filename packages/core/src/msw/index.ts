@@ -4,6 +4,7 @@
  * the portal packages' mocks take ({@link seededFaults}: faults per request, seeded).
  *
  * @packageDocumentation
+ * @module @sync/core/msw
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

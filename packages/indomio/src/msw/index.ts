@@ -3,6 +3,7 @@
  * server (this module never starts one), or serve them over HTTP for end-to-end tests.
  *
  * @packageDocumentation
+ * @module @sync/indomio/msw
  */
 export { createIndomioHandlers, type IndomioHandlersOptions } from './handlers.js';
 export {

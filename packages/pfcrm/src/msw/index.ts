@@ -5,6 +5,7 @@
  * own server; this module never starts one.
  *
  * @packageDocumentation
+ * @module @sync/pfcrm/msw
  */
 export { type MockErrorBody, type MockFieldError, MockHttpError } from './errors.js';
 export type { FilterRecord, FilterRule, FilterScope, FilterTable } from './filters.js';

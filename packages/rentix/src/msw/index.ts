@@ -4,6 +4,7 @@
  * This module never starts a server; add the handlers to yours.
  *
  * @packageDocumentation
+ * @module @sync/rentix/msw
  */
 export { createRentixHandlers, type RentixHandlersOptions } from './handlers.js';
 export {
