@@ -142,6 +142,7 @@ async function browserChecks(): Promise<void> {
       await page.goto(`${base}/classes/_sync_rentix.RentixClient.html`);
       await heading('Class RentixClient');
       await breadcrumb(['@sync/rentix', 'RentixClient']);
+      await page.getByRole('heading', { name: 'Example' }).first().waitFor({ state: 'visible' });
       await page.locator('.tsd-comment pre code').first().waitFor({ state: 'visible' });
       await page.getByRole('heading', { name: 'listings', exact: false }).first().waitFor({ state: 'visible' });
     });

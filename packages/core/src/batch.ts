@@ -137,6 +137,12 @@ function reasonOf(signal: AbortSignal): string {
 /**
  * Runs `worker` over `items` in batches with bounded concurrency and reports an
  * outcome for every input item, in input order — none is lost, whatever fails.
+ *
+ * @example
+ * const report = await runBatches(crmListings, { size: 50, concurrency: 2 }, async (batch) =>
+ *   batch.map((listing) => ({ status: 'succeeded' as const, value: listing.id })),
+ * );
+ * console.info(`${report.succeeded} sent, ${report.failed} failed`);
  */
 export async function runBatches<T, R>(
   items: readonly T[],

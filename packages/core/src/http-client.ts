@@ -260,6 +260,11 @@ function isReplayable(body: BodyInit | undefined): boolean {
  * retries of what is safe to repeat, error mapping, redacted events. It sends through
  * `node:http` (or an injected `fetch`) with its own attempt loop, so that it adds next
  * to nothing to a request's cost.
+ *
+ * @example
+ * const http = new HttpClient({ portal: 'acme', baseUrl: 'https://api.acme.example/v1', userAgent: 'my-crm/1.0' });
+ * http.on('retry', (event) => console.warn('retrying', event));
+ * const { data } = await http.request({ method: 'GET', path: '/ping', operation: 'ping' });
  */
 export class HttpClient extends TypedEmitter<HttpEvents> {
   /** Portal name used in errors and events. */

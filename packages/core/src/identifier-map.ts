@@ -31,7 +31,13 @@ export interface IdentifierMap {
 const SEP = '\u0000';
 const keyOf = (portal: string, kind: string, id: string) => `${portal}${SEP}${kind}${SEP}${id}`;
 
-/** An {@link IdentifierMap} held in memory, for tests and short scripts. */
+/**
+ * An {@link IdentifierMap} held in memory, for tests and short scripts.
+ *
+ * @example
+ * // For tests and one-off runs: the state is gone when the process ends.
+ * const state = new SyncState(new MemoryIdentifierMap(), 'indomio');
+ */
 export class MemoryIdentifierMap implements IdentifierMap {
   /** `portal·kind·externalId` → entry. */
   protected readonly entries = new Map<string, IdentifierEntry>();

@@ -19,6 +19,10 @@ export interface SyncPlan<T> {
  * and the fingerprint of the content last sent. Kept in an {@link IdentifierMap}
  * (kind `<kind>` for ids, `<kind>-fingerprint` for fingerprints), so the JSON-file map
  * makes it survive restarts.
+ *
+ * @example
+ * // Survives restarts: ids and fingerprints in a JSON file (one state per portal).
+ * const state = new SyncState(await JsonFileIdentifierMap.open('./sync-state.json'), 'pfcrm');
  */
 export class SyncState {
   /** Where the state lives. */

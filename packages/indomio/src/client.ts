@@ -70,6 +70,7 @@ function errorMessage(body: unknown): string | undefined {
  * Client of the portal's real-time import: Basic auth plus `X-IMMO-SOURCE` on every
  * call, XML bodies valid against the XSD, typed `ServiceResponse`s.
  *
+ * @example
  * ```ts
  * const indomio = new IndomioClient({ username, password, source, baseUrl: 'https://feed.immobiliare.it' });
  * const { idListing } = await indomio.properties.put(listing);

@@ -87,6 +87,14 @@ const QUEUED_BYTES = 4 * CHUNK;
  * iterable or async iterable with bounded memory. Each listing is validated first; invalid
  * ones are left out and reported, never dropped silently. Remember that the portal removes
  * the unprotected listings missing from the feed.
+ *
+ * @example
+ * const report = await writeFeed(
+ *   crmListings.map((l) => fromListing(l, { agency: { email: 'agency@example.com' }, typologies: { apartment: 14 } })),
+ *   { publisher: { name: 'My CRM', email: 'feeds@crm.example', phone: '+39 000' }, version: '2.9', buildDate: new Date() },
+ *   './out',
+ * ); // writes ./out/feed.xml.gz
+ * console.info(`${report.written} written, ${report.failed.length} left out`);
  */
 export async function writeFeed(
   properties: Iterable<PropertyInput> | AsyncIterable<PropertyInput>,

@@ -106,6 +106,13 @@ const LANGUAGES: readonly string[] = LanguageSchema.options;
  * (`itemId`) and each field of the listing at fault.
  *
  * @throws InputValidationError when the listing is invalid or cannot be mapped.
+ *
+ * @example
+ * const property = fromListing(listing, {
+ *   agency: { email: 'agency@example.com' },
+ *   typologies: { ...INDOMIO_DOCUMENTED_TYPOLOGIES, villa: 23 },
+ * });
+ * await indomio.properties.put(property);
  */
 export function fromListing(listing: Listing, options: IndomioFromListingOptions): AgencyPropertyInput {
   const rawId = (listing as { id?: unknown } | null | undefined)?.id;

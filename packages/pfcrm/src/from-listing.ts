@@ -184,6 +184,17 @@ function locationOf(l: Listing, locations: PfFromListingOptions['locations']): P
  * at fault.
  *
  * @throws InputValidationError when the listing is invalid or cannot be mapped.
+ *
+ * @example
+ * const input = fromListing(listing, {
+ *   currency: 'AED',
+ *   sizeUnit: 'sqft',
+ *   configuration: await pf.properties.options(),
+ *   locations: { Dubai: 'are.3' },
+ *   agents: 'omit',
+ *   images: 'omit',
+ * });
+ * await pf.properties.create(input);
  */
 export function fromListing(listing: Listing, options: PfFromListingOptions & { id: number }): PropertyUpdateInput;
 export function fromListing(listing: Listing, options: PfFromListingOptions): PropertyCreateInput;

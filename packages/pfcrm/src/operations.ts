@@ -102,6 +102,9 @@ export type PropertyOperation =
 /**
  * Builders of every bulk action of `PATCH /properties`, so callers never spell a
  * path: `properties.bulk([ops.approve(1), ops.refuse(5, 'blurry photos')])`.
+ *
+ * @example
+ * const report = await pf.properties.bulk([ops.approve(12), ops.publish(12, 'propertyfinder')]);
  */
 export const ops = {
   /** Approves a property. */

@@ -68,6 +68,7 @@ export interface RentixClientOptions
  * every call is validated before it is sent, rate limited, retried when that is safe,
  * and fails with one of core's error classes carrying Rentix's message verbatim.
  *
+ * @example
  * ```ts
  * const rentix = new RentixClient({ apiKey: process.env.RENTIX_API_KEY ?? '' });
  * const { report } = await rentix.initialSync(crmListings, { onProgress: (p) => console.info(p.done) });

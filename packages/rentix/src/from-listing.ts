@@ -137,6 +137,10 @@ function address(a: Listing['address']): string {
  * field of the listing at fault (`currency`, `rentPeriod`, `type`, `photos`…).
  *
  * @throws InputValidationError when the listing is invalid or cannot be mapped.
+ *
+ * @example
+ * const input = fromListing(listing, { languages: ['ro', 'ru'] });
+ * await rentix.listings.upsert(input);
  */
 export function fromListing(listing: Listing, options: RentixFromListingOptions = {}): ListingInput {
   const id = (listing as { id?: unknown } | null | undefined)?.id;

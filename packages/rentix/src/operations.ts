@@ -13,6 +13,10 @@ export type RecordKey = { id: string; externalId?: undefined } | { externalId: s
 /**
  * Builders of the operations of `POST /listings/bulk`, typed per operation:
  * `rentix.listings.bulk([ops.upsert(listing), ops.unlink({ externalId: 'crm-7' })])`.
+ *
+ * @example
+ * const report = await rentix.listings.bulk([ops.upsert(myListing), ops.delete({ externalId: 'crm-3' })]);
+ * console.info(`${report.succeeded} done, ${report.failed} failed`);
  */
 export const ops = {
   /** Create or update a listing keyed by `externalId` (or `id`); send only what changed if you like. */

@@ -26,6 +26,10 @@ import { PORTAL } from './transport.js';
  * Core's `SyncState` under the portal name `rentix`, kept in an `IdentifierMap` (memory
  * by default; `JsonFileIdentifierMap` to survive restarts): kind `listing` maps a CRM id
  * to the Rentix id, kind `listing-fingerprint` to the hash of the listing input last sent.
+ *
+ * @example
+ * const state = new RentixSyncState(await JsonFileIdentifierMap.open('./sync-state.json'));
+ * const report = await syncListings(rentix, crmListings, { state, agent: 'omit' });
  */
 export class RentixSyncState extends SyncState {
   constructor(map: IdentifierMap = new MemoryIdentifierMap(), portal: string = PORTAL) {

@@ -77,6 +77,13 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
  * the server's URL is known (e.g. `(url) => createAcmeHandlers({ baseUrl: url })`).
  * A request no handler answers gets a 404 that names it; a handler that returns
  * `HttpResponse.error()` drops the connection.
+ *
+ * @example
+ * const portal = new RentixMockPortal();
+ * const server = await serveHandlers((url) => createRentixHandlers({ portal, baseUrl: `${url}/api/v1` }));
+ * const rentix = new RentixClient({ apiKey: DEFAULT_MOCK_API_KEY, baseUrl: `${server.url}/api/v1`, allowInsecureHttp: true });
+ * await rentix.listings.upsert(myListing);
+ * await server.close();
  */
 export async function serveHandlers(
   handlers: readonly RequestHandler[] | ((url: string) => readonly RequestHandler[]),

@@ -14,6 +14,11 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 /**
  * MSW handlers answering like the portal's import endpoints, backed by an in-memory
  * {@link IndomioMockPortal}. Add them to your own MSW server, or serve them over HTTP.
+ *
+ * @example
+ * const portal = new IndomioMockPortal();
+ * const server = setupServer(...createIndomioHandlers({ portal }));
+ * server.listen({ onUnhandledFrame: 'error' });
  */
 export function createIndomioHandlers(options: IndomioHandlersOptions = {}): RequestHandler[] {
   const portal = options.portal ?? new IndomioMockPortal();

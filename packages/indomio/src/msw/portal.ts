@@ -195,6 +195,11 @@ function text(node: Record<string, unknown> | undefined): string {
  * last-updated rule, assigns `idListing`s, and answers with `ServiceResponse` XML whose
  * node order varies as the real portal's may. State is inspectable and resettable; fault
  * switches simulate latency, failures and dropped connections.
+ *
+ * @example
+ * const portal = new IndomioMockPortal();
+ * // … run the code under test against createIndomioHandlers({ portal }), then:
+ * expect(portal.listings().map((l) => l.uniqueId)).toContain('crm-1');
  */
 export class IndomioMockPortal {
   /** Accepted credentials and source. */

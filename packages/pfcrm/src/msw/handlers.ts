@@ -50,6 +50,12 @@ function errorResponse(error: unknown, headers: Record<string, string> = {}): Re
  * and leads with their filters, users, locations, client settings; `X-RateLimit-*`
  * headers and 429s; the portal's fault switches.
  * Add them to your own `setupServer(...)`, or serve them with `serveHandlers`.
+ *
+ * @example
+ * const portal = new PfCrmMockPortal();
+ * const server = setupServer(...createPfCrmHandlers({ portal }));
+ * server.listen({ onUnhandledFrame: 'error' });
+ * const pf = new PfCrmClient({ apiKey: 'test-key', apiSecret: 'test-secret' });
  */
 export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): RequestHandler[] {
   const portal = options.portal ?? new PfCrmMockPortal();

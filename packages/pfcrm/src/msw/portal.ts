@@ -107,6 +107,12 @@ export interface MockUpload {
  * refusals), pagination and bulk actions, landlords and leads with their filters, users,
  * locations, client settings, uploads and e-mails, plus fault switches. Its state is
  * public for assertions and {@link reset} restores the start state.
+ *
+ * @example
+ * const portal = new PfCrmMockPortal();
+ * portal.seedProperties(20);
+ * // … run the code under test against createPfCrmHandlers({ portal }), then:
+ * expect(portal.properties.size).toBe(20);
  */
 export class PfCrmMockPortal {
   /** Properties by id. */

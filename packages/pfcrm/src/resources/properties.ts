@@ -308,6 +308,10 @@ export class PropertiesResource {
    * the API refuses a chunk (422) naming the culprits, each of them fails with its own
    * reason and the rest is sent again without them (or reported skipped, not applied,
    * when one of them is not harmless to repeat).
+   *
+   * @example
+   * const report = await pf.properties.bulk(ids.map((id) => ops.archive(id)), { chunkSize: 50 });
+   * for (const o of report.items) if (o.status === 'failed') console.warn(o.item, o.error.message);
    */
   async bulk(
     operations: readonly PropertyOperation[],

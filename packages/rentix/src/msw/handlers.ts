@@ -16,6 +16,12 @@ export interface RentixHandlersOptions {
  * MSW handlers that answer every request below `baseUrl` from a {@link RentixMockPortal}.
  * Add them to your own `setupServer(...)`, or serve them over real HTTP with
  * `serveHandlers((url) => createRentixHandlers({ portal, baseUrl: url }))`.
+ *
+ * @example
+ * const portal = new RentixMockPortal();
+ * const server = setupServer(...createRentixHandlers({ portal }));
+ * server.listen({ onUnhandledFrame: 'error' });
+ * const rentix = new RentixClient({ apiKey: DEFAULT_MOCK_API_KEY });
  */
 export function createRentixHandlers(options: RentixHandlersOptions = {}): RequestHandler[] {
   const portal = options.portal ?? new RentixMockPortal();

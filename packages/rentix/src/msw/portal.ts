@@ -196,6 +196,12 @@ function resetHeaderValue(ms: number): string {
  *
  * Serve it with `createRentixHandlers({ portal })` in an MSW server, or over real
  * HTTP with `serveHandlers` from `@sync/core/msw`.
+ *
+ * @example
+ * const portal = new RentixMockPortal();
+ * portal.failNext(1, 503); // the next request gets a 503
+ * // … run the code under test against createRentixHandlers({ portal }), then:
+ * expect(portal.listingByExternalId('crm-1')?.formData.announcementValue).toBe(450);
  */
 export class RentixMockPortal {
   /** Accepted API keys. */

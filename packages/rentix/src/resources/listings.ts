@@ -142,6 +142,12 @@ export class ListingsResource {
    * 100 operations and 512 KB, under the 30/min bulk limit, retried on 429 and 500.
    * Resolves with one report — a result per operation, in input order — even when
    * the portal refused every operation (422); `onProgress` runs after each request.
+   *
+   * @example
+   * const report = await rentix.listings.bulk(crmListings.map((l) => ops.upsert(fromListing(l))), {
+   *   onProgress: (p) => console.info(`${p.batchesDone}/${p.batches} requests`),
+   * });
+   * for (const r of report.results) if (r.status === 'failed') console.warn(r.externalId, r.message);
    */
   async bulk(
     operations: readonly ListingOperation[],
