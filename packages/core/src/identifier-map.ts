@@ -36,7 +36,7 @@ const keyOf = (portal: string, kind: string, id: string) => `${portal}${SEP}${ki
  *
  * @example
  * // For tests and one-off runs: the state is gone when the process ends.
- * const state = new SyncState(new MemoryIdentifierMap(), 'indomio');
+ * const state = new SyncState(new MemoryIdentifierMap(), 'acme');
  */
 export class MemoryIdentifierMap implements IdentifierMap {
   /** `portal·kind·externalId` → entry. */

@@ -22,7 +22,7 @@ export interface SyncPlan<T> {
  *
  * @example
  * // Survives restarts: ids and fingerprints in a JSON file (one state per portal).
- * const state = new SyncState(await JsonFileIdentifierMap.open('./sync-state.json'), 'pfcrm');
+ * const state = new SyncState(await JsonFileIdentifierMap.open('./sync-state.json'), 'acme');
  */
 export class SyncState {
   /** Where the state lives. */

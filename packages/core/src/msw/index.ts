@@ -79,10 +79,10 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
  * `HttpResponse.error()` drops the connection.
  *
  * @example
- * const portal = new RentixMockPortal();
- * const server = await serveHandlers((url) => createRentixHandlers({ portal, baseUrl: `${url}/api/v1` }));
- * const rentix = new RentixClient({ apiKey: DEFAULT_MOCK_API_KEY, baseUrl: `${server.url}/api/v1`, allowInsecureHttp: true });
- * await rentix.listings.upsert(myListing);
+ * // A portal package's mock handlers (or any MSW handlers), served on 127.0.0.1.
+ * const server = await serveHandlers((url) => [http.get(`${url}/ping`, () => HttpResponse.json({ pong: true }))]);
+ * const client = new HttpClient({ portal: 'acme', baseUrl: server.url, allowInsecureHttp: true, userAgent: 'test' });
+ * await client.request({ method: 'GET', path: '/ping', operation: 'ping' });
  * await server.close();
  */
 export async function serveHandlers(
