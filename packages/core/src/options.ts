@@ -69,18 +69,33 @@ export const RetryBudgetOptionsSchema = z.looseObject({
   successRefund: z.number().min(0),
 });
 
-/** A partial `RetryOptions`, as clients take it, or `false`. */
-export const RetryOptionsSchema = z.union([
-  z.literal(false),
-  z.looseObject({
-    maxAttempts: PositiveIntegerSchema.optional(),
-    baseDelayMs: DelayMsSchema.optional(),
-    maxDelayMs: DelayMsSchema.optional(),
-    maxRetryAfterMs: DelayMsSchema.optional(),
-    statusCodes: z.array(z.number().int().min(100).max(599)).optional(),
-    budget: z.union([z.literal(false), RetryBudgetOptionsSchema]).optional(),
-  }),
-]);
+/**
+ * `false`, `undefined` or a value of `schema`, reporting the schema's own issues (a union
+ * would only say that neither fitted, without naming the faulty option).
+ */
+function falseOr(schema: z.ZodType) {
+  return z
+    .unknown()
+    .superRefine((value, ctx) => {
+      if (value === false || value === undefined) return;
+      const result = schema.safeParse(value);
+      if (result.success) return;
+      for (const issue of result.error.issues) {
+        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+      }
+    })
+    .optional();
+}
+
+/** A partial `RetryOptions`, as clients take it (`false` aside). */
+export const RetryOptionsSchema = z.looseObject({
+  maxAttempts: PositiveIntegerSchema.optional(),
+  baseDelayMs: DelayMsSchema.optional(),
+  maxDelayMs: DelayMsSchema.optional(),
+  maxRetryAfterMs: DelayMsSchema.optional(),
+  statusCodes: z.array(z.number().int().min(100).max(599)).optional(),
+  budget: falseOr(RetryBudgetOptionsSchema),
+});
 
 /** The options every client takes for its HTTP pipeline, as far as they can be wrong. */
 export const HttpClientOptionsSchema = z.looseObject({
@@ -91,7 +106,7 @@ export const HttpClientOptionsSchema = z.looseObject({
   headers: z.record(z.string(), z.string().regex(HEADER_VALUE, 'holds a control character (CR, LF, NUL…)')).optional(),
   timeoutMs: DurationMsSchema.optional(),
   deadlineMs: DurationMsSchema.optional(),
-  retry: RetryOptionsSchema.optional(),
+  retry: falseOr(RetryOptionsSchema),
   rateLimits: z.record(z.string(), RateLimitSchema).optional(),
   defaultBuckets: z.array(z.string()).optional(),
   concurrency: PositiveIntegerSchema.optional(),

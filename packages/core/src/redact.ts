@@ -98,7 +98,8 @@ export class Redactor {
       const encoded = base64(v);
       // A base64 form is also found without its padding, and in its URL-safe alphabet.
       const unpadded = encoded.replace(/=+$/, '');
-      for (const form of [v, unpadded, unpadded.replace(/\+/g, '-').replace(/\//g, '_')]) this.#addForm(form);
+      const urlSafe = unpadded.replace(/\+/g, '-').replace(/\//g, '_');
+      for (const form of [v, encoded, unpadded, urlSafe]) this.#addForm(form);
     }
   }
 
