@@ -16,14 +16,7 @@ import {
 } from './errors.js';
 import { type HttpEvents, TypedEmitter } from './events.js';
 import { JsonDepthError, parseJsonSafely } from './json.js';
-import {
-  booleanOption,
-  checkOptions,
-  checkServiceUrl,
-  DurationMsSchema,
-  HttpClientOptionsSchema,
-  ownOption,
-} from './options.js';
+import { booleanOption, checkOptions, checkServiceUrl, HttpClientOptionsSchema, ownOption } from './options.js';
 import { type RateLimit, RateLimiter, readRateLimitHeaders, sleep } from './rate-limiter.js';
 import { Redactor } from './redact.js';
 import {
@@ -274,7 +267,7 @@ function unsendable(options: RequestOptions): InputIssue[] | undefined {
   }
   for (const name of ['timeoutMs', 'deadlineMs'] as const) {
     const value = options[name];
-    if (value !== undefined && !DurationMsSchema.safeParse(value).success) {
+    if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
       issues.push({ path: name, message: 'expected a finite number of milliseconds above 0', code: 'invalid_option' });
     }
   }
