@@ -301,6 +301,20 @@ const perPortal = (portal: Portal): Scenario[] => [
     outcome: 'error',
   },
   {
+    name: `${portal}: 302 redirecting to a URL that echoes the request`,
+    reply: target(portal, (req) => ({
+      status: 302,
+      body: echoOf(req),
+      headers: {
+        ...echoHeaders(req),
+        'content-type': 'text/plain',
+        location: `https://${encodeURIComponent(credentialsOf(req).join(':'))}@elsewhere.example/${encodeURIComponent(echoOf(req))}`,
+      },
+    })),
+    call: callOf[portal],
+    outcome: 'error',
+  },
+  {
     name: `${portal}: a success whose request-id and other headers echo the request`,
     reply: target(portal, successWithEchoHeaders),
     call: callOf[portal],
