@@ -109,8 +109,8 @@ export {
   type PropertyType,
 } from './listing.js';
 export {
-  booleanOption,
   ByteLimitSchema,
+  booleanOption,
   checkOptions,
   checkServiceUrl,
   DelayMsSchema,

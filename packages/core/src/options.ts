@@ -59,7 +59,11 @@ export const ByteLimitSchema = z.custom<number>(
 );
 
 /** A `RateLimit`: at least some requests in a window of some length. */
-export const RateLimitSchema = z.looseObject({ limit: z.number().positive(), windowMs: DurationMsSchema });
+export const RateLimitSchema = z.looseObject({
+  // `Infinity` is a limit too: a bucket that only follows the server's headers.
+  limit: z.custom<number>((value) => typeof value === 'number' && value > 0, 'expected a number above 0'),
+  windowMs: DurationMsSchema,
+});
 
 /** A `RetryBudgetOptions`. */
 export const RetryBudgetOptionsSchema = z.looseObject({

@@ -205,7 +205,10 @@ export async function syncItems<T, P = T>(
   handlers: SyncHandlers<T, P>,
   options: SyncItemsOptions,
 ): Promise<SyncReport<T>> {
-  checkOptions(SyncItemsOptionsSchema, options, { portal: options?.state?.portal, operation: options?.operation ?? 'sync' });
+  checkOptions(SyncItemsOptionsSchema, options, {
+    portal: options?.state?.portal,
+    operation: options?.operation ?? 'sync',
+  });
   const { state } = options;
   const operation = options.operation ?? 'sync';
   const prepare = handlers.prepare

@@ -3,6 +3,7 @@ import {
   type AuthStrategy,
   basicAuth,
   bearerAuth,
+  booleanOption,
   checkCredentials,
   checkServiceUrl,
   HttpClient,
@@ -50,7 +51,7 @@ export function clientCredentialsProvider(options: ClientCredentialsOptions): To
   const url = checkServiceUrl(options.tokenUrl ?? DEFAULT_TOKEN_URL, {
     field: 'tokenUrl',
     portal: 'pfcrm',
-    allowInsecureHttp: options.allowInsecureHttp,
+    allowInsecureHttp: booleanOption(options, 'allowInsecureHttp', { portal: 'pfcrm' }) === true,
   });
   const http = new HttpClient({
     portal: 'pfcrm',

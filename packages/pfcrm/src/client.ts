@@ -1,5 +1,6 @@
 import {
   bearerAuth,
+  booleanOption,
   checkCredentials,
   checkOptions,
   checkServiceUrl,
@@ -144,7 +145,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
     checkServiceUrl(baseUrl, {
       field: 'baseUrl',
       portal: 'pfcrm',
-      allowInsecureHttp: ownOption(options, 'allowInsecureHttp') === true,
+      allowInsecureHttp: booleanOption(options, 'allowInsecureHttp', { portal: 'pfcrm' }) === true,
     });
     const uploadBaseUrl = options.uploadBaseUrl ?? (options.baseUrl === undefined ? DEFAULT_UPLOAD_URL : baseUrl);
     const userAgent = `@sync/pfcrm/${VERSION}`;
