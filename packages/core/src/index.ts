@@ -1,7 +1,8 @@
 /**
  * Shared mechanisms of the `@sync` portal clients: the HTTP pipeline with
  * authentication, safe retries and rate limits; batching with per-item reports;
- * identifier mapping; fingerprints; and the error classes every client throws.
+ * identifier maps (memory, SQLite, JSON file; PostgreSQL and Redis in `@sync/core/postgres`
+ * and `@sync/core/redis`); fingerprints; and the error classes every client throws.
  *
  * @packageDocumentation
  */
@@ -80,10 +81,14 @@ export {
   type ResponseProblem,
 } from './http-client.js';
 export {
+  DEFAULT_ACCOUNT,
   type IdentifierEntry,
   type IdentifierMap,
+  type IdentifierWrite,
+  type IdentifierWriteResult,
   JsonFileIdentifierMap,
   MemoryIdentifierMap,
+  nextVersion,
 } from './identifier-map.js';
 export {
   type Listing,
@@ -126,6 +131,7 @@ export {
   serverRetryDelayMs,
 } from './retry.js';
 export { compiledSchema } from './schema.js';
+export { SQLITE_SCHEMA, SqliteIdentifierMap, type SqliteIdentifierMapOptions } from './sqlite-identifier-map.js';
 export {
   type SyncDone,
   type SyncHandlers,
@@ -135,4 +141,11 @@ export {
   syncItems,
   UNCHANGED,
 } from './sync.js';
-export { REMOVED, type SyncPlan, SyncState } from './sync-state.js';
+export {
+  REMOVED,
+  type SyncPlan,
+  type SyncRecord,
+  type SyncRecordOptions,
+  type SyncRecordResult,
+  SyncState,
+} from './sync-state.js';

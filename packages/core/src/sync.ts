@@ -48,8 +48,13 @@ export interface SyncDone {
   key: string;
   /** What was done. */
   action: 'created' | 'updated' | 'removed';
-  /** The portal id, when known. */
+  /** The portal id, when known: for a create another writer recorded first, the id it recorded. */
   portalId: string | undefined;
+  /**
+   * Set when this create lost to another writer's (set-if-absent on the portal id): the id the
+   * portal gave this one, now a duplicate of {@link SyncDone.portalId} there, to remove.
+   */
+  discardedPortalId?: string | undefined;
 }
 
 /** The report of {@link syncItems}: one outcome per task, items in input order, then removals. */
@@ -72,6 +77,10 @@ export const UNCHANGED = 'unchanged since the last sync';
  * what is new or changed (by fingerprint), removes what disappeared, records what went
  * through in `state`, and reports every item. A failed item is not recorded, so the
  * next round sends it again. An item key given twice is reported failed the second time.
+ *
+ * Each item's portal id and fingerprint are recorded in one batch with the plan's version
+ * (record-if-newer), and a create's id set-if-absent: workers sharing the state cannot
+ * overwrite a newer round's record, and the first id recorded for an item wins.
  */
 export async function syncItems<T>(
   items: readonly T[],
@@ -115,13 +124,19 @@ export async function syncItems<T>(
       const portalId = await state.portalId(task.key);
       if (task.kind === 'remove') {
         await handlers.remove(task.key, { portalId, signal });
-        await state.recordRemoved(task.key);
+        await state.recordRemoved(task.key, { version: plan.version });
         return [{ status: 'succeeded', value: { key: task.key, action: 'removed', portalId } }];
       }
       const id = (await handlers.upsert(task.item, { key: task.key, portalId, signal })) ?? portalId;
-      await state.record(task.key, task.fingerprint, id);
       const action = task.isNew && portalId === undefined ? 'created' : 'updated';
-      return [{ status: 'succeeded', value: { key: task.key, action, portalId: id } }];
+      // A create records its id only if no other writer recorded one first; the first id wins.
+      const [recorded] = await state.recordMany(
+        [{ externalId: task.key, fingerprint: task.fingerprint, portalId: id, created: action === 'created' }],
+        { version: plan.version },
+      );
+      const value: SyncDone = { key: task.key, action, portalId: recorded?.portalId ?? id };
+      if (recorded?.discardedPortalId !== undefined) value.discardedPortalId = recorded.discardedPortalId;
+      return [{ status: 'succeeded', value }];
     },
   );
 
