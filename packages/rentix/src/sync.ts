@@ -1,4 +1,15 @@
-import { fingerprint, type IdentifierMap, MemoryIdentifierMap, REMOVED, SyncState, UNCHANGED } from '@sync/core';
+import {
+  chunk,
+  fingerprint,
+  type IdentifierMap,
+  MemoryIdentifierMap,
+  nextVersion,
+  REMOVED,
+  type SyncRecord,
+  type SyncRecordOptions,
+  SyncState,
+  UNCHANGED,
+} from '@sync/core';
 import type { BulkOptions, BulkReport, BulkResult } from './bulk.js';
 import type { RentixClient } from './client.js';
 import { ops } from './operations.js';
@@ -6,13 +17,15 @@ import type { NormalizePhoneOptions } from './phone.js';
 import type { CrmAgent, LinkByPhoneReport } from './resources/users.js';
 import type { Agency } from './schemas/account.js';
 import type { ListingOperation } from './schemas/bulk.js';
+import { MAX_BULK_OPERATIONS } from './schemas/common.js';
 import type { ListingInput } from './schemas/listing.js';
 import { PORTAL } from './transport.js';
 
 /**
  * What continuous sync remembers between runs, kept in an `IdentifierMap` (memory by
- * default; `JsonFileIdentifierMap` to survive restarts): kind `listing` maps a CRM id
- * to the Rentix id, kind `listing-fingerprint` to the hash of the content last sent.
+ * default; `SqliteIdentifierMap` to survive restarts, PostgreSQL or Redis to share it between
+ * workers): kind `listing` maps a CRM id to the Rentix id, kind `listing-fingerprint` to the
+ * hash of the content last sent.
  */
 export class RentixSyncState extends SyncState {
   constructor(map: IdentifierMap = new MemoryIdentifierMap(), portal: string = PORTAL) {
@@ -25,9 +38,23 @@ export class RentixSyncState extends SyncState {
   }
 
   /** Records that `listing` is on the portal as sent. */
-  async remember(listing: ListingInput, portalId?: string): Promise<void> {
+  async remember(listing: ListingInput, portalId?: string, options: SyncRecordOptions = {}): Promise<void> {
     if (listing.externalId === undefined) return;
-    await this.record(listing.externalId, fingerprint(listing), portalId);
+    await this.record(listing.externalId, fingerprint(listing), portalId, options);
+  }
+
+  /** Records several listings as sent — a bulk chunk's results — in one batch write. */
+  async rememberMany(
+    sent: ReadonlyArray<{ listing: ListingInput; portalId: string | undefined }>,
+    options: SyncRecordOptions = {},
+  ): Promise<void> {
+    const records: SyncRecord[] = [];
+    for (const { listing, portalId } of sent) {
+      if (listing.externalId !== undefined) {
+        records.push({ externalId: listing.externalId, fingerprint: fingerprint(listing), portalId });
+      }
+    }
+    if (records.length > 0) await this.recordMany(records, options);
   }
 
   /** Records that a CRM listing was hidden on the portal. */
@@ -67,6 +94,7 @@ export async function initialSync(
   options: InitialSyncOptions = {},
 ): Promise<InitialSyncReport> {
   const started = performance.now();
+  const version = nextVersion();
   const agency = await client.agency.get({ signal: options.signal });
   const agents = options.agents
     ? await client.users.linkByPhone(options.agents, {
@@ -77,9 +105,10 @@ export async function initialSync(
     : undefined;
   const report = await client.listings.upsertMany(listings, options);
   if (options.state) {
-    for (const result of report.results) {
-      if (result.success) await options.state.remember(listings[result.index] as ListingInput, result.id);
-    }
+    const sent = report.results.flatMap((r) =>
+      r.success ? [{ listing: listings[r.index] as ListingInput, portalId: r.id }] : [],
+    );
+    for (const part of chunk(sent, MAX_BULK_OPERATIONS)) await options.state.rememberMany(part, { version });
   }
   return { agency, agents, report, elapsedMs: performance.now() - started };
 }
@@ -113,6 +142,7 @@ export async function continuousSync(
   options: ContinuousSyncOptions,
 ): Promise<ContinuousSyncReport> {
   const { state } = options;
+  const version = nextVersion();
   const known = await state.fingerprints();
   const seen = new Set<string>();
   const toSend: ListingOperation[] = [];
@@ -150,17 +180,21 @@ export async function continuousSync(
 
   const report = await client.listings.bulk(toSend, options);
   let hidden = 0;
+  const acknowledged: SyncRecord[] = [];
   for (const result of report.results) {
     const from = sentFrom[result.index];
     if (!from) continue;
     results[from.position] = { ...result, index: from.position };
-    if (!result.success) continue;
-    if (from.listing) await state.remember(from.listing, result.id);
-    else if (from.externalId !== undefined) {
-      await state.rememberHidden(from.externalId);
+    if (!result.success || from.externalId === undefined) continue;
+    if (from.listing) {
+      acknowledged.push({ externalId: from.externalId, fingerprint: fingerprint(from.listing), portalId: result.id });
+    } else {
+      acknowledged.push({ externalId: from.externalId, fingerprint: REMOVED });
       hidden++;
     }
   }
+  // What the portal acknowledged, a bulk chunk's worth per batch write.
+  for (const part of chunk(acknowledged, MAX_BULK_OPERATIONS)) await state.recordMany(part, { version });
   const all = results.filter((r): r is BulkResult<ListingOperation> => r !== undefined);
   all.forEach((r, i) => {
     r.index = i;
