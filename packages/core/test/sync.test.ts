@@ -123,4 +123,25 @@ describe('syncItems', () => {
     const again = await syncItems(items, p.handlers, { state });
     expect(again).toMatchObject({ created: 6, unchanged: 4 });
   });
+
+  it('keeps the first id when another worker recorded the same create first, and reports the duplicate', async () => {
+    const map = new MemoryIdentifierMap();
+    const state = new SyncState(map, 'pf');
+    const handlers: SyncHandlers<Item> = {
+      key: (i) => i.id,
+      async upsert(item) {
+        // Meanwhile another worker created the same item and recorded its id.
+        await map.setIfAbsent('pf', 'listing', item.id, 'P-other');
+        return 'P-mine';
+      },
+      async remove() {},
+    };
+    const report = await syncItems([{ id: 'a', price: 1 }], handlers, { state });
+    expect(report.items[0]).toMatchObject({
+      status: 'succeeded',
+      value: { key: 'a', action: 'created', portalId: 'P-other', discardedPortalId: 'P-mine' },
+    });
+    expect(await state.portalId('a')).toBe('P-other');
+    expect((await state.plan([{ id: 'a', price: 1 }], (i) => i.id)).unchanged).toHaveLength(1);
+  });
 });
