@@ -142,7 +142,7 @@ const MODE = (w: IdentifierWrite) => (w.ifAbsent ? 1 : w.version !== undefined ?
  * ```ts
  * import { PostgresIdentifierMap } from '@sync/core/postgres';
  * const map = await PostgresIdentifierMap.open({ connectionString: process.env.DATABASE_URL });
- * const state = new SyncState(map.forAccount('agency-42'), 'rentix');
+ * const state = new SyncState(map.forAccount('agency-42'), 'acme');
  * ```
  */
 export class PostgresIdentifierMap implements IdentifierMap {

@@ -138,7 +138,7 @@ interface Shared {
  * ```ts
  * import { RedisIdentifierMap } from '@sync/core/redis';
  * const map = await RedisIdentifierMap.open({ url: process.env.REDIS_URL });
- * const state = new SyncState(map.forAccount('agency-42'), 'rentix');
+ * const state = new SyncState(map.forAccount('agency-42'), 'acme');
  * ```
  */
 export class RedisIdentifierMap implements IdentifierMap {

@@ -93,7 +93,7 @@ function loadSqlite(file: string): SqliteModule {
  * @example
  * ```ts
  * const map = await SqliteIdentifierMap.open('./sync-state.db');
- * const state = new SyncState(map.forAccount('agency-42'), 'rentix');
+ * const state = new SyncState(map.forAccount('agency-42'), 'acme');
  * // … syncs …
  * await map.close();
  * ```
