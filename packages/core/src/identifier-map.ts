@@ -101,6 +101,12 @@ export interface IdentifierMap {
   delete(portal: string, kind: string, externalId: string): Promise<boolean>;
   /** Every entry of a portal, optionally of one kind. */
   list(portal: string, kind?: string): Promise<IdentifierEntry[]>;
+  /**
+   * The same entries as {@link IdentifierMap.list}, read page by page, so that however large
+   * the map only one page is held at a time: how {@link SyncState} reads a round's
+   * fingerprints. Not a snapshot: an entry written while it runs may or may not be seen.
+   */
+  iterate(portal: string, kind?: string): AsyncIterable<IdentifierEntry>;
   /** The CRM id stored for a portal id. */
   findExternalId(portal: string, kind: string, portalId: string): Promise<string | undefined>;
 }
@@ -278,6 +284,10 @@ export class MemoryIdentifierMap implements IdentifierMap {
       }
     }
     return out;
+  }
+
+  async *iterate(portal: string, kind?: string): AsyncIterable<IdentifierEntry> {
+    yield* await this.list(portal, kind);
   }
 
   async findExternalId(portal: string, kind: string, portalId: string): Promise<string | undefined> {

@@ -64,16 +64,77 @@ CREATE TABLE IF NOT EXISTS ${table} (
   PRIMARY KEY (account, portal, kind, external_id)
 );
 CREATE INDEX IF NOT EXISTS ${index} ON ${table} (account, portal, kind, portal_id);
--- mode 0 replaces, 1 sets if absent, 2 records if newer; one (stored, portal_id) row per write, in order.
+-- Applies a batch in one statement's transaction: mode 0 replaces, 1 sets if absent, 2 records
+-- if newer; returns one (stored, portal_id) row per write, in order.
 CREATE OR REPLACE FUNCTION ${table}_write(
   p_account text, p_portal text[], p_kind text[], p_external_id text[], p_portal_id text[],
   p_version bigint[], p_mode smallint[]
 ) RETURNS TABLE (r_stored boolean, r_portal_id text) LANGUAGE plpgsql AS $fn$
 DECLARE
+  n integer := coalesce(array_length(p_portal, 1), 0);
+  done boolean[];
+  ids text[];
   i integer;
   found_id text;
 BEGIN
-  FOR i IN 1 .. coalesce(array_length(p_portal, 1), 0) LOOP
+  IF n = 0 THEN
+    RETURN;
+  END IF;
+  done := array_fill(NULL::boolean, ARRAY[n]);
+  ids := array_fill(NULL::text, ARRAY[n]);
+  -- Distinct keys: each mode's writes in one set-based statement, in key order (so that two
+  -- batches lock their rows in the same order and cannot deadlock).
+  IF n > 1 AND (SELECT count(DISTINCT (u.portal, u.kind, u.external_id))
+                FROM unnest(p_portal, p_kind, p_external_id) AS u(portal, kind, external_id)) = n THEN
+    FOR i IN
+      WITH input AS (
+        SELECT * FROM unnest(p_portal, p_kind, p_external_id, p_portal_id, p_version, p_mode)
+          WITH ORDINALITY AS u(portal, kind, external_id, portal_id, version, mode, n)
+      ), replaced AS (
+        INSERT INTO ${table} AS m (account, portal, kind, external_id, portal_id, version)
+        SELECT p_account, portal, kind, external_id, portal_id, 0 FROM input WHERE mode = 0
+        ORDER BY portal, kind, external_id
+        ON CONFLICT (account, portal, kind, external_id)
+        DO UPDATE SET portal_id = excluded.portal_id, version = 0
+        RETURNING m.portal, m.kind, m.external_id
+      ), absent AS (
+        INSERT INTO ${table} AS m (account, portal, kind, external_id, portal_id, version)
+        SELECT p_account, portal, kind, external_id, portal_id, version FROM input WHERE mode = 1
+        ORDER BY portal, kind, external_id
+        ON CONFLICT (account, portal, kind, external_id) DO NOTHING
+        RETURNING m.portal, m.kind, m.external_id
+      ), newer AS (
+        INSERT INTO ${table} AS m (account, portal, kind, external_id, portal_id, version)
+        SELECT p_account, portal, kind, external_id, portal_id, version FROM input WHERE mode = 2
+        ORDER BY portal, kind, external_id
+        ON CONFLICT (account, portal, kind, external_id)
+        DO UPDATE SET portal_id = excluded.portal_id, version = excluded.version WHERE m.version < excluded.version
+        RETURNING m.portal, m.kind, m.external_id
+      ), written AS (
+        SELECT * FROM replaced UNION ALL SELECT * FROM absent UNION ALL SELECT * FROM newer
+      )
+      SELECT input.n FROM input JOIN written USING (portal, kind, external_id)
+    LOOP
+      done[i] := true;
+      ids[i] := p_portal_id[i];
+    END LOOP;
+    -- The entries that won over the others, locked until the transaction ends (a new snapshot sees them).
+    FOR i, found_id IN
+      SELECT u.n, m.portal_id
+      FROM unnest(p_portal, p_kind, p_external_id) WITH ORDINALITY AS u(portal, kind, external_id, n)
+      JOIN ${table} AS m
+        ON m.account = p_account AND m.portal = u.portal AND m.kind = u.kind AND m.external_id = u.external_id
+      WHERE done[u.n] IS NULL
+      FOR KEY SHARE OF m
+    LOOP
+      done[i] := false;
+      ids[i] := found_id;
+    END LOOP;
+  END IF;
+  -- Write by write, in order: a batch with a key repeated, and any write still undecided
+  -- (its winner deleted meanwhile).
+  FOR i IN 1 .. n LOOP
+    CONTINUE WHEN done[i] IS NOT NULL;
     LOOP
       IF p_mode[i] = 1 THEN
         INSERT INTO ${table} AS m (account, portal, kind, external_id, portal_id, version)
@@ -94,23 +155,22 @@ BEGIN
         RETURNING m.portal_id INTO found_id;
       END IF;
       IF FOUND THEN
-        r_stored := true;
-        r_portal_id := found_id;
+        done[i] := true;
+        ids[i] := found_id;
         EXIT;
       END IF;
-      -- Not stored: the entry that won, locked so it cannot vanish before the transaction ends.
       SELECT m.portal_id INTO found_id FROM ${table} AS m
       WHERE m.account = p_account AND m.portal = p_portal[i] AND m.kind = p_kind[i] AND m.external_id = p_external_id[i]
       FOR KEY SHARE;
       IF FOUND THEN
-        r_stored := false;
-        r_portal_id := found_id;
+        done[i] := false;
+        ids[i] := found_id;
         EXIT;
       END IF;
-      -- Deleted between the two statements: try the write again.
+      -- The entry that won was deleted between the two statements: write again.
     END LOOP;
-    RETURN NEXT;
   END LOOP;
+  RETURN QUERY SELECT d, x FROM unnest(done, ids) WITH ORDINALITY AS r(d, x, k) ORDER BY k;
 END
 $fn$;
 `;
@@ -121,8 +181,23 @@ interface Shared {
   table: string;
   /** Ends the pool when the map opened it. */
   end: (() => Promise<void>) | undefined;
-  statements: Record<'get' | 'write' | 'remove' | 'listAll' | 'listKind' | 'find', string>;
+  statements: Record<
+    | 'get'
+    | 'write'
+    | 'remove'
+    | 'listAll'
+    | 'listKind'
+    | 'find'
+    | 'pageKind'
+    | 'pageAll'
+    | 'pageKindAfter'
+    | 'pageAllAfter',
+    string
+  >;
 }
+
+/** Rows per page of {@link PostgresIdentifierMap.iterate}. */
+const PAGE = 5000;
 
 const MODE = (w: IdentifierWrite) => (w.ifAbsent ? 1 : w.version !== undefined ? 2 : 0);
 
@@ -213,6 +288,14 @@ export class PostgresIdentifierMap implements IdentifierMap {
       listAll: `SELECT ${columns} FROM ${table} WHERE account = $1 AND portal = $2`,
       listKind: `SELECT ${columns} FROM ${table} WHERE account = $1 AND portal = $2 AND kind = $3`,
       find: `SELECT external_id FROM ${table} WHERE account = $1 AND portal = $2 AND kind = $3 AND portal_id = $4 LIMIT 1`,
+      pageKind: `SELECT ${columns} FROM ${table} WHERE account = $1 AND portal = $2 AND kind = $3 ORDER BY external_id LIMIT ${PAGE}`,
+      pageAll: `SELECT ${columns} FROM ${table} WHERE account = $1 AND portal = $2 ORDER BY kind, external_id LIMIT ${PAGE}`,
+      pageKindAfter:
+        `SELECT ${columns} FROM ${table} WHERE account = $1 AND portal = $2 AND kind = $3 AND external_id > $4 ` +
+        `ORDER BY external_id LIMIT ${PAGE}`,
+      pageAllAfter:
+        `SELECT ${columns} FROM ${table} WHERE account = $1 AND portal = $2 AND (account, portal, kind, external_id) > ` +
+        `($1, $2, $3, $4) ORDER BY kind, external_id LIMIT ${PAGE}`,
     };
     return new PostgresIdentifierMap(account, { pool, table, end, statements });
   }
@@ -262,7 +345,7 @@ export class PostgresIdentifierMap implements IdentifierMap {
   async setMany(writes: readonly IdentifierWrite[]): Promise<IdentifierWriteResult[]> {
     checkWrites(writes, 'identifierMap.setMany');
     if (writes.length === 0) return [];
-    const rows = await this.#query<{ r_stored: boolean; r_portal_id: string }>('write', [
+    const values = [
       this.account,
       writes.map((w) => w.portal),
       writes.map((w) => w.kind),
@@ -270,8 +353,16 @@ export class PostgresIdentifierMap implements IdentifierMap {
       writes.map((w) => w.portalId),
       writes.map((w) => String(w.version ?? 0)),
       writes.map(MODE),
-    ]);
-    return rows.map((r) => ({ stored: r.r_stored, portalId: r.r_portal_id }));
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const rows = await this.#query<{ r_stored: boolean; r_portal_id: string }>('write', values);
+        return rows.map((r) => ({ stored: r.r_stored, portalId: r.r_portal_id }));
+      } catch (error) {
+        // A deadlock with another batch rolled this one back whole: it can run again as it is.
+        if (attempt >= 5 || (error as { code?: unknown })?.code !== '40P01') throw error;
+      }
+    }
   }
 
   async delete(portal: string, kind: string, externalId: string): Promise<boolean> {
@@ -298,6 +389,34 @@ export class PostgresIdentifierMap implements IdentifierMap {
       portalId: r.portal_id,
       version: Number(r.version),
     }));
+  }
+
+  /** Pages of {@link PAGE} rows in key order (keyset pagination on the primary key), one query each. */
+  async *iterate(portal: string, kind?: string): AsyncIterable<IdentifierEntry> {
+    const account = this.account;
+    let last: Row | undefined;
+    for (;;) {
+      const rows =
+        kind === undefined
+          ? last
+            ? await this.#query<Row>('pageAllAfter', [account, portal, last.kind, last.external_id])
+            : await this.#query<Row>('pageAll', [account, portal])
+          : last
+            ? await this.#query<Row>('pageKindAfter', [account, portal, kind, last.external_id])
+            : await this.#query<Row>('pageKind', [account, portal, kind]);
+      for (const r of rows) {
+        yield {
+          account,
+          portal,
+          kind: r.kind,
+          externalId: r.external_id,
+          portalId: r.portal_id,
+          version: Number(r.version),
+        };
+      }
+      if (rows.length < PAGE) return;
+      last = rows[rows.length - 1];
+    }
   }
 
   async findExternalId(portal: string, kind: string, portalId: string): Promise<string | undefined> {

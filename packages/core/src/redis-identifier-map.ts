@@ -106,6 +106,8 @@ const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 const WRITE_SHA = sha1(WRITE_LUA);
 const DELETE_SHA = sha1(DELETE_LUA);
 const LAYOUT = '1';
+/** Bucket hashes read per round trip by {@link RedisIdentifierMap.iterate}. */
+const BUCKETS_PER_PAGE = 64;
 
 /** Encodes a key component so that it never contains `:`, `{` or `}`. */
 const part = (s: string) => encodeURIComponent(s);
@@ -285,33 +287,52 @@ export class RedisIdentifierMap implements IdentifierMap {
   }
 
   async list(portal: string, kind?: string): Promise<IdentifierEntry[]> {
-    const { client } = this.#shared;
-    const kinds =
-      kind === undefined
-        ? ((await client.call('SMEMBERS', `${this.#base}:${part(portal)}:kinds`)) as string[]).map(decodeURIComponent)
-        : [kind];
     const out: IdentifierEntry[] = [];
-    for (const k of kinds) {
+    for (const k of await this.#kinds(portal, kind)) {
       const ns = this.#ns(portal, k);
-      const buckets = (await client.call('SMEMBERS', `${ns}:b`)) as string[];
-      if (buckets.length === 0) continue;
-      const pipeline = client.pipeline();
-      for (const b of buckets) pipeline.call('HGETALL', `${ns}:e:${b}`);
-      const replies = (await pipeline.exec()) as Array<[Error | null, unknown]>;
-      for (const [error, reply] of replies) {
-        if (error) throw error;
-        const pairs = Array.isArray(reply) ? pairsOf(reply as string[]) : Object.entries(reply as object);
-        for (const [externalId, value] of pairs as Array<[string, string]>) {
-          const at = value.indexOf(':');
-          out.push({
-            account: this.account,
-            portal,
-            kind: k,
-            externalId,
-            portalId: value.slice(at + 1),
-            version: Number(value.slice(0, at)),
-          });
-        }
+      const buckets = (await this.#shared.client.call('SMEMBERS', `${ns}:b`)) as string[];
+      for (const entry of await this.#read(portal, k, buckets)) out.push(entry);
+    }
+    return out;
+  }
+
+  /** Reads {@link BUCKETS_PER_PAGE} bucket hashes per round trip, so only one page is held at a time. */
+  async *iterate(portal: string, kind?: string): AsyncIterable<IdentifierEntry> {
+    for (const k of await this.#kinds(portal, kind)) {
+      const buckets = (await this.#shared.client.call('SMEMBERS', `${this.#ns(portal, k)}:b`)) as string[];
+      for (let i = 0; i < buckets.length; i += BUCKETS_PER_PAGE) {
+        yield* await this.#read(portal, k, buckets.slice(i, i + BUCKETS_PER_PAGE));
+      }
+    }
+  }
+
+  async #kinds(portal: string, kind: string | undefined): Promise<string[]> {
+    if (kind !== undefined) return [kind];
+    const kinds = (await this.#shared.client.call('SMEMBERS', `${this.#base}:${part(portal)}:kinds`)) as string[];
+    return kinds.map(decodeURIComponent);
+  }
+
+  /** The entries of some buckets of one kind, in one pipelined round trip. */
+  async #read(portal: string, kind: string, buckets: readonly string[]): Promise<IdentifierEntry[]> {
+    if (buckets.length === 0) return [];
+    const ns = this.#ns(portal, kind);
+    const pipeline = this.#shared.client.pipeline();
+    for (const b of buckets) pipeline.call('HGETALL', `${ns}:e:${b}`);
+    const replies = (await pipeline.exec()) as Array<[Error | null, unknown]>;
+    const out: IdentifierEntry[] = [];
+    for (const [error, reply] of replies) {
+      if (error) throw error;
+      const pairs = Array.isArray(reply) ? pairsOf(reply as string[]) : Object.entries(reply as object);
+      for (const [externalId, value] of pairs as Array<[string, string]>) {
+        const at = value.indexOf(':');
+        out.push({
+          account: this.account,
+          portal,
+          kind,
+          externalId,
+          portalId: value.slice(at + 1),
+          version: Number(value.slice(0, at)),
+        });
       }
     }
     return out;

@@ -43,6 +43,8 @@ const KEY = 'account = ? AND portal = ? AND kind = ? AND external_id = ?';
 const INSERT = `INSERT INTO sync_identifiers (account, portal, kind, external_id, portal_id, version) VALUES (?, ?, ?, ?, ?, ?)`;
 const CONFLICT = 'ON CONFLICT (account, portal, kind, external_id)';
 const REPLACE = 'DO UPDATE SET portal_id = excluded.portal_id, version = excluded.version';
+const PAGE_SELECT =
+  'SELECT kind, external_id, portal_id, version FROM sync_identifiers WHERE account = ? AND portal = ?';
 
 /** One open database, shared by a map and its views for other accounts. */
 interface Connection {
@@ -55,8 +57,30 @@ interface Connection {
   remove: StatementSync;
   listAll: StatementSync;
   listKind: StatementSync;
+  /** First page and next pages of one kind, and of every kind (keyset pagination on the primary key). */
+  pageKind: StatementSync;
+  pageKindAfter: StatementSync;
+  pageAll: StatementSync;
+  pageAllAfter: StatementSync;
   find: StatementSync;
 }
+
+/** Rows per page of {@link SqliteIdentifierMap.iterate}. */
+const PAGE = 2000;
+
+/** A statement whose rows come back as arrays (Node 22.16+, 24+), objects otherwise. */
+function arrays(statement: StatementSync): StatementSync {
+  const s = statement as StatementSync & { setReturnArrays?: (on: boolean) => void };
+  s.setReturnArrays?.(true);
+  return statement;
+}
+
+type PageRow = [kind: string, externalId: string, portalId: string, version: number];
+const pageRow = (row: unknown): PageRow => {
+  if (Array.isArray(row)) return row as PageRow;
+  const r = row as { kind: string; external_id: string; portal_id: string; version: number };
+  return [r.kind, r.external_id, r.portal_id, r.version];
+};
 
 type SqliteModule = typeof import('node:sqlite');
 
@@ -136,6 +160,14 @@ export class SqliteIdentifierMap implements IdentifierMap {
         ),
         listKind: db.prepare(
           'SELECT kind, external_id, portal_id, version FROM sync_identifiers WHERE account = ? AND portal = ? AND kind = ?',
+        ),
+        pageKind: arrays(db.prepare(`${PAGE_SELECT} AND kind = ? ORDER BY external_id LIMIT ${PAGE}`)),
+        pageKindAfter: arrays(
+          db.prepare(`${PAGE_SELECT} AND kind = ? AND external_id > ? ORDER BY external_id LIMIT ${PAGE}`),
+        ),
+        pageAll: arrays(db.prepare(`${PAGE_SELECT} ORDER BY kind, external_id LIMIT ${PAGE}`)),
+        pageAllAfter: arrays(
+          db.prepare(`${PAGE_SELECT} AND (kind, external_id) > (?, ?) ORDER BY kind, external_id LIMIT ${PAGE}`),
         ),
         find: db.prepare(
           'SELECT external_id FROM sync_identifiers WHERE account = ? AND portal = ? AND kind = ? AND portal_id = ? LIMIT 1',
@@ -234,6 +266,29 @@ export class SqliteIdentifierMap implements IdentifierMap {
       portalId: r.portal_id,
       version: r.version,
     }));
+  }
+
+  /** Pages of {@link PAGE} rows in key order, each read whole, so no cursor stays open across an `await`. */
+  async *iterate(portal: string, kind?: string): AsyncIterable<IdentifierEntry> {
+    const c = this.#conn;
+    const account = this.account;
+    let last: PageRow | undefined;
+    for (;;) {
+      const rows = (
+        kind === undefined
+          ? last
+            ? c.pageAllAfter.all(account, portal, last[0], last[1])
+            : c.pageAll.all(account, portal)
+          : last
+            ? c.pageKindAfter.all(account, portal, kind, last[1])
+            : c.pageKind.all(account, portal, kind)
+      ).map(pageRow);
+      for (const [k, externalId, portalId, version] of rows) {
+        yield { account, portal, kind: k, externalId, portalId, version };
+      }
+      if (rows.length < PAGE) return;
+      last = rows[rows.length - 1];
+    }
   }
 
   async findExternalId(portal: string, kind: string, portalId: string): Promise<string | undefined> {

@@ -95,8 +95,10 @@ export class SyncState {
 
   /** Every CRM id the state knows, with its fingerprint. */
   async fingerprints(): Promise<Map<string, string>> {
-    const entries = await this.map.list(this.portal, this.#fingerprintKind);
-    return new Map(entries.map((e) => [e.externalId, e.portalId]));
+    // Read page by page: only the map of fingerprints is held, however many entries there are.
+    const out = new Map<string, string>();
+    for await (const e of this.map.iterate(this.portal, this.#fingerprintKind)) out.set(e.externalId, e.portalId);
+    return out;
   }
 
   /** Records what was sent for a CRM id, and its portal id when known (see {@link recordMany}). */

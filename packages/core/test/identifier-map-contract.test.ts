@@ -105,7 +105,7 @@ const stores: Array<{ store: string; enabled: boolean; persistent: boolean; open
     enabled: withRedis,
     persistent: true,
     open: async (name, account) =>
-      RedisIdentifierMap.open({ client: redisClient as Redis, prefix: `test:${name}`, account, buckets: 8 }),
+      RedisIdentifierMap.open({ client: redisClient as Redis, prefix: `test:${name}`, account, buckets: 100 }),
   },
 ];
 
@@ -222,6 +222,40 @@ describe.each(stores)('$store keeps the IdentifierMap contract', ({ store, enabl
       expect(await map.setMany([])).toEqual([]);
     });
 
+    it('applies a batch of distinct keys against existing entries, each write by its own mode', async () => {
+      const { map } = await fresh(open);
+      await map.setMany([
+        { portal: 'p', kind: 'listing', externalId: 'claimed', portalId: 'first' },
+        { portal: 'p', kind: 'fp', externalId: 'newer', portalId: 'h5', version: 5 },
+        { portal: 'p', kind: 'fp', externalId: 'older', portalId: 'h5', version: 5 },
+      ]);
+      const results = await map.setMany([
+        { portal: 'p', kind: 'listing', externalId: 'claimed', portalId: 'second', ifAbsent: true },
+        { portal: 'p', kind: 'listing', externalId: 'fresh', portalId: 'f1', ifAbsent: true },
+        { portal: 'p', kind: 'fp', externalId: 'newer', portalId: 'h9', version: 9 },
+        { portal: 'p', kind: 'fp', externalId: 'older', portalId: 'h2', version: 2 },
+        { portal: 'p', kind: 'fp', externalId: 'plain', portalId: 'hp' },
+      ]);
+      expect(results).toEqual([
+        { stored: false, portalId: 'first' },
+        { stored: true, portalId: 'f1' },
+        { stored: true, portalId: 'h9' },
+        { stored: false, portalId: 'h5' },
+        { stored: true, portalId: 'hp' },
+      ]);
+      expect(await map.get('p', 'fp', 'older')).toBe('h5');
+      expect(await map.findExternalId('p', 'listing', 'second')).toBeUndefined();
+    });
+
+    it('completes concurrent batches over the same keys in opposite orders, keeping the newest version of each', async () => {
+      const { map } = await fresh(open);
+      const keys = Array.from({ length: 40 }, (_, i) => `L-${i}`);
+      const batch = (order: string[], version: number) =>
+        map.setMany(order.map((k) => ({ portal: 'p', kind: 'fp', externalId: k, portalId: `v${version}`, version })));
+      await Promise.all([batch(keys, 1), batch([...keys].reverse(), 2), batch(keys, 3), batch([...keys].reverse(), 4)]);
+      for (const k of keys) expect(await map.get('p', 'fp', k)).toBe('v4');
+    });
+
     it('refuses a batch with an invalid write before applying any of it', async () => {
       const { map } = await fresh(open);
       const writes = [
@@ -270,22 +304,33 @@ describe.each(stores)('$store keeps the IdentifierMap contract', ({ store, enabl
       expect((await map.list('p')).map((e) => [e.kind, e.externalId])).toEqual([['q:k', 'a:b']]);
     });
 
-    it('lists a kind of thousands of entries, written in batches', async () => {
+    it('lists and iterates thousands of entries, written in batches, page by page', async () => {
       const { map } = await fresh(open);
-      const writes = Array.from({ length: 3000 }, (_, i) => ({
+      const writes = Array.from({ length: 12_000 }, (_, i) => ({
         portal: 'p',
         kind: i % 3 === 0 ? 'listing' : 'listing-fingerprint',
         externalId: `L-${i}`,
         portalId: `P-${i}`,
         version: i,
       }));
-      for (let i = 0; i < writes.length; i += 500) await map.setMany(writes.slice(i, i + 500));
+      for (let i = 0; i < writes.length; i += 2000) await map.setMany(writes.slice(i, i + 2000));
+      await map.set('other', 'listing-fingerprint', 'L-1', 'elsewhere');
       const fingerprints = await map.list('p', 'listing-fingerprint');
-      expect(fingerprints).toHaveLength(2000);
-      expect(new Set(fingerprints.map((e) => e.externalId)).size).toBe(2000);
-      expect((await map.list('p')).length).toBe(3000);
-      const sample = fingerprints.find((e) => e.externalId === 'L-1000');
-      expect(sample).toMatchObject({ portalId: 'P-1000', version: 1000 });
+      expect(fingerprints).toHaveLength(8000);
+      expect(new Set(fingerprints.map((e) => e.externalId)).size).toBe(8000);
+      expect((await map.list('p')).length).toBe(12_000);
+      expect(fingerprints.find((e) => e.externalId === 'L-1000')).toMatchObject({ portalId: 'P-1000', version: 1000 });
+      const iterated = [];
+      for await (const entry of map.iterate('p', 'listing-fingerprint')) iterated.push(entry);
+      const byId = (a: { externalId: string }, b: { externalId: string }) => a.externalId.localeCompare(b.externalId);
+      expect(iterated.sort(byId)).toEqual(fingerprints.sort(byId));
+      let all = 0;
+      const kinds = new Set<string>();
+      for await (const entry of map.iterate('p')) {
+        all++;
+        kinds.add(entry.kind);
+      }
+      expect([all, [...kinds].sort()]).toEqual([12_000, ['listing', 'listing-fingerprint']]);
     });
 
     it.skipIf(!persistent)('reopens with everything written, in every account', async () => {
