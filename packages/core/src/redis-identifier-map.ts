@@ -65,14 +65,19 @@ for i = 3, #ARGV, 6 do
     if mode == '1' or (mode == '2' and tonumber(version) <= currentVersion) then store = false end
   end
   if store then
-    if current then
-      local rkey = ns .. ':r:' .. bucket(currentId)
-      if redis.call('HGET', rkey, currentId) == ext then redis.call('HDEL', rkey, currentId) end
-    end
     redis.call('HSET', ekey, ext, version .. ':' .. pid)
-    redis.call('HSET', ns .. ':r:' .. bucket(pid), pid, ext)
-    redis.call('SADD', ns .. ':b', tostring(b))
-    redis.call('SADD', base .. ':' .. portal .. ':kinds', kind)
+    if not current then
+      -- A new entry: its bucket and kind may be new too.
+      redis.call('SADD', ns .. ':b', tostring(b))
+      redis.call('SADD', base .. ':' .. portal .. ':kinds', kind)
+    end
+    if currentId ~= pid then
+      if current then
+        local rkey = ns .. ':r:' .. bucket(currentId)
+        if redis.call('HGET', rkey, currentId) == ext then redis.call('HDEL', rkey, currentId) end
+      end
+      redis.call('HSET', ns .. ':r:' .. bucket(pid), pid, ext)
+    end
     out[#out + 1] = 1
     out[#out + 1] = pid
   else

@@ -55,8 +55,6 @@ interface Connection {
   ifAbsent: StatementSync;
   ifNewer: StatementSync;
   remove: StatementSync;
-  listAll: StatementSync;
-  listKind: StatementSync;
   /** First page and next pages of one kind, and of every kind (keyset pagination on the primary key). */
   pageKind: StatementSync;
   pageKindAfter: StatementSync;
@@ -155,12 +153,6 @@ export class SqliteIdentifierMap implements IdentifierMap {
         ifAbsent: db.prepare(`${INSERT} ${CONFLICT} DO NOTHING`),
         ifNewer: db.prepare(`${INSERT} ${CONFLICT} ${REPLACE} WHERE excluded.version > sync_identifiers.version`),
         remove: db.prepare(`DELETE FROM sync_identifiers WHERE ${KEY}`),
-        listAll: db.prepare(
-          'SELECT kind, external_id, portal_id, version FROM sync_identifiers WHERE account = ? AND portal = ?',
-        ),
-        listKind: db.prepare(
-          'SELECT kind, external_id, portal_id, version FROM sync_identifiers WHERE account = ? AND portal = ? AND kind = ?',
-        ),
         pageKind: arrays(db.prepare(`${PAGE_SELECT} AND kind = ? ORDER BY external_id LIMIT ${PAGE}`)),
         pageKindAfter: arrays(
           db.prepare(`${PAGE_SELECT} AND kind = ? AND external_id > ? ORDER BY external_id LIMIT ${PAGE}`),
@@ -251,25 +243,20 @@ export class SqliteIdentifierMap implements IdentifierMap {
     return Number(this.#conn.remove.run(this.account, portal, kind, externalId).changes) > 0;
   }
 
+  /** Read page by page, so the rows of only one page are held besides the entries returned. */
   async list(portal: string, kind?: string): Promise<IdentifierEntry[]> {
-    const rows = (
-      kind === undefined
-        ? this.#conn.listAll.all(this.account, portal)
-        : this.#conn.listKind.all(this.account, portal, kind)
-    ) as Array<{ kind: string; external_id: string; portal_id: string; version: number }>;
-    const account = this.account;
-    return rows.map((r) => ({
-      account,
-      portal,
-      kind: r.kind,
-      externalId: r.external_id,
-      portalId: r.portal_id,
-      version: r.version,
-    }));
+    const out: IdentifierEntry[] = [];
+    for (const page of this.#pages(portal, kind)) for (const entry of page) out.push(entry);
+    return out;
   }
 
   /** Pages of {@link PAGE} rows in key order, each read whole, so no cursor stays open across an `await`. */
   async *iterate(portal: string, kind?: string): AsyncIterable<IdentifierEntry> {
+    for (const page of this.#pages(portal, kind)) yield* page;
+  }
+
+  /** Keyset pagination on the primary key: each page starts after the last key of the one before. */
+  *#pages(portal: string, kind: string | undefined): Generator<IdentifierEntry[]> {
     const c = this.#conn;
     const account = this.account;
     let last: PageRow | undefined;
@@ -283,9 +270,14 @@ export class SqliteIdentifierMap implements IdentifierMap {
             ? c.pageKindAfter.all(account, portal, kind, last[1])
             : c.pageKind.all(account, portal, kind)
       ).map(pageRow);
-      for (const [k, externalId, portalId, version] of rows) {
-        yield { account, portal, kind: k, externalId, portalId, version };
-      }
+      yield rows.map(([k, externalId, portalId, version]) => ({
+        account,
+        portal,
+        kind: k,
+        externalId,
+        portalId,
+        version,
+      }));
       if (rows.length < PAGE) return;
       last = rows[rows.length - 1];
     }
