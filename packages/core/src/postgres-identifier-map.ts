@@ -17,8 +17,11 @@ import {
 
 /** A query as node-postgres takes it; `name` makes it a prepared statement. */
 export interface PostgresQuery {
+  /** The SQL. */
   text: string;
+  /** Its `$n` parameters. */
   values?: unknown[];
+  /** Name of the prepared statement it becomes. */
   name?: string;
 }
 
@@ -27,6 +30,7 @@ export interface PostgresQuery {
  * Queries without values must run as one simple query (several statements allowed).
  */
 export interface PostgresQueryable {
+  /** Runs one query and resolves with its rows. */
   query(query: PostgresQuery): Promise<{ rows: unknown[] }>;
 }
 
@@ -42,6 +46,11 @@ export interface PostgresIdentifierMapOptions {
   table?: string | undefined;
   /** The account the map is scoped to (default {@link DEFAULT_ACCOUNT}); see {@link IdentifierMap.forAccount}. */
   account?: string | undefined;
+  /**
+   * Create the table, index and function when missing (default `true`). `false` for a role
+   * without the CREATE privilege, once {@link postgresSchema} has been run by one that has it.
+   */
+  createSchema?: boolean | undefined;
 }
 
 const NAME = /^[a-z_][a-z0-9_]{0,40}(\.[a-z_][a-z0-9_]{0,40})?$/;
@@ -268,12 +277,18 @@ export class PostgresIdentifierMap implements IdentifierMap {
       end = () => own.end();
     }
     try {
-      // One simple query, so one implicit transaction (rolled back whole on error): the advisory
-      // lock serializes the DDL of workers opening at once and is released when it ends.
-      await pool.query({ text: `SELECT pg_advisory_xact_lock(hashtext('${table}')); ${postgresSchema(table)}` });
+      if (options.createSchema === false) {
+        // Only check that the function is there, so that a missing schema fails here rather than on the first write.
+        await pool.query({ text: `SELECT '${table}_write'::regproc` });
+      } else {
+        // One simple query, so one implicit transaction (rolled back whole on error): the advisory
+        // lock serializes the DDL of workers opening at once and is released when it ends.
+        await pool.query({ text: `SELECT pg_advisory_xact_lock(hashtext('${table}')); ${postgresSchema(table)}` });
+      }
     } catch (error) {
       await end?.().catch(() => undefined);
-      throw new SyncError(`cannot create the identifier table ${table}: ${(error as Error).message}`, {
+      const what = options.createSchema === false ? 'find' : 'create';
+      throw new SyncError(`cannot ${what} the identifier table ${table}: ${(error as Error).message}`, {
         operation,
         cause: error,
       });
@@ -391,7 +406,7 @@ export class PostgresIdentifierMap implements IdentifierMap {
     }));
   }
 
-  /** Pages of {@link PAGE} rows in key order (keyset pagination on the primary key), one query each. */
+  /** Pages of 5000 rows in key order (keyset pagination on the primary key), one query each. */
   async *iterate(portal: string, kind?: string): AsyncIterable<IdentifierEntry> {
     const account = this.account;
     let last: Row | undefined;

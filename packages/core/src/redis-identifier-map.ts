@@ -18,8 +18,18 @@ import {
 
 /** What the map needs of a Redis client: an `ioredis` client fits. */
 export interface RedisCommands {
+  /** Sends one command and resolves with its reply. */
   call(command: string, ...args: Array<string | number>): Promise<unknown>;
-  pipeline(): { call(command: string, ...args: Array<string | number>): unknown; exec(): Promise<unknown> };
+  /** Starts a pipeline: commands sent in one round trip. */
+  pipeline(): RedisPipeline;
+}
+
+/** A pipeline of {@link RedisCommands}, as `ioredis` has it. */
+export interface RedisPipeline {
+  /** Queues one command. */
+  call(command: string, ...args: Array<string | number>): unknown;
+  /** Sends the queued commands and resolves with `[error, reply]` per command. */
+  exec(): Promise<unknown>;
 }
 
 /** Options of {@link RedisIdentifierMap.open}. */
@@ -301,7 +311,7 @@ export class RedisIdentifierMap implements IdentifierMap {
     return out;
   }
 
-  /** Reads {@link BUCKETS_PER_PAGE} bucket hashes per round trip, so only one page is held at a time. */
+  /** Reads 64 bucket hashes per round trip, so only one page is held at a time. */
   async *iterate(portal: string, kind?: string): AsyncIterable<IdentifierEntry> {
     for (const k of await this.#kinds(portal, kind)) {
       const buckets = (await this.#shared.client.call('SMEMBERS', `${this.#ns(portal, k)}:b`)) as string[];

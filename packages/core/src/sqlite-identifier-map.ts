@@ -250,7 +250,7 @@ export class SqliteIdentifierMap implements IdentifierMap {
     return out;
   }
 
-  /** Pages of {@link PAGE} rows in key order, each read whole, so no cursor stays open across an `await`. */
+  /** Pages of 2000 rows in key order, each read whole, so no cursor stays open across an `await`. */
   async *iterate(portal: string, kind?: string): AsyncIterable<IdentifierEntry> {
     for (const page of this.#pages(portal, kind)) yield* page;
   }

@@ -13,7 +13,7 @@ import {
   JsonFileIdentifierMap,
   MemoryIdentifierMap,
 } from '../src/identifier-map.js';
-import { PostgresIdentifierMap } from '../src/postgres-identifier-map.js';
+import { PostgresIdentifierMap, postgresSchema } from '../src/postgres-identifier-map.js';
 import { RedisIdentifierMap } from '../src/redis-identifier-map.js';
 import { SqliteIdentifierMap } from '../src/sqlite-identifier-map.js';
 import { SyncState } from '../src/sync-state.js';
@@ -413,6 +413,19 @@ describe.skipIf(!withPostgres)('PostgresIdentifierMap on a real server', () => {
     expect(await maps[3]?.get('p', 'listing', 'a')).toBe('1');
     for (const map of maps) await map.close();
     await maps[0]?.close();
+  });
+
+  it('opens on a schema created beforehand without creating it, and says so when it is missing', async () => {
+    await expect(
+      PostgresIdentifierMap.open({ pool: pool as pg.Pool, table: 'ids_not_there', createSchema: false }),
+    ).rejects.toThrow(/cannot find the identifier table ids_not_there/);
+    await (pool as pg.Pool).query(postgresSchema('ids_made_by_dba'));
+    const map = await PostgresIdentifierMap.open({
+      pool: pool as pg.Pool,
+      table: 'ids_made_by_dba',
+      createSchema: false,
+    });
+    expect(await map.setIfAbsent('p', 'listing', 'a', '1')).toEqual({ stored: true, portalId: '1' });
   });
 
   it('refuses a table name that is not a plain SQL name', async () => {
