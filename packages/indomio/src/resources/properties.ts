@@ -69,7 +69,7 @@ export type SyncPropertyInput = Omit<PropertyInput, 'dateUpdated'> & { dateUpdat
 export interface SyncOptions extends CallOptions {
   /**
    * What earlier runs sent, per `unique-id`: portal id, fingerprint and the last
-   * `date-updated`. `new SyncState(map, PORTAL)` over a `JsonFileIdentifierMap` survives
+   * `date-updated`. `new SyncState(map, PORTAL)` over a `SqliteIdentifierMap` survives
    * restarts. Updated as listings go through.
    */
   state: SyncState;
