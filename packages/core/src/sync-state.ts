@@ -49,7 +49,7 @@ export interface SyncRecordResult {
   externalId: string;
   /** `false` when a newer record was already stored, which was kept instead. */
   stored: boolean;
-  /** The portal id recorded now: this record's or, for a create another writer won, the winner's. */
+  /** The portal id stored once recorded (`undefined` when the record had none): its own, or the one that won over it. */
   portalId: string | undefined;
   /** For a create another writer won: the id this one got from the portal — a duplicate there. */
   discardedPortalId: string | undefined;
