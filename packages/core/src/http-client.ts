@@ -13,15 +13,16 @@ import {
   UnexpectedResponseError,
 } from './errors.js';
 import { type HttpEvents, TypedEmitter } from './events.js';
+import { environmentLogger, type Logger, logHttpEvents } from './logger.js';
 import { booleanOption, ownOption } from './options.js';
 import { type RateLimit, RateLimiter, readRateLimitHeaders, sleep } from './rate-limiter.js';
 import { Redactor } from './redact.js';
 import {
   DEFAULT_RETRY,
-  fullJitterDelay,
-  IDEMPOTENT_METHODS,
+  decideRetry,
   RetryBudget,
   type RetryOptions,
+  retryPolicy,
   serverRetryDelayMs,
 } from './retry.js';
 import {
@@ -105,6 +106,11 @@ export interface HttpClientOptions {
   requestIdHeaders?: readonly string[] | undefined;
   /** More secret values to keep out of errors and events. */
   secrets?: readonly string[] | undefined;
+  /**
+   * Where requests, retries and rate-limit waits are logged (`console` will do); URLs are
+   * redacted and no header is logged. Silent by default, unless `SYNC_DEBUG=1` is set.
+   */
+  logger?: Logger | undefined;
 }
 
 /** One call of {@link HttpClient.request}. */
@@ -140,6 +146,11 @@ export interface RequestOptions {
   timeoutMs?: number | undefined;
   /** Whole-call limit of this call. */
   deadlineMs?: number | undefined;
+  /**
+   * Retry policy of this call, laid over the client's (`false` sends it once). The
+   * client's retry budget still applies.
+   */
+  retry?: Partial<RetryOptions> | false | undefined;
   /** Response size limit of this call, after decoding (replaces the client's `maxResponseBytes`). */
   maxResponseBytes?: number | undefined;
   /** How to read the body (default `json`; an empty body reads as `undefined`). */
@@ -237,6 +248,8 @@ export function parseJsonSafely(text: string): unknown {
 
 interface CallState {
   readonly options: RequestOptions;
+  /** The client's retry policy with the call's own laid over it. */
+  readonly retry: RetryOptions;
   readonly started: number;
   attempts: number;
 }
@@ -309,8 +322,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     this.portal = options.portal;
     this.#options = options;
     this.#baseUrl = url.toString().replace(/\/+$/, '');
-    this.#retry =
-      options.retry === false ? { ...DEFAULT_RETRY, maxAttempts: 1 } : { ...DEFAULT_RETRY, ...options.retry };
+    this.#retry = retryPolicy(DEFAULT_RETRY, options.retry);
     this.retryBudget = this.#retry.budget ? new RetryBudget(this.#retry.budget) : undefined;
     this.rateLimiter = new RateLimiter(options.rateLimits ?? {});
     this.#limited = this.rateLimiter.names.length > 0;
@@ -324,6 +336,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     for (const [name, value] of Object.entries(options.headers ?? {})) this.#headers[name.toLowerCase()] = value;
     options.auth?.registerSecrets(this.redactor);
     for (const secret of options.secrets ?? []) this.redactor.addSecret(secret);
+    const logger = options.logger ?? environmentLogger();
+    if (logger) logHttpEvents(this, logger);
   }
 
   /** The base URL, without a trailing slash. */
@@ -380,7 +394,12 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
         { portal: this.portal, operation: options.operation, itemId: options.itemId, method: options.method },
       );
     }
-    const call: CallState = { options, started: performance.now(), attempts: 0 };
+    const call: CallState = {
+      options,
+      retry: retryPolicy(this.#retry, options.retry),
+      started: performance.now(),
+      attempts: 0,
+    };
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs ?? 120_000;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 30_000;
     const deadlineAt = Date.now() + deadlineMs;
@@ -388,11 +407,9 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     const serverBucket = this.#limited ? (options.serverBucket ?? buckets.at(-1)) : undefined;
     const url = this.#url(options);
     const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
-    const mayRetry =
-      this.#retry.maxAttempts > 1 &&
-      // Own properties only: an inherited `idempotent` must not make every create repeatable.
-      (IDEMPOTENT_METHODS.has(options.method) || ownOption(options, 'idempotent') === true) &&
-      isReplayable(body);
+    // Own properties only: an inherited `idempotent` must not make every create repeatable.
+    const idempotent = ownOption(options, 'idempotent') === true;
+    const replayable = isReplayable(body);
     const signal = options.signal;
 
     for (;;) {
@@ -474,26 +491,30 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
             attempts: call.attempts,
             elapsedMs: performance.now() - call.started,
           };
-        } else failure = this.#httpFailure(raw, options);
+        } else failure = this.#httpFailure(raw, call);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         failure = this.#attemptFailure(error, call, options, timeoutMs, deadlineMs);
       }
 
-      // A 429 was refused before any processing, so even a create may be sent again.
-      const repeatable =
-        mayRetry || (failure.error instanceof RateLimitError && isReplayable(body) && this.#retry.maxAttempts > 1);
-      if (!repeatable || !failure.retryable || call.attempts >= this.#retry.maxAttempts) {
-        throw call.attempts > 1 ? annotate(failure.error, `after ${call.attempts} attempts`) : failure.error;
-      }
-      if (this.retryBudget && !this.retryBudget.tryAcquire(failure.kind)) {
-        throw annotate(failure.error, 'retry budget exhausted');
-      }
-      const delayMs =
-        failure.serverDelayMs !== undefined
-          ? Math.min(failure.serverDelayMs, this.#retry.maxRetryAfterMs)
-          : fullJitterDelay(call.attempts, this.#retry);
-      if (Date.now() + delayMs >= deadlineAt) throw annotate(failure.error, 'the next retry would pass the deadline');
+      const decision = decideRetry(
+        {
+          method: options.method,
+          idempotent,
+          replayable,
+          attempts: call.attempts,
+          retryable: failure.retryable,
+          // A 429 was refused before any processing, so even a create may be sent again.
+          unprocessed: failure.error instanceof RateLimitError,
+          kind: failure.kind,
+          serverDelayMs: failure.serverDelayMs,
+          remainingMs: deadlineAt - Date.now(),
+        },
+        call.retry,
+        this.retryBudget,
+      );
+      if (!decision.retry) throw decision.note === undefined ? failure.error : annotate(failure.error, decision.note);
+      const delayMs = decision.delayMs;
       if (this.has('retry')) {
         this.emit('retry', {
           ...this.#eventBase(call, url),
@@ -559,7 +580,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
         this.emit('rateLimited', {
           ...this.#eventBase(call, url),
           source: 'server',
-          waitMs: this.#cappedServerDelay(serverRetryDelayMs(raw.headers, 429)) ?? 0,
+          waitMs: this.#cappedServerDelay(serverRetryDelayMs(raw.headers, 429), call.retry) ?? 0,
         });
       }
       return raw;
@@ -569,7 +590,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     }
   }
 
-  #httpFailure(raw: RawResponse, options: RequestOptions): AttemptFailure {
+  #httpFailure(raw: RawResponse, call: CallState): AttemptFailure {
+    const options = call.options;
     const text = utf8.decode(raw.bytes);
     let body: unknown = text === '' ? undefined : text;
     const type = raw.headers.get('content-type') ?? '';
@@ -582,7 +604,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     }
     const serverMessage = (this.#options.errorMessage ?? defaultErrorMessage)(body);
     // However long the server asks for, nothing waits longer than maxRetryAfterMs on its word.
-    const serverDelayMs = this.#cappedServerDelay(serverRetryDelayMs(raw.headers, raw.status));
+    const serverDelayMs = this.#cappedServerDelay(serverRetryDelayMs(raw.headers, raw.status), call.retry);
     const error: HttpError = createHttpError({
       ...this.#context(options),
       status: raw.status,
@@ -592,11 +614,11 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       serverMessage: serverMessage === undefined ? undefined : this.redactor.text(serverMessage),
       retryAfterMs: serverDelayMs,
     });
-    return { error, retryable: this.#retry.statusCodes.includes(raw.status), kind: 'retry', serverDelayMs };
+    return { error, retryable: call.retry.statusCodes.includes(raw.status), kind: 'retry', serverDelayMs };
   }
 
-  #cappedServerDelay(delayMs: number | undefined): number | undefined {
-    return delayMs === undefined ? undefined : Math.min(delayMs, this.#retry.maxRetryAfterMs);
+  #cappedServerDelay(delayMs: number | undefined, retry: RetryOptions): number | undefined {
+    return delayMs === undefined ? undefined : Math.min(delayMs, retry.maxRetryAfterMs);
   }
 
   #attemptFailure(

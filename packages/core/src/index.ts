@@ -30,6 +30,7 @@ export {
   type Succeeded,
   type WorkerOutcome,
 } from './batch.js';
+export { type ClientOptions, httpClientOptions, type PortalHttpOptions } from './client-options.js';
 export {
   AuthenticationError,
   ConflictError,
@@ -45,7 +46,6 @@ export {
   NetworkError,
   NotFoundError,
   PermissionError,
-  parseInput,
   RateLimitError,
   type RateLimitErrorOptions,
   RETRYABLE_STATUS,
@@ -106,7 +106,16 @@ export {
   type PropertyCategory,
   type PropertyType,
 } from './listing.js';
+export { environmentLogger, type Logger, logHttpEvents } from './logger.js';
 export { booleanOption, ownOption } from './options.js';
+export {
+  type CollectOptions,
+  collect,
+  type IterateOptions,
+  iteratePages,
+  type Page,
+  type PageWalk,
+} from './pagination.js';
 export {
   MIN_SERVER_LIMIT_FRACTION,
   type RateLimit,
@@ -120,18 +129,30 @@ export {
 } from './rate-limiter.js';
 export { isSensitiveName, REDACTED, Redactor } from './redact.js';
 export {
+  type CallOptions,
+  callOptions,
+  callResource,
+  type ResourceRequest,
+  type ResourceResponse,
+} from './resource.js';
+export {
   backoffCeiling,
   DEFAULT_RETRY,
+  decideRetry,
+  type FailedAttempt,
   fullJitterDelay,
   IDEMPOTENT_METHODS,
   RetryBudget,
   type RetryBudgetOptions,
+  type RetryDecision,
   type RetryOptions,
+  type RetryRefusalReason,
   resetToDelayMs,
   retryAfterMs,
+  retryPolicy,
   serverRetryDelayMs,
 } from './retry.js';
-export { compiledSchema } from './schema.js';
+export { compiledSchema, parseInput, parseResponse, type ResponseContext } from './schema.js';
 export {
   type BulkSyncHandlers,
   failureReason,
