@@ -7,6 +7,7 @@ import {
   type ListingTypeKey,
   parseInput,
 } from '@sync/core';
+import { PORTAL } from './portal.js';
 import {
   type AnnouncementStatus,
   CURRENCIES,
@@ -18,7 +19,6 @@ import {
   type PropertyType,
 } from './schemas/common.js';
 import { type ListingInput, listingInputSchema } from './schemas/listing.js';
-import { PORTAL } from './transport.js';
 
 const OPERATION = 'fromListing';
 

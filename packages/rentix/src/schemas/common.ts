@@ -85,16 +85,3 @@ export const errorBodySchema = z.looseObject({
 
 /** Rentix's error body. */
 export type ErrorBody = z.infer<typeof errorBodySchema>;
-
-/**
- * Every message of a Rentix error body, joined with `; `, so the portal's words reach
- * the caller verbatim. `undefined` when the body has none.
- */
-export function rentixErrorMessage(body: unknown): string | undefined {
-  if (typeof body === 'string') return body.trim() ? body.trim().slice(0, 500) : undefined;
-  const parsed = errorBodySchema.safeParse(body);
-  if (!parsed.success) return undefined;
-  const { message, error } = parsed.data;
-  if (Array.isArray(message)) return message.length > 0 ? message.join('; ') : error;
-  return message ?? error;
-}

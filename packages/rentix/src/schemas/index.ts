@@ -24,7 +24,6 @@ export {
   type PropertySecondaryType,
   type PropertyType,
   portalIdSchema,
-  rentixErrorMessage,
 } from './common.js';
 export {
   type Coordinates,
