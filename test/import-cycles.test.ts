@@ -19,7 +19,8 @@ function sourceFiles(dir: string): string[] {
 }
 
 // `import … from '…'`, `export … from '…'`, `import '…'` and `import('…')`, over several lines.
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*\(?\s*['"]([^'"]+)['"]/g;
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*\(?\s*['"]([^'"]+)['"]/g;
 
 /** Relative imports of one file, resolved to source files. */
 function importsOf(file: string, text: string): string[] {

@@ -108,9 +108,10 @@ export interface HttpClientOptions {
   secrets?: readonly string[] | undefined;
   /**
    * Where requests, retries and rate-limit waits are logged (`console` will do); URLs are
-   * redacted and no header is logged. Silent by default, unless `SYNC_DEBUG=1` is set.
+   * redacted and no header is logged. Silent by default, unless `SYNC_DEBUG=1` is set;
+   * `false` never logs (for a pipeline whose events another client forwards and logs).
    */
-  logger?: Logger | undefined;
+  logger?: Logger | false | undefined;
 }
 
 /** One call of {@link HttpClient.request}. */
@@ -336,7 +337,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     for (const [name, value] of Object.entries(options.headers ?? {})) this.#headers[name.toLowerCase()] = value;
     options.auth?.registerSecrets(this.redactor);
     for (const secret of options.secrets ?? []) this.redactor.addSecret(secret);
-    const logger = options.logger ?? environmentLogger();
+    const logger = options.logger === false ? undefined : (options.logger ?? environmentLogger());
     if (logger) logHttpEvents(this, logger);
   }
 

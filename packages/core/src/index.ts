@@ -65,6 +65,7 @@ export {
   ValidationError,
 } from './errors.js';
 export {
+  forwardHttpEvents,
   type HttpEventBase,
   type HttpEvents,
   type Listener,

@@ -1,4 +1,5 @@
 import { InputValidationError } from './errors.js';
+import type { CallOptions } from './resource.js';
 
 /**
  * One page of a list, as every portal client's `list()` returns it. A portal package may
@@ -15,8 +16,8 @@ export interface Page<T> {
   perPage: number;
 }
 
-/** Options of an `iterate()` call. */
-export interface IterateOptions {
+/** Options of an `iterate()` call; `timeoutMs`, `deadlineMs` and `retry` apply to each page's request. */
+export interface IterateOptions extends CallOptions {
   /** Stops the iteration: the pending request is cancelled and the loop throws the abort reason. */
   signal?: AbortSignal | undefined;
 }
@@ -28,7 +29,9 @@ export interface CollectOptions extends IterateOptions {
 }
 
 /** Where {@link iteratePages} starts and what page size it assumes when a page does not say. */
-export interface PageWalk extends IterateOptions {
+export interface PageWalk {
+  /** Stops the walk: the pending request is cancelled and the loop throws the abort reason. */
+  signal?: AbortSignal | undefined;
   /** First page to fetch (default 1). */
   start?: number | undefined;
   /** Page size asked for. */

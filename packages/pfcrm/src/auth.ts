@@ -3,15 +3,18 @@ import {
   type AuthStrategy,
   basicAuth,
   bearerAuth,
+  forwardHttpEvents,
   HttpClient,
+  type HttpEvents,
   ownOption,
   type Redactor,
   SyncError,
   type TokenProvider,
+  type TypedEmitter,
   UnexpectedResponseError,
 } from '@sync/core';
+import { DEFAULT_TOKEN_URL } from './portal.js';
 import { TokenResponseSchema } from './schemas/resources.js';
-import { DEFAULT_TOKEN_URL } from './urls.js';
 import { VERSION } from './version.js';
 
 /** Options of {@link clientCredentialsProvider}. */
@@ -32,6 +35,11 @@ export interface ClientCredentialsOptions {
   timeoutMs?: number | undefined;
   /** Most bytes read from the token endpoint's answer, after decoding (default: core's). */
   maxResponseBytes?: number | undefined;
+  /**
+   * Where the token requests' HTTP events are emitted too, e.g. the API client's `http`,
+   * so its subscribers and its logger see them. Unset, the token pipeline stays silent.
+   */
+  events?: TypedEmitter<HttpEvents> | undefined;
 }
 
 /**
@@ -53,7 +61,10 @@ export function clientCredentialsProvider(options: ClientCredentialsOptions): To
     maxResponseBytes: options.maxResponseBytes,
     // The client id travels with the secret in the Basic header: both are kept out of errors and events.
     secrets: [options.apiKey, options.apiSecret],
+    // Its events go to `events`, whose own logger writes them.
+    logger: false,
   });
+  if (options.events) forwardHttpEvents(http, options.events);
   const body = { scope: options.scope ?? 'openid', grant_type: 'client_credentials' };
   return async (signal?: AbortSignal): Promise<AccessToken> => {
     const response = await http.request<unknown>({

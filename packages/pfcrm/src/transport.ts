@@ -1,12 +1,15 @@
 import {
+  type Page as CorePage,
   type HttpClient,
   type HttpEvents,
   type HttpResponse,
+  parseResponse as parseResponseWith,
   type RequestOptions,
   type TypedEmitter,
   UnexpectedResponseError,
 } from '@sync/core';
 import type { z } from 'zod';
+import { PORTAL } from './portal.js';
 
 /** Header that asks the API to expand related objects. */
 export const EXPAND_HEADER = 'X-MyCRM-Expand-Data';
@@ -162,21 +165,45 @@ export function unwrapList(body: unknown, keys: readonly string[], operation: st
   throw unexpected(`expected { ${keys[0]}: […] } in the response`, operation, undefined);
 }
 
-/** Parses one response object, naming the field that does not fit. */
+/** One page of a list, with what the API said beside it. */
+export interface Page<T> extends CorePage<T> {
+  /** The `X-MyCRM-API-Warning` header of this page's response, if any. */
+  warning: string | undefined;
+  /** The HTTP exchange behind the page. */
+  lastResponse: ResponseMeta;
+}
+
+/** A page from its unwrapped response: counters the API left out fall back to what was asked. */
+export function toPage<T>(
+  raw: RawPage,
+  items: T[],
+  asked: { page: number; perPage: number | undefined },
+  meta: ResponseMeta,
+): Page<T> {
+  return {
+    items,
+    count: raw.count,
+    page: raw.page ?? asked.page,
+    perPage: raw.perPage ?? asked.perPage ?? items.length,
+    warning: meta.warning,
+    lastResponse: meta,
+  };
+}
+
+/**
+ * Parses one response object with core's `parseResponse`, naming the item (the given
+ * one, or the object's own `id`) and the field that does not fit.
+ */
 export function parseResponse<S extends z.ZodType>(
   schema: S,
   value: unknown,
   operation: string,
   itemId?: string,
 ): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
   const id = itemId ?? (value && typeof value === 'object' ? (value as { id?: unknown }).id : undefined);
-  throw unexpected(
-    `the response does not match the API (${where})`,
+  return parseResponseWith(schema, value, {
+    portal: PORTAL,
     operation,
-    id === undefined ? undefined : String(id),
-  );
+    itemId: id === undefined ? undefined : String(id),
+  });
 }

@@ -1,6 +1,6 @@
+import { type CallOptions, callOptions } from '@sync/core';
 import { type ClientSettings, ClientSettingsSchema } from '../schemas/resources.js';
 import { parseResponse, type Transport, unwrapOne, type WithResponse, withMeta } from '../transport.js';
-import type { CallOptions } from './properties.js';
 
 /** The `clients` resource: the account's own settings. */
 export class ClientsResource {
@@ -24,7 +24,7 @@ export class ClientsResource {
       method: 'GET',
       path: '/clients/settings',
       operation: 'clients.settings',
-      signal: options.signal,
+      ...callOptions(options),
     });
     const raw = unwrapOne(response.data, ['settings', 'client'], 'clients.settings');
     return withMeta(parseResponse(ClientSettingsSchema, raw, 'clients.settings'), meta);

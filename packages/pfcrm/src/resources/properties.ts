@@ -1,8 +1,14 @@
 import {
   type BatchProgress,
   type BatchReport,
+  type CallOptions,
+  type CollectOptions,
+  callOptions,
+  collect,
   type InputIssue,
   InputValidationError,
+  type IterateOptions,
+  iteratePages,
   ownOption,
   parseInput,
   path,
@@ -12,7 +18,6 @@ import { z } from 'zod';
 import { sendOperationChunk } from '../bulk.js';
 import { configurationIssues } from '../configuration.js';
 import { describeOperation, operationIssues, type PropertyOperation } from '../operations.js';
-import { type IterateOptions, type Page, paginate, toPage } from '../pagination.js';
 import { type ParsedPropertyListParams, parsePropertyListParams, queryOfParsed } from '../query.js';
 import { IdSchema } from '../schemas/common.js';
 import { type Expand, ExpandSchema, type PropertyListParams } from '../schemas/filters.js';
@@ -31,9 +36,11 @@ import {
 } from '../schemas/property.js';
 import {
   expandHeaders,
+  type Page,
   parseResponse,
   type ResponseMeta,
   type Transport,
+  toPage,
   unwrapList,
   unwrapOne,
   type WithResponse,
@@ -43,18 +50,12 @@ import {
 const ONE_KEYS = ['property'] as const;
 const LIST_KEYS = ['property', 'properties'] as const;
 
-/** Options of a single-property read. */
-export interface GetOptions {
+export type { CallOptions } from '@sync/core';
+
+/** Options of a single-item read. */
+export interface GetOptions extends CallOptions {
   /** Expand related objects (`X-MyCRM-Expand-Data`): `true`, or a relation such as `user`. */
   expand?: Expand | undefined;
-  /** Cancels the call. */
-  signal?: AbortSignal | undefined;
-}
-
-/** Options of a call that only needs cancelling. */
-export interface CallOptions {
-  /** Cancels the call. */
-  signal?: AbortSignal | undefined;
 }
 
 /** Options of a create or update. */
@@ -67,8 +68,8 @@ export interface WriteOptions extends CallOptions {
   configuration?: PropertyOptions | undefined;
 }
 
-/** Options of {@link PropertiesResource.bulk}. */
-export interface BulkOptions {
+/** Options of {@link PropertiesResource.bulk}; `timeoutMs`, `deadlineMs` and `retry` apply to each request. */
+export interface BulkOptions extends CallOptions {
   /** Operations per `PATCH /properties` request (default 100). */
   chunkSize?: number | undefined;
   /** Requests in flight at once (default 1, so operations apply in order). */
@@ -79,8 +80,8 @@ export interface BulkOptions {
   onProgress?: ((progress: BatchProgress) => void) | undefined;
 }
 
-/** Options of {@link PropertiesResource.deleteMany}. */
-export interface DeleteManyOptions {
+/** Options of {@link PropertiesResource.deleteMany}; `timeoutMs`, `deadlineMs` and `retry` apply to each request. */
+export interface DeleteManyOptions extends CallOptions {
   /**
    * The API deletes EVERY property of the account when the list is empty. Pass
    * `all: true` with an empty list to mean exactly that; without it an empty list is refused.
@@ -132,7 +133,7 @@ export class PropertiesResource {
       headers: expandHeaders(expand),
       operation: 'properties.get',
       itemId,
-      signal: options.signal,
+      ...callOptions(options),
     });
     const raw = unwrapOne(response.data, ONE_KEYS, 'properties.get', itemId);
     return withMeta(parseResponse(PropertySchema, normaliseProperty(raw), 'properties.get', itemId), meta);
@@ -144,7 +145,7 @@ export class PropertiesResource {
    */
   async list(params: PropertyListParams = {}, options: CallOptions = {}): Promise<Page<Property>> {
     const parsed = parsePropertyListParams(params);
-    return this.#page(parsed, queryOfParsed(parsed), parsed.page ?? 1, options.signal, 'properties.list');
+    return this.#page(parsed, queryOfParsed(parsed), parsed.page ?? 1, callOptions(options), 'properties.list');
   }
 
   /**
@@ -159,26 +160,33 @@ export class PropertiesResource {
     const perPage = parsed.perPage ?? 100;
     // Checked now, so an oversized query is refused before the first page is asked for.
     queryOfParsed({ ...parsed, page: parsed.page ?? 1 }, 'properties.iterate');
-    return paginate(
+    const call = callOptions(options);
+    return iteratePages(
       (page, signal) =>
         this.#page(
           parsed,
           queryOfParsed({ ...parsed, page }, 'properties.iterate'),
           page,
-          signal,
+          { ...call, signal },
           'properties.iterate',
         ),
-      parsed.page ?? 1,
-      perPage,
-      options.signal,
+      { start: parsed.page ?? 1, perPage, signal: options.signal },
     );
+  }
+
+  /**
+   * Every property matching `params` as an array, or the first `limit` of them: no
+   * page past the limit is asked for.
+   */
+  collect(params: PropertyIterateParams = {}, options: CollectOptions = {}): Promise<Property[]> {
+    return collect(this.iterate(params, options), options);
   }
 
   async #page(
     parsed: ParsedPropertyListParams,
     query: string,
     page: number,
-    signal: AbortSignal | undefined,
+    call: CallOptions,
     operation: string,
   ): Promise<Page<Property>> {
     const { response, meta } = await this.#t.send<unknown>({
@@ -187,7 +195,7 @@ export class PropertiesResource {
       query,
       headers: expandHeaders(parsed.expand),
       operation,
-      signal,
+      ...call,
     });
     const raw = unwrapList(response.data, LIST_KEYS, operation);
     const items = raw.items.map((item) => parseResponse(PropertySchema, normaliseProperty(item), operation));
@@ -203,7 +211,7 @@ export class PropertiesResource {
       method: 'OPTIONS',
       path: '/properties',
       operation: 'properties.options',
-      signal: options.signal,
+      ...callOptions(options),
     });
     const parsed = parseResponse(PropertyOptionsSchema, response.data, 'properties.options');
     this.#t.configuration = parsed;
@@ -241,7 +249,7 @@ export class PropertiesResource {
       json: { property: body },
       operation: 'properties.create',
       itemId,
-      signal: options.signal,
+      ...callOptions(options),
     });
     const raw = unwrapOne(response.data, ONE_KEYS, 'properties.create', itemId);
     return withMeta(parseResponse(PropertySchema, normaliseProperty(raw), 'properties.create', itemId), meta);
@@ -262,7 +270,7 @@ export class PropertiesResource {
       json: { property: body },
       operation: 'properties.update',
       itemId,
-      signal: options.signal,
+      ...callOptions(options),
     });
     const raw = unwrapOne(response.data, ONE_KEYS, 'properties.update', itemId);
     return withMeta(parseResponse(PropertySchema, normaliseProperty(raw), 'properties.update', itemId), meta);
@@ -277,7 +285,7 @@ export class PropertiesResource {
       path: path`/properties/${id}`,
       operation: 'properties.delete',
       itemId,
-      signal: options.signal,
+      ...callOptions(options),
     });
     return { lastResponse: meta };
   }
@@ -347,12 +355,17 @@ export class PropertiesResource {
       operations,
       { split, concurrency: options.concurrency ?? 1, signal: options.signal, onProgress: options.onProgress },
       (batch, context) =>
-        sendOperationChunk(batch, context.offset, (ops) => this.#patchChunk(ops, context.signal), 'properties.bulk'),
+        sendOperationChunk(
+          batch,
+          context.offset,
+          (ops) => this.#patchChunk(ops, { ...callOptions(options), signal: context.signal }),
+          'properties.bulk',
+        ),
     );
   }
 
   /** One `PATCH` of a bulk run: a lone verification goes to `/properties/{id}`, anything else to `/properties`. */
-  #patchChunk(batch: PropertyOperation[], signal: AbortSignal | undefined) {
+  #patchChunk(batch: PropertyOperation[], call: CallOptions) {
     const first = batch[0];
     const target = first ? describeOperation(first) : undefined;
     const single = batch.length === 1 && target?.kind === 'verification' && typeof target.id === 'number';
@@ -363,7 +376,7 @@ export class PropertiesResource {
       idempotent: isIdempotent(batch),
       operation: 'properties.bulk',
       itemId: single && target ? String(target.id) : undefined,
-      signal,
+      ...call,
     });
   }
 
@@ -393,7 +406,7 @@ export class PropertiesResource {
       idempotent: isIdempotent(operations),
       operation: 'properties.patch',
       itemId,
-      signal: options.signal,
+      ...callOptions(options),
     });
     return { lastResponse: meta };
   }
@@ -440,7 +453,7 @@ export class PropertiesResource {
         path: '/properties',
         json: { properties: [] },
         operation: 'properties.deleteMany',
-        signal: options.signal,
+        ...callOptions(options),
       });
       return { total: 0, succeeded: 0, failed: 0, skipped: 0, items: [], all: true };
     }
@@ -454,6 +467,7 @@ export class PropertiesResource {
           path: '/properties',
           json: { properties: batch },
           operation: 'properties.deleteMany',
+          ...callOptions(options),
           signal: ctx.signal,
         });
         return batch.map(() => ({ status: 'succeeded' as const, value: undefined }));
@@ -470,7 +484,7 @@ export class PropertiesResource {
       path: '/properties/email',
       json: { email },
       operation: 'properties.email',
-      signal: options.signal,
+      ...callOptions(options),
     });
     return { lastResponse: meta };
   }
