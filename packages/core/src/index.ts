@@ -13,6 +13,7 @@ export {
   type BearerAuthOptions,
   basicAuth,
   bearerAuth,
+  checkCredentials,
   type TokenProvider,
 } from './auth.js';
 export {
@@ -42,6 +43,7 @@ export {
   type InputIssue,
   InputValidationError,
   isSyncError,
+  loneSurrogateIssues,
   MAX_ERROR_BODY,
   NetworkError,
   NotFoundError,
@@ -82,13 +84,13 @@ export {
   type HttpClientOptions,
   type HttpMethod,
   type HttpResponse,
-  parseJsonSafely,
   path,
   type QueryInit,
   type RequestOptions,
   type ResponseProblem,
 } from './http-client.js';
 export { type IdentifierEntry, type IdentifierMap, MemoryIdentifierMap } from './identifier-map.js';
+export { JsonDepthError, MAX_JSON_DEPTH, parseJsonSafely } from './json.js';
 export { JsonFileIdentifierMap } from './json-file-identifier-map.js';
 export {
   type Listing,
@@ -108,7 +110,21 @@ export {
   type PropertyType,
 } from './listing.js';
 export { environmentLogger, type Logger, logHttpEvents } from './logger.js';
-export { booleanOption, ownOption } from './options.js';
+export {
+  ByteLimitSchema,
+  booleanOption,
+  checkOptions,
+  checkServiceUrl,
+  DelayMsSchema,
+  DurationMsSchema,
+  HttpClientOptionsSchema,
+  ownOption,
+  PositiveIntegerSchema,
+  RateLimitSchema,
+  RetryBudgetOptionsSchema,
+  RetryOptionsSchema,
+  type ServiceUrlOptions,
+} from './options.js';
 export {
   type CollectOptions,
   collect,
@@ -128,7 +144,7 @@ export {
   type ServerRateLimitState,
   sleep,
 } from './rate-limiter.js';
-export { isSensitiveName, REDACTED, Redactor } from './redact.js';
+export { isSensitiveName, MAX_REQUEST_ID, REDACTED, Redactor } from './redact.js';
 export {
   type CallOptions,
   callOptions,

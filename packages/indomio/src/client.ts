@@ -2,14 +2,18 @@ import {
   basicAuth,
   type CheckedResponse,
   type ClientOptions,
+  checkCredentials,
+  checkOptions,
   HttpClient,
   httpClientOptions,
   type IdentifierMap,
   MemoryIdentifierMap,
   type RateLimit,
+  RateLimitSchema,
   type RequestOptions,
   type ResponseProblem,
 } from '@sync/core';
+import { z } from 'zod';
 import { ErrorCode } from './error-codes.js';
 import { indomioErrorFrom, indomioErrorMessage } from './errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, PORTAL } from './portal.js';
@@ -18,6 +22,9 @@ import { PropertiesResource } from './resources/properties.js';
 import type { ServiceResponse } from './schemas/service-response.js';
 import { VERSION } from './version.js';
 import { readServiceResponse } from './xml/parse.js';
+
+/** What the client's own options must be; the HTTP options are checked by the pipeline. */
+const ClientOptionsSchema = z.looseObject({ rateLimit: RateLimitSchema.optional() });
 
 /**
  * Options of {@link IndomioClient}: the common client options of core (`retry` also
@@ -64,6 +71,13 @@ export class IndomioClient {
   readonly #answers = new WeakMap<RequestOptions, ServiceResponse>();
 
   constructor(options: IndomioClientOptions) {
+    // The source goes into its header as it is; username and password travel base64-encoded.
+    checkCredentials(
+      { username: options.username, password: options.password, source: options.source },
+      { portal: PORTAL },
+      ['source'],
+    );
+    checkOptions(ClientOptionsSchema, options, { portal: PORTAL });
     this.http = new HttpClient(
       httpClientOptions(options, {
         portal: PORTAL,
@@ -93,7 +107,7 @@ export class IndomioClient {
       operation: request.operation,
       itemId: request.itemId,
       method: request.method,
-      url: `${this.http.baseUrl}${request.path}`,
+      url: this.http.redactor.url(`${this.http.baseUrl}${request.path}`),
       status: response.status,
     };
     try {

@@ -1,6 +1,11 @@
 import {
   bearerAuth,
+  booleanOption,
   type ClientOptions,
+  checkCredentials,
+  checkOptions,
+  checkServiceUrl,
+  DelayMsSchema,
   forwardHttpEvents,
   HttpClient,
   type HttpClientOptions,
@@ -8,8 +13,10 @@ import {
   httpClientOptions,
   ownOption,
   type RateLimit,
+  RateLimitSchema,
   TypedEmitter,
 } from '@sync/core';
+import { z } from 'zod';
 import { clientCredentialsProvider, oauthStrategy } from './auth.js';
 import {
   DEFAULT_BASE_URL,
@@ -85,6 +92,13 @@ export interface PfCrmTokenOptions extends PfCrmCommonOptions {
 export type PfCrmClientOptions = PfCrmCredentialsOptions | PfCrmTokenOptions;
 
 /**
+/** What the client's own options must be; the HTTP options are checked by each pipeline. */
+const ClientOptionsSchema = z.looseObject({
+  rateLimit: RateLimitSchema.optional(),
+  refreshMarginMs: DelayMsSchema.optional(),
+});
+
+/**
  * Client of the Property Finder CRM API v2 (myCRM).
  *
  * @example
@@ -115,7 +129,14 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
 
   constructor(options: PfCrmClientOptions) {
     super();
+    checkOptions(ClientOptionsSchema, options, { portal: 'pfcrm' });
     const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
+    // Checked before the token URL is derived from it, so an error names the option given.
+    checkServiceUrl(baseUrl, {
+      field: 'baseUrl',
+      portal: 'pfcrm',
+      allowInsecureHttp: booleanOption(options, 'allowInsecureHttp', { portal: 'pfcrm' }) === true,
+    });
     const uploadBaseUrl = options.uploadBaseUrl ?? (options.baseUrl === undefined ? DEFAULT_UPLOAD_URL : baseUrl);
     const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     // Token requests report here until `http` exists, then to it.
@@ -124,6 +145,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
     let secrets: string[];
     const redactors: HttpClient['redactor'][] = [];
     if ('accessToken' in options) {
+      checkCredentials({ accessToken: options.accessToken }, { portal: 'pfcrm' });
       auth = bearerAuth(options.accessToken);
       secrets = [options.accessToken];
     } else {
@@ -138,11 +160,8 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
         events: tokenEvents,
       });
       auth = oauthStrategy(provider, { now: options.now, refreshMarginMs: options.refreshMarginMs, redactors });
-      secrets = [
-        options.apiKey,
-        options.apiSecret,
-        Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64'),
-      ];
+      // The pair as the Basic header carries it: each secret is also registered base64-encoded.
+      secrets = [options.apiKey, options.apiSecret, `${options.apiKey}:${options.apiSecret}`];
     }
     const common: HttpClientOptions = httpClientOptions(options, {
       portal: PORTAL,

@@ -3,16 +3,18 @@ import {
   type BatchProgress,
   type CallOptions,
   callOptions,
+  checkOptions,
   compiledSchema,
   type HttpClient,
   InputValidationError,
   PermissionError,
+  PositiveIntegerSchema,
   parseResponse,
   runBatches,
   toInputIssues,
   type WorkerOutcome,
 } from '@sync/core';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { BulkOperationError, rentixErrorMessage } from './errors.js';
 import { PORTAL } from './portal.js';
 import { type BulkItemResult, bulkResponseSchema } from './schemas/bulk.js';
@@ -76,6 +78,15 @@ export interface BulkLimits {
   concurrency?: number | undefined;
 }
 
+/** What {@link BulkLimits} must be: whole numbers of at least 1. */
+export const BulkLimitsSchema = z.looseObject({
+  maxOperations: PositiveIntegerSchema.optional(),
+  maxBodyBytes: PositiveIntegerSchema.optional(),
+  concurrency: PositiveIntegerSchema.optional(),
+});
+
+const BulkOptionsSchema = z.looseObject({ concurrency: PositiveIntegerSchema.optional() });
+
 interface BulkEndpoint<Op> {
   path: string;
   operation: string;
@@ -119,6 +130,7 @@ export async function runBulk<Op>(
   limits: BulkLimits,
   options: BulkOptions = {},
 ): Promise<BulkReport<Op>> {
+  checkOptions(BulkOptionsSchema, options, { portal: PORTAL, operation: endpoint.operation });
   const maxOperations = limits.maxOperations ?? MAX_BULK_OPERATIONS;
   const maxBodyBytes = limits.maxBodyBytes ?? MAX_BODY_BYTES;
   const sizes = new Map<Op, number>();

@@ -1,13 +1,15 @@
 import {
   apiKeyAuth,
   type ClientOptions,
+  checkCredentials,
+  checkOptions,
   HttpClient,
   httpClientOptions,
   type Listing,
   type RateLimit,
   type SyncReport,
 } from '@sync/core';
-import type { BulkLimits } from './bulk.js';
+import { type BulkLimits, BulkLimitsSchema } from './bulk.js';
 import { rentixErrorMessage } from './errors.js';
 import { DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMITS, PORTAL } from './portal.js';
 import { AgencyResource } from './resources/agency.js';
@@ -77,9 +79,8 @@ export class RentixClient {
 
   constructor(options: RentixClientOptions) {
     const { apiKey, authHeader, bulk, rateLimits, userAgent } = options;
-    if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-      throw new TypeError('RentixClient needs an apiKey');
-    }
+    checkCredentials({ apiKey }, { portal: PORTAL });
+    checkOptions(BulkLimitsSchema.optional(), bulk, { portal: PORTAL, operation: 'bulk' });
     const auth =
       authHeader === 'X-API-Key'
         ? apiKeyAuth({ key: apiKey, header: 'X-API-Key' })

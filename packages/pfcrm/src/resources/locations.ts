@@ -19,7 +19,7 @@ export class LocationsResource {
     const { response, meta } = await this.#t.send<unknown>({
       method: 'GET',
       path: '/locations',
-      query: phpQuery('filters', { string: query }),
+      query: phpQuery('filters', { string: query }, 'locations.search'),
       operation: 'locations.search',
       ...callOptions(options),
     });

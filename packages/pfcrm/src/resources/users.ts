@@ -37,7 +37,7 @@ export class UsersResource {
     const { response, meta } = await this.#t.send<unknown>({
       method: 'GET',
       path: '/users',
-      query: queryOfParsed(parsed),
+      query: queryOfParsed(parsed, 'users.list'),
       operation: 'users.list',
       ...callOptions(options),
     });
