@@ -17,7 +17,7 @@ import {
 import { z } from 'zod';
 import { BulkOperationError, rentixErrorMessage } from './errors.js';
 import { PORTAL } from './portal.js';
-import { type BulkItemResult, bulkResponseSchema } from './schemas/bulk.js';
+import { type BulkItemResult, BulkResponseSchema } from './schemas/bulk.js';
 import { MAX_BODY_BYTES, MAX_BULK_OPERATIONS } from './schemas/common.js';
 
 /** Options of a bulk call; `timeoutMs`, `deadlineMs` and `retry` apply to each of its requests. */
@@ -225,7 +225,7 @@ export async function runBulk<Op>(
       // A portal may echo what it received: no credential may reach a report.
       data = http.redactor.value(data);
       if (status === 422) {
-        const parsed = bulkResponseSchema.safeParse(data);
+        const parsed = BulkResponseSchema.safeParse(data);
         if (parsed.success && parsed.data.results.length === chunk.length) {
           return toOutcomes(endpoint, chunk, parsed.data.results, 422);
         }
@@ -242,7 +242,7 @@ export async function runBulk<Op>(
         }));
       }
       const parsed = parseResponse(
-        bulkResponseSchema,
+        BulkResponseSchema,
         data,
         { portal: PORTAL, operation: endpoint.operation, method: 'POST', status },
         http.redactor,

@@ -1,5 +1,5 @@
 import { SyncError, type SyncErrorOptions } from '@sync/core';
-import { errorBodySchema } from './schemas/common.js';
+import { ErrorBodySchema } from './schemas/common.js';
 
 /**
  * One operation of a bulk request that the portal refused while others may have gone
@@ -38,7 +38,7 @@ export class JobFailedError extends SyncError {
  */
 export function rentixErrorMessage(body: unknown): string | undefined {
   if (typeof body === 'string') return body.trim() ? body.trim().slice(0, 500) : undefined;
-  const parsed = errorBodySchema.safeParse(body);
+  const parsed = ErrorBodySchema.safeParse(body);
   if (!parsed.success) return undefined;
   const { message, error } = parsed.data;
   if (Array.isArray(message)) return message.length > 0 ? message.join('; ') : error;

@@ -1,5 +1,5 @@
 import { type CallOptions, callResource, type HttpClient } from '@sync/core';
-import { type Agency, agencySchema } from '../schemas/account.js';
+import { type Agency, AgencySchema } from '../schemas/account.js';
 
 /** The agency the API key belongs to. */
 export class AgencyResource {
@@ -20,7 +20,7 @@ export class AgencyResource {
       await callResource(
         this.#http,
         {
-          schema: agencySchema,
+          schema: AgencySchema,
           method: 'GET',
           path: '/agency',
           operation: 'agency.get',

@@ -11,7 +11,7 @@ import {
 import { z } from 'zod';
 import { JobFailedError } from '../errors.js';
 import { PORTAL } from '../portal.js';
-import { type Job, jobSchema } from '../schemas/account.js';
+import { type Job, JobSchema } from '../schemas/account.js';
 
 /** Options of {@link JobsResource.wait}; `deadlineMs` and `retry` apply to each poll. */
 export interface WaitOptions extends CallOptions {
@@ -47,7 +47,7 @@ export class JobsResource {
       await callResource(
         this.#http,
         {
-          schema: jobSchema,
+          schema: JobSchema,
           method: 'GET',
           path: '/job/status',
           query: { id },

@@ -11,20 +11,20 @@ import {
 import { type BulkLimits, type BulkOptions, type BulkReport, keyOfUnknown, runBulk } from '../bulk.js';
 import { ops } from '../operations.js';
 import { PORTAL } from '../portal.js';
-import { type ListingOperation, listingOperationSchema } from '../schemas/bulk.js';
+import { type ListingOperation, ListingOperationSchema } from '../schemas/bulk.js';
 import { MAX_BODY_BYTES } from '../schemas/common.js';
 import {
   type LinkResult,
+  LinkResultSchema,
   type Listing,
   type ListingInput,
+  ListingInputSchema,
+  ListingListSchema,
+  ListingSchema,
   type ListingUpsertResult,
-  linkResultSchema,
-  listingInputSchema,
-  listingListSchema,
-  listingSchema,
-  listingUpsertResultSchema,
+  ListingUpsertResultSchema,
   type UnlinkResult,
-  unlinkResultSchema,
+  UnlinkResultSchema,
 } from '../schemas/listing.js';
 
 /** Options of {@link ListingsResource.list}. */
@@ -53,7 +53,7 @@ export class ListingsResource {
   async upsert(listing: ListingInput, options: CallOptions = {}): Promise<ListingUpsertResult> {
     const itemId = keyOfUnknown(listing);
     const context = { portal: PORTAL, operation: 'listings.upsert', itemId };
-    parseInput(listingInputSchema, listing, context);
+    parseInput(ListingInputSchema, listing, context);
     const bytes = Buffer.byteLength(JSON.stringify(listing));
     if (bytes > MAX_BODY_BYTES) {
       throw new InputValidationError(
@@ -71,7 +71,7 @@ export class ListingsResource {
       await callResource(
         this.#http,
         {
-          schema: listingUpsertResultSchema,
+          schema: ListingUpsertResultSchema,
           method: 'PUT',
           path: '/listings',
           json: listing,
@@ -89,7 +89,7 @@ export class ListingsResource {
       await callResource(
         this.#http,
         {
-          schema: listingSchema,
+          schema: ListingSchema,
           method: 'GET',
           path: path`/listings/${id}`,
           operation: 'listings.get',
@@ -106,7 +106,7 @@ export class ListingsResource {
       await callResource(
         this.#http,
         {
-          schema: listingSchema,
+          schema: ListingSchema,
           method: 'GET',
           path: path`/listings/external/${externalId}`,
           operation: 'listings.getByExternalId',
@@ -125,7 +125,7 @@ export class ListingsResource {
     const limit = options.limit ?? 100;
     const { data } = await callResource(
       this.#http,
-      { schema: listingListSchema, method: 'GET', path: '/listings', query: { limit }, operation: 'listings.list' },
+      { schema: ListingListSchema, method: 'GET', path: '/listings', query: { limit }, operation: 'listings.list' },
       options,
     );
     return { items: data.items, count: undefined, page: 1, perPage: limit };
@@ -143,7 +143,7 @@ export class ListingsResource {
 
   /** Attaches the CRM id `externalId` to the Rentix listing `id`. */
   async link(id: string, externalId: string, options: CallOptions = {}): Promise<LinkResult> {
-    parseInput(listingOperationSchema, ops.link(id, externalId), {
+    parseInput(ListingOperationSchema, ops.link(id, externalId), {
       portal: PORTAL,
       operation: 'listings.link',
       itemId: externalId,
@@ -152,7 +152,7 @@ export class ListingsResource {
       await callResource(
         this.#http,
         {
-          schema: linkResultSchema,
+          schema: LinkResultSchema,
           method: 'POST',
           path: path`/listings/${id}/link`,
           json: { externalId },
@@ -171,7 +171,7 @@ export class ListingsResource {
       await callResource(
         this.#http,
         {
-          schema: unlinkResultSchema,
+          schema: UnlinkResultSchema,
           method: 'DELETE',
           path: path`/listings/${id}/link`,
           operation: 'listings.unlink',
@@ -198,7 +198,7 @@ export class ListingsResource {
       {
         path: '/listings/bulk',
         operation: 'listings.bulk',
-        schema: listingOperationSchema,
+        schema: ListingOperationSchema,
         // Repeating a delete could report a listing deleted by the first attempt as missing.
         idempotent: (op) => op.op !== 'delete',
       },

@@ -3,12 +3,12 @@ import { PORTAL } from '../portal.js';
 import {
   type Media,
   type MediaDeleteResult,
+  MediaDeleteResultSchema,
+  MediaSchema,
   type MediaUploadInput,
+  MediaUploadInputSchema,
   type MediaUploadResult,
-  mediaDeleteResultSchema,
-  mediaSchema,
-  mediaUploadInputSchema,
-  mediaUploadResultSchema,
+  MediaUploadResultSchema,
 } from '../schemas/account.js';
 
 /** Photos and other files, uploaded by URL. */
@@ -26,7 +26,7 @@ export class MediaResource {
    * `externalId` lets listings reuse the file by `externalFileId`.
    */
   async uploadFromUrl(input: MediaUploadInput, options: CallOptions = {}): Promise<MediaUploadResult> {
-    const body = parseInput(mediaUploadInputSchema, input, {
+    const body = parseInput(MediaUploadInputSchema, input, {
       portal: PORTAL,
       operation: 'media.uploadFromUrl',
       itemId: input.externalId,
@@ -35,7 +35,7 @@ export class MediaResource {
       await callResource(
         this.#http,
         {
-          schema: mediaUploadResultSchema,
+          schema: MediaUploadResultSchema,
           method: 'POST',
           path: '/media/upload-from-url',
           json: body,
@@ -55,7 +55,7 @@ export class MediaResource {
       await callResource(
         this.#http,
         {
-          schema: mediaSchema,
+          schema: MediaSchema,
           method: 'GET',
           path: path`/media/${id}`,
           operation: 'media.get',
@@ -72,7 +72,7 @@ export class MediaResource {
       await callResource(
         this.#http,
         {
-          schema: mediaSchema,
+          schema: MediaSchema,
           method: 'GET',
           path: path`/media/external/${externalId}`,
           operation: 'media.getByExternalId',
@@ -89,7 +89,7 @@ export class MediaResource {
       await callResource(
         this.#http,
         {
-          schema: mediaDeleteResultSchema,
+          schema: MediaDeleteResultSchema,
           method: 'DELETE',
           path: path`/media/${id}`,
           operation: 'media.delete',
@@ -106,7 +106,7 @@ export class MediaResource {
       await callResource(
         this.#http,
         {
-          schema: mediaDeleteResultSchema,
+          schema: MediaDeleteResultSchema,
           method: 'DELETE',
           path: path`/media/external/${externalId}`,
           operation: 'media.deleteByExternalId',

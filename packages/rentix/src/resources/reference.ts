@@ -1,5 +1,5 @@
 import { type CallOptions, callResource, type HttpClient } from '@sync/core';
-import { type BaseSchema, baseSchemaSchema, type Currencies, currenciesSchema } from '../schemas/account.js';
+import { type BaseSchema, BaseSchemaSchema, type Currencies, CurrenciesSchema } from '../schemas/account.js';
 
 /** Reference data: allowed values and exchange rates. */
 export class ReferenceResource {
@@ -19,7 +19,7 @@ export class ReferenceResource {
       await callResource(
         this.#http,
         {
-          schema: baseSchemaSchema,
+          schema: BaseSchemaSchema,
           method: 'GET',
           path: '/reference/schema/base',
           operation: 'reference.schema',
@@ -35,7 +35,7 @@ export class ReferenceResource {
       await callResource(
         this.#http,
         {
-          schema: currenciesSchema,
+          schema: CurrenciesSchema,
           method: 'GET',
           path: '/reference/currencies',
           operation: 'reference.currencies',

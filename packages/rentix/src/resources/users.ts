@@ -12,16 +12,16 @@ import { type BulkLimits, type BulkOptions, type BulkReport, runBulk } from '../
 import { userOps } from '../operations.js';
 import { type NormalizePhoneOptions, normalizePhone } from '../phone.js';
 import { PORTAL } from '../portal.js';
-import { type UserOperation, userOperationSchema } from '../schemas/bulk.js';
-import { type LinkResult, linkResultSchema, type UnlinkResult, unlinkResultSchema } from '../schemas/listing.js';
+import { type UserOperation, UserOperationSchema } from '../schemas/bulk.js';
+import { type LinkResult, LinkResultSchema, type UnlinkResult, UnlinkResultSchema } from '../schemas/listing.js';
 import {
   type User,
   type UserInput,
+  UserInputSchema,
+  UserListSchema,
+  UserSchema,
   type UserUpsertResult,
-  userInputSchema,
-  userListSchema,
-  userSchema,
-  userUpsertResultSchema,
+  UserUpsertResultSchema,
 } from '../schemas/user.js';
 
 /** An agent as the CRM knows it. */
@@ -66,7 +66,7 @@ export class UsersResource {
   async list(options: CallOptions = {}): Promise<Page<User>> {
     const { data } = await callResource(
       this.#http,
-      { schema: userListSchema, method: 'GET', path: '/users', operation: 'users.list' },
+      { schema: UserListSchema, method: 'GET', path: '/users', operation: 'users.list' },
       options,
     );
     return { items: data.items, count: data.items.length, page: 1, perPage: data.items.length };
@@ -88,7 +88,7 @@ export class UsersResource {
       await callResource(
         this.#http,
         {
-          schema: userSchema,
+          schema: UserSchema,
           method: 'GET',
           path: path`/users/${id}`,
           operation: 'users.get',
@@ -105,7 +105,7 @@ export class UsersResource {
       await callResource(
         this.#http,
         {
-          schema: userSchema,
+          schema: UserSchema,
           method: 'GET',
           path: path`/users/external/${externalId}`,
           operation: 'users.getByExternalId',
@@ -119,12 +119,12 @@ export class UsersResource {
   /** Creates or updates a user (`PUT /users`), keyed by `id` or `externalId`, not both. */
   async upsert(user: UserInput, options: CallOptions = {}): Promise<UserUpsertResult> {
     const itemId = user.externalId ?? user.id;
-    parseInput(userInputSchema, user, { portal: PORTAL, operation: 'users.upsert', itemId });
+    parseInput(UserInputSchema, user, { portal: PORTAL, operation: 'users.upsert', itemId });
     return (
       await callResource(
         this.#http,
         {
-          schema: userUpsertResultSchema,
+          schema: UserUpsertResultSchema,
           method: 'PUT',
           path: '/users',
           json: user,
@@ -138,7 +138,7 @@ export class UsersResource {
 
   /** Attaches the CRM id `externalId` to the Rentix user `id`. */
   async link(id: string, externalId: string, options: CallOptions = {}): Promise<LinkResult> {
-    parseInput(userOperationSchema, userOps.link(id, externalId), {
+    parseInput(UserOperationSchema, userOps.link(id, externalId), {
       portal: PORTAL,
       operation: 'users.link',
       itemId: externalId,
@@ -147,7 +147,7 @@ export class UsersResource {
       await callResource(
         this.#http,
         {
-          schema: linkResultSchema,
+          schema: LinkResultSchema,
           method: 'POST',
           path: path`/users/${id}/link`,
           json: { externalId },
@@ -166,7 +166,7 @@ export class UsersResource {
       await callResource(
         this.#http,
         {
-          schema: unlinkResultSchema,
+          schema: UnlinkResultSchema,
           method: 'DELETE',
           path: path`/users/${id}/link`,
           operation: 'users.unlink',
@@ -184,7 +184,7 @@ export class UsersResource {
       {
         path: '/users/bulk',
         operation: 'users.bulk',
-        schema: userOperationSchema,
+        schema: UserOperationSchema,
         idempotent: () => true,
       },
       operations,
