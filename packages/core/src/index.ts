@@ -184,6 +184,7 @@ export {
   type SyncWrite,
   type SyncWritten,
   syncItems,
+  syncItemsOptions,
   UNCHANGED,
 } from './sync.js';
 export {

@@ -2,12 +2,12 @@ import {
   type IdentifierMap,
   type ItemSyncHandlers,
   type Listing,
-  ownOption,
   type SyncOptions,
   type SyncReport,
   type SyncState,
   type SyncTarget,
   syncItems,
+  syncItemsOptions,
   syncTarget,
 } from '@sync/core';
 import { ErrorCode } from './error-codes.js';
@@ -138,14 +138,7 @@ export function syncListings(
       prepare: (listing): SyncPropertyInput => fromListing(listing, mapping),
       ...propertyWrites(client, state, now ?? Date.now),
     },
-    {
-      state,
-      concurrency,
-      removeMissing: ownOption(options, 'removeMissing'),
-      signal,
-      onProgress,
-      operation: 'syncListings',
-    },
+    syncItemsOptions(options, 'syncListings'),
   );
 }
 
@@ -171,20 +164,13 @@ export function syncProperties(
   properties: Iterable<SyncPropertyInput>,
   options: PropertiesSyncOptions,
 ): Promise<SyncReport<SyncPropertyInput>> {
-  const { state, concurrency, signal, onProgress, now } = options;
+  const { state, now } = options;
   return syncItems(
     Array.from(properties),
     {
       key: (property) => (typeof property?.uniqueId === 'string' ? property.uniqueId : ''),
       ...propertyWrites(client, state, now ?? Date.now),
     },
-    {
-      state,
-      concurrency,
-      removeMissing: ownOption(options, 'removeMissing'),
-      signal,
-      onProgress,
-      operation: 'properties.sync',
-    },
+    syncItemsOptions(options, 'properties.sync'),
   );
 }

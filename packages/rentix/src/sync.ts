@@ -3,12 +3,12 @@ import {
   type IdentifierMap,
   type Listing,
   MemoryIdentifierMap,
-  ownOption,
   type SyncOptions,
   type SyncReport,
   SyncState,
   type SyncTarget,
   syncItems,
+  syncItemsOptions,
   syncTarget,
   type WorkerOutcome,
 } from '@sync/core';
@@ -108,7 +108,8 @@ export function syncListings(
         });
       },
     },
-    { state, removeMissing: ownOption(options, 'removeMissing'), signal, onProgress, operation: 'syncListings' },
+    // The bulk calls take the concurrency: the writes go in one `write` call.
+    { ...syncItemsOptions(options, 'syncListings'), concurrency: undefined },
   );
 }
 
