@@ -18,6 +18,7 @@ import {
 } from '@sync/core';
 import { z } from 'zod';
 import { clientCredentialsProvider, oauthStrategy } from './auth.js';
+import { pfErrorMessage } from './errors.js';
 import {
   DEFAULT_BASE_URL,
   DEFAULT_MAX_RESPONSE_BYTES,
@@ -169,6 +170,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
       auth,
       userAgent: `@sync/pfcrm/${VERSION}`,
       rateLimits: { default: options.rateLimit ?? SERVER_RATE_LIMIT },
+      errorMessage: pfErrorMessage,
       maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
       secrets,
     });

@@ -19,6 +19,7 @@ export {
   SERVER_RATE_LIMIT,
 } from './client.js';
 export { configurationIssues } from './configuration.js';
+export { pfErrorMessage } from './errors.js';
 export {
   fromListing,
   type ListingTypeKey,
