@@ -1,5 +1,7 @@
 import {
+  type CallOptions,
   type Page as CorePage,
+  callResource,
   type HttpClient,
   type HttpEvents,
   type HttpResponse,
@@ -86,27 +88,39 @@ export class Transport {
   /** Sends a request; returns the response and its meta, emitting any API warning. */
   async send<T>(options: TransportRequest): Promise<{ response: HttpResponse<T>; meta: ResponseMeta }> {
     const { upload, ...request } = options;
-    const response = await (upload ? this.#upload : this.#api).request<T>(request);
+    const http = upload ? this.#upload : this.#api;
+    const response = await http.request<T>(request);
+    return { response, meta: this.#meta(http, response, options) };
+  }
+
+  /**
+   * One call on core's resource helper: sends `request` with the caller's call options,
+   * unwraps the answer and checks it against `schema`; returns it with its meta.
+   */
+  async call<S extends z.ZodType>(
+    request: TransportRequest & { schema: S; unwrap?: ((data: unknown) => unknown) | undefined },
+    options?: CallOptions,
+  ): Promise<{ data: z.output<S>; meta: ResponseMeta }> {
+    const { upload, ...rest } = request;
+    const http = upload ? this.#upload : this.#api;
+    const { data, response } = await callResource(http, rest, options);
+    return { data, meta: this.#meta(http, response, request) };
+  }
+
+  /** What a response said beside its body; an API warning is emitted as it comes. */
+  #meta(http: HttpClient, response: HttpResponse, request: RequestOptions): ResponseMeta {
     const raw = response.headers.get(WARNING_HEADER);
     // The warning is the API's text, but it must not carry back a credential.
-    const warning = raw === null ? undefined : (upload ? this.#upload : this.#api).redactor.text(raw);
+    const warning = raw === null ? undefined : http.redactor.text(raw);
     if (warning !== undefined) {
-      this.#events.emit('warning', {
-        portal: 'pfcrm',
-        operation: options.operation,
-        itemId: options.itemId,
-        warning,
-      });
+      this.#events.emit('warning', { portal: PORTAL, operation: request.operation, itemId: request.itemId, warning });
     }
     return {
-      response,
-      meta: {
-        status: response.status,
-        warning,
-        requestId: response.requestId,
-        attempts: response.attempts,
-        elapsedMs: response.elapsedMs,
-      },
+      status: response.status,
+      warning,
+      requestId: response.requestId,
+      attempts: response.attempts,
+      elapsedMs: response.elapsedMs,
     };
   }
 }

@@ -135,16 +135,19 @@ export class PropertiesResource {
       portal: 'pfcrm',
       operation: 'properties.get',
     });
-    const { response, meta } = await this.#t.send<unknown>({
-      method: 'GET',
-      path: path`/properties/${id}`,
-      headers: expandHeaders(expand),
-      operation: 'properties.get',
-      itemId,
-      ...callOptions(options),
-    });
-    const raw = unwrapOne(response.data, ONE_KEYS, 'properties.get', itemId);
-    return withMeta(parseResponse(PropertySchema, normaliseProperty(raw), 'properties.get', itemId), meta);
+    const { data, meta } = await this.#t.call(
+      {
+        schema: PropertySchema,
+        method: 'GET',
+        path: path`/properties/${id}`,
+        headers: expandHeaders(expand),
+        operation: 'properties.get',
+        itemId,
+        unwrap: (body) => normaliseProperty(unwrapOne(body, ONE_KEYS, 'properties.get', itemId)),
+      },
+      options,
+    );
+    return withMeta(data, meta);
   }
 
   /**
@@ -221,13 +224,10 @@ export class PropertiesResource {
    * category and offerings, amenities, enumerations. Cached for the checks of `create` and `update`.
    */
   async options(options: CallOptions = {}): Promise<WithResponse<PropertyOptions>> {
-    const { response, meta } = await this.#t.send<unknown>({
-      method: 'OPTIONS',
-      path: '/properties',
-      operation: 'properties.options',
-      ...callOptions(options),
-    });
-    const parsed = parseResponse(PropertyOptionsSchema, response.data, 'properties.options');
+    const { data: parsed, meta } = await this.#t.call(
+      { schema: PropertyOptionsSchema, method: 'OPTIONS', path: '/properties', operation: 'properties.options' },
+      options,
+    );
     this.#t.configuration = parsed;
     return withMeta(parsed, meta);
   }
@@ -257,16 +257,19 @@ export class PropertiesResource {
       itemId,
     });
     this.#checkConfiguration(body, 'properties.create', itemId, options.configuration);
-    const { response, meta } = await this.#t.send<unknown>({
-      method: 'POST',
-      path: '/properties',
-      json: { property: body },
-      operation: 'properties.create',
-      itemId,
-      ...callOptions(options),
-    });
-    const raw = unwrapOne(response.data, ONE_KEYS, 'properties.create', itemId);
-    return withMeta(parseResponse(PropertySchema, normaliseProperty(raw), 'properties.create', itemId), meta);
+    const { data, meta } = await this.#t.call(
+      {
+        schema: PropertySchema,
+        method: 'POST',
+        path: '/properties',
+        json: { property: body },
+        operation: 'properties.create',
+        itemId,
+        unwrap: (body) => normaliseProperty(unwrapOne(body, ONE_KEYS, 'properties.create', itemId)),
+      },
+      options,
+    );
+    return withMeta(data, meta);
   }
 
   /** Replaces a property (`PUT /properties`, id in the body); same checks as {@link create}. */
@@ -278,16 +281,19 @@ export class PropertiesResource {
       itemId,
     });
     this.#checkConfiguration(body, 'properties.update', itemId, options.configuration);
-    const { response, meta } = await this.#t.send<unknown>({
-      method: 'PUT',
-      path: '/properties',
-      json: { property: body },
-      operation: 'properties.update',
-      itemId,
-      ...callOptions(options),
-    });
-    const raw = unwrapOne(response.data, ONE_KEYS, 'properties.update', itemId);
-    return withMeta(parseResponse(PropertySchema, normaliseProperty(raw), 'properties.update', itemId), meta);
+    const { data, meta } = await this.#t.call(
+      {
+        schema: PropertySchema,
+        method: 'PUT',
+        path: '/properties',
+        json: { property: body },
+        operation: 'properties.update',
+        itemId,
+        unwrap: (body) => normaliseProperty(unwrapOne(body, ONE_KEYS, 'properties.update', itemId)),
+      },
+      options,
+    );
+    return withMeta(data, meta);
   }
 
   /** Deletes one property. */

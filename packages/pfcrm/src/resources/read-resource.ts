@@ -61,16 +61,19 @@ export class ReadResource<S extends z.ZodType, P extends z.ZodType<ParsedListPar
     const itemId = String(id);
     const operation = `${name}.get`;
     parseInput(IdSchema, id, { portal: 'pfcrm', operation, itemId });
-    const { response, meta } = await this.#t.send<unknown>({
-      method: 'GET',
-      path: `/${name}${path`/${id}`}`,
-      headers: expandHeaders(options.expand),
-      operation,
-      itemId,
-      ...callOptions(options),
-    });
-    const raw = unwrapOne(response.data, [singular], operation, itemId);
-    return withMeta(parseResponse(item, raw, operation, itemId) as object, meta) as WithResponse<z.output<S>>;
+    const { data, meta } = await this.#t.call(
+      {
+        schema: item,
+        method: 'GET',
+        path: `/${name}${path`/${id}`}`,
+        headers: expandHeaders(options.expand),
+        operation,
+        itemId,
+        unwrap: (body) => unwrapOne(body, [singular], operation, itemId),
+      },
+      options,
+    );
+    return withMeta(data as object, meta) as WithResponse<z.output<S>>;
   }
 
   /** One page of items matching the filters. */

@@ -57,14 +57,17 @@ export class UsersResource {
   async get(id: number, options: CallOptions = {}): Promise<WithResponse<User>> {
     const itemId = String(id);
     parseInput(IdSchema, id, { portal: 'pfcrm', operation: 'users.get', itemId });
-    const { response, meta } = await this.#t.send<unknown>({
-      method: 'GET',
-      path: path`/users/${id}`,
-      operation: 'users.get',
-      itemId,
-      ...callOptions(options),
-    });
-    const raw = unwrapOne(response.data, ['user'], 'users.get', itemId);
-    return withMeta(parseResponse(UserSchema, raw, 'users.get', itemId), meta);
+    const { data, meta } = await this.#t.call(
+      {
+        schema: UserSchema,
+        method: 'GET',
+        path: path`/users/${id}`,
+        operation: 'users.get',
+        itemId,
+        unwrap: (body) => unwrapOne(body, ['user'], 'users.get', itemId),
+      },
+      options,
+    );
+    return withMeta(data, meta);
   }
 }
