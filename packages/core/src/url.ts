@@ -1,4 +1,5 @@
 import { type InputIssue, loneSurrogateIssues } from './errors.js';
+import { RetryOptionsSchema } from './options.js';
 import type { RequestOptions } from './request.js';
 
 /**
@@ -77,6 +78,15 @@ export function unsendable(options: RequestOptions): InputIssue[] | undefined {
     const value = options[name];
     if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
       issues.push({ path: name, message: 'expected a finite number of milliseconds above 0', code: 'invalid_option' });
+    }
+  }
+  const retry = options.retry;
+  if (retry !== undefined && retry !== false) {
+    const result = RetryOptionsSchema.safeParse(retry);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        issues.push({ path: ['retry', ...issue.path].join('.'), message: issue.message, code: 'invalid_option' });
+      }
     }
   }
   return issues.length > 0 ? issues : undefined;

@@ -141,6 +141,17 @@ describe('per-call timeoutMs, deadlineMs and retry, against a real server', () =
   });
 });
 
+it('refuses a per-call retry that is not a retry policy, naming the option, before anything is sent', async () => {
+  server = await startServer((_req, res) => json(res, 200, {}));
+  const http = client(server.url);
+  const error = await http
+    .request({ method: 'GET', path: '/a', operation: 'a.get', retry: { maxAttempts: 0 } })
+    .catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(InputValidationError);
+  expect((error as Error).message).toMatch(/retry\.maxAttempts/);
+  expect(server.requests).toHaveLength(0);
+});
+
 describe('callResource', () => {
   const Thing = z.object({ id: z.string(), size: z.number() });
 
@@ -321,6 +332,10 @@ describe('logger', () => {
     expect(lines.filter(([level]) => level === 'info').map(([, m]) => m)).toEqual([
       expect.stringMatching(/waited \d+ ms for rate-limit bucket "default"/),
     ]);
+  });
+
+  it('refuses a logger without the four methods, naming the option', () => {
+    expect(() => client('http://127.0.0.1:1', { logger: { debug() {} } as unknown as Logger })).toThrow(/logger/);
   });
 
   it('is silent by default, and logger: false never logs', async () => {
