@@ -6,17 +6,18 @@ import {
   booleanOption,
   checkCredentials,
   checkServiceUrl,
+  DEFAULT_MAX_RESPONSE_BYTES,
   forwardHttpEvents,
   HttpClient,
   type HttpEvents,
-  ownOption,
+  httpClientOptions,
   type Redactor,
   SyncError,
   type TokenProvider,
   type TypedEmitter,
   UnexpectedResponseError,
 } from '@sync/core';
-import { DEFAULT_TOKEN_URL } from './portal.js';
+import { DEFAULT_TOKEN_URL, PORTAL } from './portal.js';
 import { TokenResponseSchema } from './schemas/resources.js';
 import { VERSION } from './version.js';
 
@@ -62,16 +63,15 @@ export function clientCredentialsProvider(options: ClientCredentialsOptions): To
     allowInsecureHttp: booleanOption(options, 'allowInsecureHttp', { portal: 'pfcrm' }) === true,
   });
   const http = new HttpClient({
-    portal: 'pfcrm',
-    baseUrl: url.origin,
-    allowInsecureHttp: ownOption(options, 'allowInsecureHttp'),
-    auth: basicAuth({ username: options.apiKey, password: options.apiSecret }),
-    userAgent: `@sync/pfcrm/${VERSION}`,
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs,
-    maxResponseBytes: options.maxResponseBytes,
-    // The client id travels with the secret in the Basic header: both are kept out of errors and events.
-    secrets: [options.apiKey, options.apiSecret, `${options.apiKey}:${options.apiSecret}`],
+    ...httpClientOptions(options, {
+      portal: PORTAL,
+      baseUrl: url.origin,
+      auth: basicAuth({ username: options.apiKey, password: options.apiSecret }),
+      userAgent: `@sync/pfcrm/${VERSION}`,
+      maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+      // The client id travels with the secret in the Basic header: both are kept out of errors and events.
+      secrets: [options.apiKey, options.apiSecret, `${options.apiKey}:${options.apiSecret}`],
+    }),
     // Its events go to `events`, whose own logger writes them.
     logger: false,
   });
