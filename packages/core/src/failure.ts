@@ -14,11 +14,9 @@ import type { RequestOptions } from './request.js';
 import { type RetryOptions, serverRetryDelayMs } from './retry.js';
 import { ConnectionFailure, type RawResponse, ResponseRefused } from './transport.js';
 
-/**
- * How an attempt's outcome becomes what the call returns or throws: the body read as asked,
- * a non-2xx answer as the error of its class, a failure without an answer as a network,
- * timeout or refusal error — all with secrets removed.
- */
+// How an attempt's outcome becomes what the call returns or throws: the body read as asked,
+// a non-2xx answer as the error of its class, a failure without an answer as a network,
+// timeout or refusal error — all with secrets removed.
 
 /** Longest part of a text error body the portal's message is looked for in. */
 const MAX_MESSAGE_SOURCE = 64 * 1024;

@@ -139,17 +139,17 @@ describe('per-call timeoutMs, deadlineMs and retry, against a real server', () =
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toMatch(/deadline/);
   });
-});
 
-it('refuses a per-call retry that is not a retry policy, naming the option, before anything is sent', async () => {
-  server = await startServer((_req, res) => json(res, 200, {}));
-  const http = client(server.url);
-  const error = await http
-    .request({ method: 'GET', path: '/a', operation: 'a.get', retry: { maxAttempts: 0 } })
-    .catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(InputValidationError);
-  expect((error as Error).message).toMatch(/retry\.maxAttempts/);
-  expect(server.requests).toHaveLength(0);
+  it('refuses a per-call retry that is not a retry policy, naming the option, before anything is sent', async () => {
+    server = await startServer((_req, res) => json(res, 200, {}));
+    const http = client(server.url);
+    const error = await http
+      .request({ method: 'GET', path: '/a', operation: 'a.get', retry: { maxAttempts: 0 } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputValidationError);
+    expect((error as Error).message).toMatch(/retry\.maxAttempts/);
+    expect(server.requests).toHaveLength(0);
+  });
 });
 
 describe('callResource', () => {
