@@ -7,6 +7,8 @@
  * @module @sync/indomio
  * @document ../README.md
  */
+
+export type { CallOptions } from '@sync/core';
 export {
   DEFAULT_MAX_RESPONSE_BYTES,
   IndomioClient,
@@ -34,6 +36,7 @@ export * from './schemas/property.js';
 export { SERVICE_RESPONSE_NODES, type ServiceResponse, ServiceResponseSchema } from './schemas/service-response.js';
 export {
   DATE_UPDATED_KIND,
+  type IndomioSyncClient,
   type IndomioSyncClock,
   type IndomioSyncOptions,
   indomioTarget,
