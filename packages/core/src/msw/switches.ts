@@ -117,7 +117,7 @@ export abstract class MockPortalBase<R, D = undefined> {
    * The fault for one request, in the order every mock applies them: the plan is asked once,
    * then an armed drop, an armed failure, and the plan's fault come first in that order.
    */
-  protected takeFault(): InjectedFault<D> | undefined {
+  protected nextFault(): InjectedFault<D> | undefined {
     const planned = this.drawPlannedFault();
     if (this.takeDrop()) return { drop: true };
     const queued = this.takeQueuedFailure();

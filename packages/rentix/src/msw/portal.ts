@@ -255,7 +255,7 @@ export class RentixMockPortal extends MockPortalBase<MockRequestRecord, string> 
     const raw = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
     record.bodyBytes = Buffer.byteLength(raw);
     await this.applyLatency();
-    const fault = this.takeFault();
+    const fault = this.nextFault();
     if (fault && 'drop' in fault) return Response.error();
     const isBulk = /^\/(listings|users)\/bulk$/.test(path);
     let rateHeaders: Record<string, string> = {};
