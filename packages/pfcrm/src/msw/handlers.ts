@@ -57,7 +57,7 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
   const tokenUrl = options.tokenUrl ?? (options.baseUrl ? `${base}/auth/oauth/v1/token` : DEFAULT_TOKEN_URL);
   const uploadBase = (options.uploadBaseUrl ?? (options.baseUrl ? base : DEFAULT_UPLOAD_URL)).replace(/\/+$/, '');
 
-  /** Wraps an API endpoint: faults, latency, rate limit, auth and rights, warning header, errors. */
+  /** Wraps an API endpoint: the portal's admission (log, latency, faults, rate limit), auth and rights, errors. */
   const api =
     (
       rights: readonly string[] | ((request: Request, body: unknown) => readonly string[]),
@@ -76,30 +76,10 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
       request: Request;
       params: Record<string, string | readonly string[] | undefined>;
     }) => {
+      const admitted = await portal.admit(request);
+      if ('response' in admitted) return admitted.response;
+      const { headers } = admitted;
       const url = new URL(request.url);
-      portal.requests.push({
-        method: request.method,
-        path: url.pathname,
-        search: url.search,
-        expand: request.headers.get(EXPAND_HEADER),
-      });
-      if (portal.latencyMs > 0) await delay(portal.latencyMs);
-      const fault = portal.takeFault();
-      if (fault && 'drop' in fault) return HttpResponse.error();
-      const limit = portal.rateLimit();
-      const headers: Record<string, string> = { ...limit.headers };
-      if (portal.warning !== undefined) headers[WARNING_HEADER] = portal.warning;
-      // An injected failure carries no rate-limit headers: a client would read X-RateLimit-Reset as a wait.
-      if (fault) {
-        const faultHeaders: Record<string, string> =
-          portal.warning !== undefined ? { [WARNING_HEADER]: portal.warning } : {};
-        return HttpResponse.json(fault.body as Record<string, unknown>, {
-          status: fault.status,
-          headers: faultHeaders,
-        });
-      }
-      if (limit.limited)
-        return HttpResponse.json({ code: 429, message: 'rate limit exceeded' }, { status: 429, headers });
       try {
         const body = readBody ? await readJson(request) : undefined;
         portal.authorize(
