@@ -79,6 +79,17 @@ export interface MockRequest {
  */
 const RATE_HEADERS: RateHeaderFormat = { reset: 'seconds', resetWhenExhausted: true, retryAfterWhenLimited: true };
 
+/** Options of {@link IndomioMockPortal.failNext} (a number is the error code). */
+export interface IndomioFailNextOptions {
+  /** `ErrorCode` of the `ServiceResponse` (default: the status; with status 200, `GENERIC_ERROR`). */
+  errorCode?: number | undefined;
+  /**
+   * For a 429: the wait its `Retry-After` and `X-RateLimit-*` headers announce, in
+   * milliseconds (default 1000). The portal's own window is not touched.
+   */
+  retryAfterMs?: number | undefined;
+}
+
 /** Options of {@link IndomioMockPortal}. */
 export interface IndomioMockPortalOptions {
   /** Accepted username (default `user`). */
@@ -222,11 +233,7 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
    * portal.failNext(2, 200, ErrorCode.GENERIC_ERROR);
    * ```
    */
-  failNext(
-    count: number,
-    status = 500,
-    options?: number | { errorCode?: number | undefined; retryAfterMs?: number | undefined },
-  ): void {
+  failNext(count: number, status = 500, options?: number | IndomioFailNextOptions): void {
     const { errorCode, retryAfterMs } = typeof options === 'number' ? { errorCode: options } : (options ?? {});
     const detail = errorCode ?? (status === 200 ? ErrorCode.GENERIC_ERROR : status);
     this.injectFailures(count, status, { retryAfterMs, detail });

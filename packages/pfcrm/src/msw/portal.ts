@@ -35,15 +35,6 @@ import {
 } from './properties.js';
 import { PROPERTY_FILTERS, propertySort } from './property-filters.js';
 
-export {
-  ALL_RIGHTS,
-  type MockApiClient,
-  type MockEmail,
-  type MockRequestLog,
-  type MockUpload,
-  type PfCrmMockPortalOptions,
-} from './model.js';
-
 /** Options of {@link PfCrmMockPortal.failNext} (any other value is the error body). */
 export interface PfCrmFailNextOptions {
   /** The error body (default `{ code, message }`, the mock's error shape). */

@@ -36,17 +36,6 @@ import { errorBody, json, MockHttpError } from './responses.js';
 import { RentixStore } from './store.js';
 import { linkUser, putUser, unlinkUser, userByExternal, userById, userOperation } from './users.js';
 
-export type {
-  MockAgency,
-  MockJob,
-  MockListing,
-  MockMedia,
-  MockRateLimit,
-  MockRequestRecord,
-  MockUser,
-  RentixMockPortalOptions,
-} from './model.js';
-
 /** Options of {@link RentixMockPortal.failNext}. */
 export interface RentixFailNextOptions {
   /** The error body's message (default `Simulated <status>`). */
