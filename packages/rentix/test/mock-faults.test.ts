@@ -1,5 +1,6 @@
-import { type MockFault, serveHandlers } from '@sync/core/msw';
-import { createRentixHandlers, RentixMockPortal } from '@sync/rentix/msw';
+import { DEFAULT_INJECTED_RETRY_AFTER_MS, type MockFault, serveHandlers } from '@sync/core/msw';
+import { RentixClient } from '@sync/rentix';
+import { createRentixHandlers, DEFAULT_MOCK_API_KEY, RentixMockPortal } from '@sync/rentix/msw';
 import { describe, expect, it } from 'vitest';
 
 describe('RentixMockPortal fault plan', () => {
@@ -34,3 +35,59 @@ describe('RentixMockPortal fault plan', () => {
     }
   });
 });
+
+describe('RentixMockPortal injected 429', () => {
+  it('answers failNext(1, 429) with a short Retry-After the client waits out, not the portal window', async () => {
+    const portal = new RentixMockPortal();
+    const server = await serveHandlers((url) => createRentixHandlers({ portal, baseUrl: `${url}/api/v1` }));
+    try {
+      const client = new RentixClient({
+        apiKey: DEFAULT_MOCK_API_KEY,
+        baseUrl: `${server.url}/api/v1`,
+        allowInsecureHttp: true,
+      });
+      const waits = recordWaits(client.http);
+      portal.failNext(1, 429);
+      const agency = await client.agency.get();
+      expect(agency.id).toBe('agency-1');
+      expect(portal.requests.map((r) => r.status)).toEqual([429, 200]);
+      expect(waits.retries).toEqual([DEFAULT_INJECTED_RETRY_AFTER_MS]);
+      expect(waits.server).toEqual([DEFAULT_INJECTED_RETRY_AFTER_MS]);
+      // The bucket was told nothing remains until then, and no longer: once the retry's delay is over
+      // it holds the call for at most its small margin.
+      for (const ms of waits.client) expect(ms).toBeLessThan(DEFAULT_INJECTED_RETRY_AFTER_MS);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('announces the Retry-After the test chose, with X-RateLimit-* headers that agree, leaving the window alone', async () => {
+    const now = 1_800_000_000_000;
+    const portal = new RentixMockPortal({ now: () => now });
+    const server = await serveHandlers((url) => createRentixHandlers({ portal, baseUrl: `${url}/api/v1` }));
+    try {
+      const get = () => fetch(`${server.url}/api/v1/agency`, { headers: { 'x-api-key': DEFAULT_MOCK_API_KEY } });
+      portal.failNext(1, 429, { retryAfterMs: 250, message: 'Slow down' });
+      const limited = await get();
+      expect(limited.status).toBe(429);
+      expect(await limited.json()).toMatchObject({ statusCode: 429, message: 'Slow down' });
+      expect(limited.headers.get('retry-after')).toBe('0.25');
+      expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+      expect(limited.headers.get('x-ratelimit-limit')).toBe('300');
+      expect(limited.headers.get('x-ratelimit-reset')).toBe(String((now + 250) / 1000));
+      const next = await get();
+      expect(next.status).toBe(200);
+      expect(next.headers.get('x-ratelimit-remaining')).toBe('299');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** The waits a client's events report: retry delays, and how long the server and the client's buckets held calls. */
+function recordWaits(http: RentixClient['http']) {
+  const waits = { retries: [] as number[], server: [] as number[], client: [] as number[] };
+  http.on('retry', (e) => waits.retries.push(e.delayMs));
+  http.on('rateLimited', (e) => (e.source === 'server' ? waits.server : waits.client).push(e.waitMs));
+  return waits;
+}
