@@ -1,7 +1,7 @@
 import { DEFAULT_INJECTED_RETRY_AFTER_MS, type MockFault, serveHandlers } from '@sync/core/msw';
 import { RentixClient } from '@sync/rentix';
 import { createRentixHandlers, DEFAULT_MOCK_API_KEY, RentixMockPortal } from '@sync/rentix/msw';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 describe('RentixMockPortal fault plan', () => {
   it('fails the requests its plan picks, asking it once per request, after the explicit switches', async () => {
@@ -90,4 +90,71 @@ function recordWaits(http: RentixClient['http']) {
   http.on('retry', (e) => waits.retries.push(e.delayMs));
   http.on('rateLimited', (e) => (e.source === 'server' ? waits.server : waits.client).push(e.waitMs));
   return waits;
+}
+
+describe('RentixMockPortal rate window under fake timers', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('lets a test wait out a one-minute window without waiting a minute', async () => {
+    const window = { limit: 2, windowMs: 60_000 };
+    const portal = new RentixMockPortal({ rateLimits: { default: window } });
+    const server = await serveHandlers((url) => createRentixHandlers({ portal, baseUrl: `${url}/api/v1` }));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const client = new RentixClient({
+        apiKey: DEFAULT_MOCK_API_KEY,
+        baseUrl: `${server.url}/api/v1`,
+        allowInsecureHttp: true,
+        rateLimits: { default: window },
+      });
+      const waits = recordWaits(client.http);
+      const calls = (async () => {
+        for (let i = 0; i < 3; i++) await client.agency.get();
+      })();
+      await runWithFakeClock(calls, client.http);
+      expect(portal.requests.map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(waits.client).toHaveLength(1);
+      expect(waits.client[0]).toBeGreaterThan(0);
+      expect(waits.client[0]).toBeLessThanOrEqual(window.windowMs + 1000);
+    } finally {
+      vi.useRealTimers();
+      await server.close();
+    }
+  });
+});
+
+/**
+ * Runs `work` under fake timers: while no request is in flight (the client is waiting for its
+ * bucket or a retry), moves the clock to the next timer; while one is, lets the real I/O finish.
+ * The clock never moves under a request in flight, so no attempt times out on fake time.
+ */
+async function runWithFakeClock(work: Promise<unknown>, http: RentixClient['http']): Promise<void> {
+  let settled = false;
+  const done = work.finally(() => {
+    settled = true;
+  });
+  let inFlight = 0;
+  let answered: (() => void) | undefined;
+  const offRequest = http.on('request', () => {
+    inFlight++;
+  });
+  const offResponse = http.on('response', () => {
+    inFlight--;
+    answered?.();
+  });
+  try {
+    for (let step = 0; step < 1000 && !settled; step++) {
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((resolve) => (answered = resolve)), done]);
+      } else if (vi.getTimerCount() > 0) {
+        await vi.advanceTimersToNextTimerAsync();
+      } else {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    await done;
+  } finally {
+    offRequest();
+    offResponse();
+  }
 }

@@ -8,7 +8,7 @@ export interface MockRateLimit {
 
 /** Options of {@link MockRateWindow}. */
 export interface MockRateWindowOptions {
-  /** The portal's clock (default `Date.now`). */
+  /** The portal's clock (default: `Date.now()`, read at every request, so fake timers move it). */
   now?: (() => number) | undefined;
   /**
    * `clock`: windows start at multiples of `windowMs` on the clock; `first-request` (default):
@@ -46,7 +46,7 @@ export class MockRateWindow {
 
   constructor(limit: MockRateLimit | (() => MockRateLimit), options: MockRateWindowOptions = {}) {
     this.#limit = typeof limit === 'function' ? limit : () => limit;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => Date.now());
     this.#align = options.align ?? 'first-request';
   }
 

@@ -102,7 +102,7 @@ export class PfCrmMockPortal extends MockPortalBase<MockRequestLog, unknown> {
   constructor(options: PfCrmMockPortalOptions = {}) {
     super();
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => Date.now());
     this.maxInputVars = options.maxInputVars ?? 1000;
     this.reset();
   }

@@ -122,7 +122,7 @@ export interface RentixMockPortalOptions {
   jobDurationMs?: number | undefined;
   /** Largest accepted body in bytes (default 512 KB). */
   maxBodyBytes?: number | undefined;
-  /** The portal's clock (default `Date.now`). */
+  /** The portal's clock (default: `Date.now()`, read each time, so fake timers move it). */
   now?: (() => number) | undefined;
 }
 

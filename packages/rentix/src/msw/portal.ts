@@ -85,7 +85,7 @@ export class RentixMockPortal extends MockPortalBase<MockRequestRecord, string> 
   constructor(options: RentixMockPortalOptions = {}) {
     super();
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => Date.now());
     this.#maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
     this.apiKeys = new Set(options.apiKeys ?? [DEFAULT_MOCK_API_KEY]);
     this.#store = new RentixStore(this.#now, freshAgency(options), options.jobDurationMs ?? 100);
