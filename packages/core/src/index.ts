@@ -13,6 +13,7 @@ export {
   type BearerAuthOptions,
   basicAuth,
   bearerAuth,
+  checkCredentials,
   type TokenProvider,
 } from './auth.js';
 export {
@@ -41,6 +42,7 @@ export {
   type InputIssue,
   InputValidationError,
   isSyncError,
+  loneSurrogateIssues,
   MAX_ERROR_BODY,
   NetworkError,
   NotFoundError,
@@ -81,13 +83,13 @@ export {
   type HttpClientOptions,
   type HttpMethod,
   type HttpResponse,
-  parseJsonSafely,
   path,
   type QueryInit,
   type RequestOptions,
   type ResponseProblem,
 } from './http-client.js';
 export { type IdentifierEntry, type IdentifierMap, MemoryIdentifierMap } from './identifier-map.js';
+export { JsonDepthError, MAX_JSON_DEPTH, parseJsonSafely } from './json.js';
 export { JsonFileIdentifierMap } from './json-file-identifier-map.js';
 export {
   type Listing,
@@ -106,7 +108,21 @@ export {
   type PropertyCategory,
   type PropertyType,
 } from './listing.js';
-export { booleanOption, ownOption } from './options.js';
+export {
+  ByteLimitSchema,
+  booleanOption,
+  checkOptions,
+  checkServiceUrl,
+  DelayMsSchema,
+  DurationMsSchema,
+  HttpClientOptionsSchema,
+  ownOption,
+  PositiveIntegerSchema,
+  RateLimitSchema,
+  RetryBudgetOptionsSchema,
+  RetryOptionsSchema,
+  type ServiceUrlOptions,
+} from './options.js';
 export {
   MIN_SERVER_LIMIT_FRACTION,
   type RateLimit,
@@ -118,7 +134,7 @@ export {
   type ServerRateLimitState,
   sleep,
 } from './rate-limiter.js';
-export { isSensitiveName, REDACTED, Redactor } from './redact.js';
+export { isSensitiveName, MAX_REQUEST_ID, REDACTED, Redactor } from './redact.js';
 export {
   backoffCeiling,
   DEFAULT_RETRY,

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { type BatchProgress, runBatches, type WorkerOutcome } from './batch.js';
 import { InputValidationError } from './errors.js';
-import { ownOption } from './options.js';
+import { checkOptions, ownOption, PositiveIntegerSchema } from './options.js';
 import type { SyncState } from './sync-state.js';
 
 /** What a sync did with one item. */
@@ -68,6 +69,12 @@ export interface SyncOptions {
   /** Called after each write (or bulk request), with totals over every item of the round. */
   onProgress?: ((progress: BatchProgress) => void) | undefined;
 }
+
+const SyncItemsOptionsSchema = z.looseObject({
+  state: z.custom<SyncState>((value) => value !== null && typeof value === 'object', 'expected a SyncState'),
+  concurrency: PositiveIntegerSchema.optional(),
+  operation: z.string().min(1).optional(),
+});
 
 /** Options of {@link syncItems}. */
 export interface SyncItemsOptions extends SyncOptions {
@@ -198,6 +205,10 @@ export async function syncItems<T, P = T>(
   handlers: SyncHandlers<T, P>,
   options: SyncItemsOptions,
 ): Promise<SyncReport<T>> {
+  checkOptions(SyncItemsOptionsSchema, options, {
+    portal: options?.state?.portal,
+    operation: options?.operation ?? 'sync',
+  });
   const { state } = options;
   const operation = options.operation ?? 'sync';
   const prepare = handlers.prepare

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseJsonSafely } from '@sync/core';
 import {
   type InjectedFailure,
   injected429Headers,
@@ -264,7 +265,7 @@ export class RentixMockPortal extends MockPortalBase<MockRequestRecord, string> 
             throw new MockHttpError(415, 'Content-Type must be application/json');
           }
           try {
-            body = JSON.parse(raw);
+            body = parseJsonSafely(raw);
           } catch {
             throw new MockHttpError(400, 'Unexpected token in JSON body');
           }
