@@ -1,4 +1,5 @@
 import { type HttpError, ValidationError, type WorkerOutcome } from '@sync/core';
+import { fieldErrors } from './errors.js';
 import { describeOperation, type PropertyOperation } from './operations.js';
 
 const OPERATION_FIELD = /^operations(?:\.(\d+)|\[(\d+)\])(?:\.(.+))?$/;
@@ -11,16 +12,14 @@ const OPERATION_FIELD = /^operations(?:\.(\d+)|\[(\d+)\])(?:\.(.+))?$/;
  */
 export function refusedOperations(error: unknown, count: number): Map<number, string[]> | undefined {
   if (!(error instanceof ValidationError) || error.status !== 422) return undefined;
-  const errors = (error.body as { errors?: unknown } | null | undefined)?.errors;
-  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  const errors = fieldErrors(error.body);
+  if (!errors) return undefined;
   const refused = new Map<number, string[]>();
-  for (const entry of errors) {
-    const { field, path, message } = (entry ?? {}) as { field?: unknown; path?: unknown; message?: unknown };
-    const name = typeof field === 'string' ? field : path;
-    const match = typeof name === 'string' ? OPERATION_FIELD.exec(name) : null;
+  for (const { field, message } of errors) {
+    const match = OPERATION_FIELD.exec(field);
     const index = match ? Number(match[1] ?? match[2]) : Number.NaN;
     if (!match || index >= count) return undefined;
-    const reason = `${match[3] ?? 'operation'}: ${typeof message === 'string' ? message : 'refused'}`;
+    const reason = `${match[3] ?? 'operation'}: ${message}`;
     refused.set(index, [...(refused.get(index) ?? []), reason]);
   }
   return refused;
