@@ -1,7 +1,8 @@
 /**
  * Shared mechanisms of the `@sync` portal clients: the HTTP pipeline with
  * authentication, safe retries and rate limits; batching with per-item reports;
- * identifier mapping; fingerprints; the sync mechanism under every portal package's
+ * identifier maps (memory, SQLite, JSON file; PostgreSQL and Redis in `@sync/core/postgres`
+ * and `@sync/core/redis`); fingerprints; the sync mechanism under every portal package's
  * sync call (`syncItems`, `syncPortals`); and the error classes every client throws.
  *
  * @packageDocumentation
@@ -88,7 +89,15 @@ export {
   type RequestOptions,
   type ResponseProblem,
 } from './http-client.js';
-export { type IdentifierEntry, type IdentifierMap, MemoryIdentifierMap } from './identifier-map.js';
+export {
+  DEFAULT_ACCOUNT,
+  type IdentifierEntry,
+  type IdentifierMap,
+  type IdentifierWrite,
+  type IdentifierWriteResult,
+  MemoryIdentifierMap,
+  nextVersion,
+} from './identifier-map.js';
 export { JsonDepthError, MAX_JSON_DEPTH, parseJsonSafely } from './json.js';
 export { JsonFileIdentifierMap } from './json-file-identifier-map.js';
 export {
@@ -148,6 +157,7 @@ export {
   serverRetryDelayMs,
 } from './retry.js';
 export { compiledSchema } from './schema.js';
+export { SQLITE_SCHEMA, SqliteIdentifierMap, type SqliteIdentifierMapOptions } from './sqlite-identifier-map.js';
 export {
   type BulkSyncHandlers,
   failureReason,
@@ -172,5 +182,12 @@ export {
   syncPortals,
   syncTarget,
 } from './sync-portals.js';
-export { REMOVED, type SyncPlan, SyncState } from './sync-state.js';
+export {
+  REMOVED,
+  type SyncPlan,
+  type SyncRecord,
+  type SyncRecordOptions,
+  type SyncRecordResult,
+  SyncState,
+} from './sync-state.js';
 export { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_SOCKETS } from './transport.js';
