@@ -14,7 +14,7 @@ import {
 } from './errors.js';
 import { type HttpEvents, TypedEmitter } from './events.js';
 import { booleanOption, ownOption } from './options.js';
-import { type RateLimit, RateLimiter, readRateLimitHeaders, sleep } from './rate-limiter.js';
+import { type RateLimit, RateLimiter, readRateLimitHeaders, type SharedRateLimiter, sleep } from './rate-limiter.js';
 import { Redactor } from './redact.js';
 import {
   DEFAULT_RETRY,
@@ -72,6 +72,12 @@ export interface HttpClientOptions {
   retry?: Partial<RetryOptions> | false | undefined;
   /** Named rate-limit buckets. */
   rateLimits?: Record<string, RateLimit> | undefined;
+  /**
+   * A limiter to use instead of the client's own buckets, e.g. one kept in Redis that
+   * every worker sending for the same account shares. Calls name the same buckets
+   * (`defaultBuckets` or their own); `rateLimits` then configures nothing.
+   */
+  rateLimiter?: SharedRateLimiter | undefined;
   /** Buckets every call counts against unless it names its own (default: `["default"]`). */
   defaultBuckets?: readonly string[] | undefined;
   /**
@@ -266,7 +272,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   readonly portal: string;
   /** Removes the client's secrets from anything it reports. */
   readonly redactor = new Redactor();
-  /** The client's rate-limit buckets. */
+  /** The client's own rate-limit buckets (unused when a shared `rateLimiter` was injected). */
   readonly rateLimiter: RateLimiter;
   /** The client's retry budget, when enabled. */
   readonly retryBudget: RetryBudget | undefined;
@@ -283,6 +289,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   readonly #requestIdHeaders: readonly string[];
   readonly #headers: Record<string, string>;
   readonly #limited: boolean;
+  /** The limiter calls wait on: the injected one, else {@link rateLimiter}. */
+  readonly #limiter: SharedRateLimiter;
   readonly #maxResponseBytes: number;
 
   constructor(options: HttpClientOptions) {
@@ -313,7 +321,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       options.retry === false ? { ...DEFAULT_RETRY, maxAttempts: 1 } : { ...DEFAULT_RETRY, ...options.retry };
     this.retryBudget = this.#retry.budget ? new RetryBudget(this.#retry.budget) : undefined;
     this.rateLimiter = new RateLimiter(options.rateLimits ?? {});
-    this.#limited = this.rateLimiter.names.length > 0;
+    this.#limiter = options.rateLimiter ?? this.rateLimiter;
+    this.#limited = options.rateLimiter !== undefined || this.rateLimiter.names.length > 0;
     this.#defaultBuckets = options.defaultBuckets ?? ['default'];
     this.#limit = options.concurrency ? pLimit(options.concurrency) : undefined;
     this.#transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport;
@@ -409,7 +418,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
         });
       }
       const wait = this.#limited
-        ? await this.rateLimiter.acquire(buckets, signal, deadlineAt).catch((error: unknown) => {
+        ? await this.#limiter.acquire(buckets, signal, deadlineAt).catch((error: unknown) => {
             throw this.#waitError(error, call, deadlineMs);
           })
         : undefined;
@@ -425,14 +434,14 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       const connection = this.#pool?.acquire(signal, deadlineAt);
       if (connection) {
         await connection.catch((error: unknown) => {
-          if (this.#limited) this.rateLimiter.release(buckets);
+          if (this.#limited) this.#limiter.release(buckets);
           throw this.#waitError(error, call, deadlineMs, 'while waiting for a connection');
         });
       }
       const remaining = deadlineAt - Date.now();
       if (remaining <= 0) {
         // The slots taken above go back: no request is sent with them.
-        if (this.#limited) this.rateLimiter.release(buckets);
+        if (this.#limited) this.#limiter.release(buckets);
         this.#pool?.release();
         throw this.#deadlineError(call, deadlineMs);
       }
@@ -444,11 +453,11 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
           raw = await this.#attempt(call, url, headers, body, Math.min(timeoutMs, remaining), remaining < timeoutMs);
           if (serverBucket) {
             const state = readRateLimitHeaders(raw.headers);
-            if (state) this.rateLimiter.sync(serverBucket, state);
+            if (state) this.#limiter.sync(serverBucket, state);
           }
         } finally {
           // The slots taken for this attempt are done, answered or not.
-          if (this.#limited) this.rateLimiter.release(buckets);
+          if (this.#limited) this.#limiter.release(buckets);
           this.#pool?.release();
         }
         const is2xx = raw.status >= 200 && raw.status < 300;

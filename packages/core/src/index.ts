@@ -116,6 +116,7 @@ export {
   raceAbort,
   readRateLimitHeaders,
   type ServerRateLimitState,
+  type SharedRateLimiter,
   sleep,
 } from './rate-limiter.js';
 export { isSensitiveName, REDACTED, Redactor } from './redact.js';

@@ -9,6 +9,7 @@ import {
   type RequestOptions,
   type ResponseProblem,
   type RetryOptions,
+  type SharedRateLimiter,
 } from '@sync/core';
 import { ErrorCode } from './error-codes.js';
 import { indomioErrorFrom } from './errors.js';
@@ -43,6 +44,8 @@ export interface IndomioClientOptions {
   concurrency?: number | undefined;
   /** Client-side rate limit of all calls. */
   rateLimit?: RateLimit | undefined;
+  /** A limiter shared with other clients of the same account (e.g. in Redis), used instead of `rateLimit`. */
+  rateLimiter?: SharedRateLimiter | undefined;
   /** A `fetch` implementation, e.g. for instrumentation; also used by the media preflight. */
   fetch?: typeof globalThis.fetch | undefined;
   /** Most bytes read from one response, after decoding (default {@link DEFAULT_MAX_RESPONSE_BYTES}). */
@@ -99,6 +102,7 @@ export class IndomioClient {
       deadlineMs: options.deadlineMs,
       retry: options.retry,
       rateLimits: options.rateLimit ? { default: options.rateLimit } : undefined,
+      rateLimiter: options.rateLimiter,
       concurrency: options.concurrency,
       fetch: options.fetch,
       maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,

@@ -5,6 +5,7 @@ import {
   ownOption,
   type RateLimit,
   type RetryOptions,
+  type SharedRateLimiter,
   TypedEmitter,
 } from '@sync/core';
 import { clientCredentialsProvider, oauthStrategy } from './auth.js';
@@ -49,6 +50,8 @@ export interface PfCrmCommonOptions {
    * headers say nothing remains; they are followed with a limit set here too.
    */
   rateLimit?: RateLimit | undefined;
+  /** A limiter shared with other clients of the same account (e.g. in Redis), used instead of `rateLimit`. */
+  rateLimiter?: SharedRateLimiter | undefined;
   /** Most calls in flight at once. */
   concurrency?: number | undefined;
   /** A `fetch` implementation. */
@@ -163,6 +166,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
       deadlineMs: options.deadlineMs,
       retry: options.retry,
       rateLimits: { default: options.rateLimit ?? SERVER_RATE_LIMIT },
+      rateLimiter: options.rateLimiter,
       concurrency: options.concurrency,
       fetch: options.fetch,
       maxResponseBytes,
