@@ -90,6 +90,14 @@ function notice(packageName: string, bundled: readonly Installed[]): string {
   return `/*! The CommonJS build of ${packageName} includes ${credits.join(', ')}. */`;
 }
 
+/** What a package adds to the shared build. */
+export interface PackageBuildOptions {
+  /** Entries beyond `index` and `msw/index`, e.g. `{ cli: 'src/cli.ts' }` → `dist/cli.{js,cjs,d.ts,d.cts}`. */
+  entry?: Record<string, string>;
+  /** `false` for a package that ships no mock handlers (no `src/msw/index.ts`). */
+  msw?: boolean;
+}
+
 /**
  * The build of every `@sync` package: its main and `msw` entries as ESM and CJS with types
  * and source maps, for Node, with the package's version compiled in (`__PACKAGE_VERSION__`).
@@ -98,14 +106,18 @@ function notice(packageName: string, bundled: readonly Installed[]): string {
  * of an ES module hands back its namespace object, and the CJS interop would then call that
  * object instead of its default export. The ESM build keeps every dependency external.
  */
-export function packageBuild(packageJson: URL) {
+export function packageBuild(packageJson: URL, options: PackageBuildOptions = {}) {
   const packageDir = dirname(fileURLToPath(packageJson));
   const manifest = JSON.parse(readFileSync(packageJson, 'utf8')) as Manifest;
   const bundled = bundledInCommonJs(packageDir, manifest);
   // Both formats build at the same time and write into the same folder: empty it once, before either starts.
   rmSync(join(packageDir, 'dist'), { recursive: true, force: true });
   const shared: Options = {
-    entry: { index: 'src/index.ts', 'msw/index': 'src/msw/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      ...(options.msw !== false && { 'msw/index': 'src/msw/index.ts' }),
+      ...options.entry,
+    },
     dts: true,
     sourcemap: true,
     target: 'node22',
