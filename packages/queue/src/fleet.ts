@@ -231,7 +231,7 @@ export class SyncFleet {
     const counters = { requests: 0, rateLimited: 0, retries: 0 };
     const started = Date.now();
     try {
-      const summary = await this.#round(portal, agency, job, controller, counters);
+      const summary = await this.#round(portal, agency, job, controller, counters, lockDuration);
       await recordRound(this.redis, this.#prefix, portal, {
         agency,
         status: summary.status,
@@ -274,6 +274,7 @@ export class SyncFleet {
     job: Job<RoundJobData, RoundSummary | undefined>,
     controller: AbortController,
     counters: { requests: number; rateLimited: number; retries: number },
+    lockDuration: number,
   ): Promise<RoundSummary> {
     const config = this.#portal(portal);
     const signal = controller.signal;
@@ -313,7 +314,13 @@ export class SyncFleet {
       maxWaitMs: this.config.maxWaitMs ?? 5000,
       onDefer: (deferral) => controller.abort(deferral),
     });
-    const leases = createLeases({ redis: this.redis, key: `${this.#prefix}:lease:${portal}:${agency}`, signal });
+    // A lease lasts as long as the round's lock: a round that lost its lock has stopped sending.
+    const leases = createLeases({
+      redis: this.redis,
+      key: `${this.#prefix}:lease:${portal}:${agency}`,
+      ttlMs: lockDuration,
+      signal,
+    });
     const unsubscribe: Array<() => void> = [];
     const context: RoundContext = {
       agency,

@@ -142,14 +142,14 @@ export class RedisRateLimiter implements SharedRateLimiter {
     }
     const start = Date.now();
     const bucket = known.at(-1) as string;
+    let waited = false;
     for (;;) {
       if (signal?.aborted) throw signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
       if (this.#deferred) throw this.#deferred;
       const wait = Number(await this.#commands.syncAcquire(...args));
       if (wait <= 0) {
-        const waitedMs = Date.now() - start;
-        if (waitedMs === 0) return undefined;
-        const result = { bucket, waitedMs };
+        if (!waited) return undefined;
+        const result = { bucket, waitedMs: Date.now() - start };
         this.#options.onWait?.(result);
         return result;
       }
@@ -163,10 +163,12 @@ export class RedisRateLimiter implements SharedRateLimiter {
       if (deadline !== undefined && now + wait > deadline) {
         if (now >= deadline)
           throw new DOMException('The deadline passed while waiting for a rate-limit slot', 'TimeoutError');
+        waited = true;
         await sleep(deadline - now, signal);
         continue;
       }
       // A little jitter, so workers woken together do not all ask at the same millisecond.
+      waited = true;
       await sleep(wait + Math.floor(Math.random() * 5), signal);
     }
   }

@@ -171,15 +171,18 @@ describe.runIf(run)('a fleet of agencies on BullMQ workers over Redis', () => {
     const f = await startFleet('crash', 6, LISTINGS);
     try {
       const victim = await f.spawnWorker();
-      await f.spawnWorker(['crash-after-pf-create=5']);
+      const crasher = await f.spawnWorker(['crash-after-pf-create=5']);
       await f.spawnWorker();
       await f.enqueueAll();
       // Kill the first worker once rounds are under way and some writes have landed.
       for (let i = 0; i < 500 && f.totalWrites() < 100; i++) await new Promise((r) => setTimeout(r, 20));
       victim.kill('SIGKILL');
       await f.spawnWorker();
-      await f.settle();
+      const metrics = await f.settle();
+      expect(victim.signalCode).toBe('SIGKILL');
+      expect(crasher.signalCode, 'the worker killed itself right after a PF create').toBe('SIGKILL');
       expectAllOnceEverywhere(f.mocks, LISTINGS);
+      for (const portal of PORTALS) expect(metrics.portals[portal]?.queue.failed, portal).toBe(0);
     } finally {
       await f.stop();
     }
