@@ -1,4 +1,12 @@
-export type { AccountStore, FleetConfig, ItemFailure, PortalConfig, RoundContext } from './config.js';
+export { type CommandIo, formatStatus, loadConfig, parseDuration, runCommand, USAGE } from './command.js';
+export type {
+  AccountStore,
+  FleetConfig,
+  FleetRedisOptions,
+  ItemFailure,
+  PortalConfig,
+  RoundContext,
+} from './config.js';
 export {
   type FleetWorker,
   type FleetWorkerOptions,
