@@ -2,4 +2,6 @@
 // The `sync-queue` command: see `sync-queue --help`.
 import { runCommand } from './command.js';
 
-process.exitCode = await runCommand(process.argv.slice(2));
+void runCommand(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
