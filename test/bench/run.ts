@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { benchCorePipeline } from './core-pipeline.ts';
 import { benchIndomioFeed, benchIndomioFeedMemory, benchIndomioWritePath } from './indomio.ts';
 import { benchPfcrmIterate } from './pfcrm-iterate.ts';
+import { benchQueueFleet } from './queue-fleet.ts';
 import { benchRentixInitialSync } from './rentix-sync.ts';
 
 interface Result {
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<Result>> = {
   'indomio-feed': benchIndomioFeed,
   'indomio-feed-memory': benchIndomioFeedMemory,
   pfcrm: benchPfcrmIterate,
+  queue: benchQueueFleet,
 };
 
 const only = process.argv[2];

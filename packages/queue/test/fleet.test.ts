@@ -192,9 +192,17 @@ describe.runIf(run)('a fleet of agencies on BullMQ workers over Redis', () => {
     const f = await startFleet('guard', 1, 40);
     try {
       await f.spawnWorker();
-      await f.enqueueAll();
-      await f.settle();
       const agency = f.mocks[0] as AgencyMocks;
+      // The first round comes from the agency's schedule: its first tick enqueues it at once.
+      await f.fleet.schedule(agency.id, 3_600_000);
+      for (let i = 0; i < 500; i++) {
+        const { portals } = await f.fleet.metrics();
+        if (PORTALS.every((p) => portals[p]?.counters.rounds.completed === 1)) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await f.fleet.unschedule(agency.id);
+      await f.settle();
+      expectAllOnceEverywhere(f.mocks, 40);
       const before = f.totalWrites();
       // The CRM read comes back with half the listings.
       const { Redis } = await import('ioredis');

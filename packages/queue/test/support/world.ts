@@ -53,6 +53,7 @@ export const partialKey = (world: World, agency: string) => `${world.prefix}:tes
  */
 export function fleetConfig(world: World, hooks: { afterPfCreate?: () => void } = {}): FleetConfig {
   const redis = new Redis({ host: '127.0.0.1', port: world.redisPort, maxRetriesPerRequest: null });
+  redis.on('error', () => undefined);
   const urls = new Map(world.agencies.map((a) => [a.id, a]));
   const at = (agency: string) => {
     const found = urls.get(agency);
