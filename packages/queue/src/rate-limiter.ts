@@ -46,14 +46,23 @@ return 0
 
 /**
  * Records what a server said about a bucket (KEYS[1]): ARGV remaining, reset in ms. The
- * server's window then holds slots until its reset, for every worker.
+ * server's window then holds slots until its reset, for every worker; answers about the
+ * same window (resets within 250 ms) only lower what remains, since they arrive out of order.
  */
 const SYNC = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local reset = tonumber(ARGV[2])
-redis.call('HSET', KEYS[1] .. ':server', 'available', ARGV[1], 'resetAt', now + reset)
-redis.call('PEXPIRE', KEYS[1] .. ':server', reset + 1)
+local key = KEYS[1] .. ':server'
+local remaining = tonumber(ARGV[1])
+local resetAt = now + tonumber(ARGV[2])
+local known = redis.call('HMGET', key, 'available', 'resetAt')
+-- Answers arrive out of order: within the same server window only ever lower what remains.
+if known[1] and math.abs(tonumber(known[2]) - resetAt) < 250 then
+  remaining = math.min(remaining, tonumber(known[1]))
+  resetAt = math.max(resetAt, tonumber(known[2]))
+end
+redis.call('HSET', key, 'available', remaining, 'resetAt', resetAt)
+redis.call('PEXPIRE', key, resetAt - now + 1)
 return 1
 `;
 
