@@ -25,8 +25,8 @@ const hooks = fileURLToPath(new URL('./support/source-hooks.ts', import.meta.url
 const workerScript = fileURLToPath(new URL('./support/worker.ts', import.meta.url));
 
 /** Scaled to run in well under two minutes on two shared cores: agencies × listings × 3 portals. */
-const AGENCIES = 12;
-const LISTINGS = 60;
+const AGENCIES = 25;
+const LISTINGS = 100;
 const WORKERS = 4;
 
 /** Per-agency limits, scaled down so the limiters have work to do. */
@@ -161,7 +161,9 @@ describe.runIf(run)('a fleet of agencies on BullMQ workers over Redis', () => {
       expect(f.totalWrites() - written, 'writes of a round with no CRM change').toBe(0);
       for (const portal of PORTALS)
         expect(second.portals[portal]?.counters.rounds.completed, `${portal} rounds`).toBe(2 * AGENCIES);
-      expect(await f.fleet.prometheus()).toContain('sync_rounds_total{portal="rentix",status="completed"} 24');
+      expect(await f.fleet.prometheus()).toContain(
+        `sync_rounds_total{portal="rentix",status="completed"} ${2 * AGENCIES}`,
+      );
     } finally {
       await f.stop();
     }
