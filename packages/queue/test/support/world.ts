@@ -150,6 +150,8 @@ export interface AgencyMocks {
   rentix: RentixMockPortal;
   indomio: IndomioMockPortal;
   pfcrm: PfCrmMockPortal;
+  /** Milliseconds each portal waits before answering a write, to make rounds last. */
+  delays: { rentix: number; indomio: number; pfcrm: number };
   /** Write requests each portal received (bulk operations counted one by one on Rentix). */
   writes: { rentix: number; indomio: number; pfcrm: number };
   close(): Promise<void>;
@@ -163,6 +165,7 @@ export async function startAgency(
   limits: World['limits'],
 ): Promise<AgencyMocks & { urls: World['agencies'][number] }> {
   const writes = { rentix: 0, indomio: 0, pfcrm: 0 };
+  const delays = { rentix: 0, indomio: 0, pfcrm: 0 };
   const counter = (portal: PortalName) =>
     http.all('*', async ({ request }) => {
       const url = new URL(request.url);
@@ -171,6 +174,7 @@ export async function startAgency(
         const { operations } = (await request.clone().json()) as { operations: unknown[] };
         writes.rentix += operations.length;
       } else writes[portal]++;
+      if (delays[portal] > 0) await new Promise((r) => setTimeout(r, delays[portal]));
     });
   const rentixPortal = new RentixMockPortal({ apiKeys: [apiKeyOf(id)], rateLimits: limits.rentix });
   const indomioPortal = new IndomioMockPortal({
@@ -196,6 +200,7 @@ export async function startAgency(
     indomio: indomioPortal,
     pfcrm: pfPortal,
     writes,
+    delays,
     urls: { id, rentix: servers[0].url, indomio: servers[1].url, pfcrm: servers[2].url },
     close: async () => {
       await Promise.all(servers.map((s) => s.close()));
