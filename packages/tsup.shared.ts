@@ -15,6 +15,14 @@ interface Manifest {
   peerDependencies?: Record<string, string>;
 }
 
+/** What a package adds to the shared build. */
+export interface PackageBuildOptions {
+  /** Entries beyond `index` and `msw/index`, e.g. `{ postgres: 'src/postgres.ts' }` → `dist/postgres.{js,cjs,d.ts,d.cts}`. */
+  entry?: Record<string, string>;
+  /** `false` for a package that ships no mock handlers (no `src/msw/index.ts`). */
+  msw?: boolean;
+}
+
 interface Installed {
   dir: string;
   manifest: Manifest;
@@ -90,17 +98,10 @@ function notice(packageName: string, bundled: readonly Installed[]): string {
   return `/*! The CommonJS build of ${packageName} includes ${credits.join(', ')}. */`;
 }
 
-/** What a package adds to the shared build. */
-export interface PackageBuildOptions {
-  /** Entries beyond `index` and `msw/index`, e.g. `{ cli: 'src/cli.ts' }` → `dist/cli.{js,cjs,d.ts,d.cts}`. */
-  entry?: Record<string, string>;
-  /** `false` for a package that ships no mock handlers (no `src/msw/index.ts`). */
-  msw?: boolean;
-}
-
 /**
- * The build of every `@sync` package: its main and `msw` entries as ESM and CJS with types
- * and source maps, for Node, with the package's version compiled in (`__PACKAGE_VERSION__`).
+ * The build of every `@sync` package: its main and `msw` entries (plus its own extra ones) as
+ * ESM and CJS with types and source maps, for Node, with the package's version compiled in
+ * (`__PACKAGE_VERSION__`).
  *
  * The CJS build bundles the dependencies that publish only ES modules (p-limit): `require()`
  * of an ES module hands back its namespace object, and the CJS interop would then call that

@@ -7,14 +7,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type IdentifierEntry, type IdentifierMap, type Listing, SyncState } from '@sync/core';
+import { type Listing, SyncState } from '@sync/core';
 import { serveHandlers } from '@sync/core/msw';
+import { RedisIdentifierMap } from '@sync/core/redis';
 import type { FleetConfig } from '@sync/queue';
 import { SyncFleet } from '@sync/queue';
 import { RentixClient, rentixTarget } from '@sync/rentix';
 import { createRentixHandlers, RentixMockPortal } from '@sync/rentix/msw';
 import { Redis } from 'ioredis';
-import { startRedis } from '../../packages/queue/test/support/redis.ts';
+import { startRedis } from '../../packages/core/test/support/services.ts';
 
 const AGENCIES = 8;
 /** Bulk calls per agency per round: 4 windows' worth, so the ceiling is set by the limit, not the start. */
@@ -53,31 +54,8 @@ function listings(agency: string): Listing[] {
   }));
 }
 
-/** A small IdentifierMap in the bench's Redis, one hash per (account, portal, kind). */
-function store(redis: Redis): FleetConfig['store'] {
-  return {
-    forAccount(account): IdentifierMap {
-      const key = (portal: string, kind: string) => `bench-map:${account}:${portal}:${kind}`;
-      const list = async (portal: string, kind = 'listing-fingerprint'): Promise<IdentifierEntry[]> =>
-        Object.entries(await redis.hgetall(key(portal, kind))).map(([externalId, portalId]) => ({
-          portal,
-          kind,
-          externalId,
-          portalId,
-        }));
-      return {
-        get: async (portal, kind, id) => (await redis.hget(key(portal, kind), id)) ?? undefined,
-        set: async (portal, kind, id, portalId) => {
-          await redis.hset(key(portal, kind), id, portalId);
-        },
-        delete: async (portal, kind, id) => (await redis.hdel(key(portal, kind), id)) > 0,
-        list,
-        findExternalId: async (portal, kind, portalId) =>
-          (await list(portal, kind)).find((e) => e.portalId === portalId)?.externalId,
-      };
-    },
-  };
-}
+/** The fleet's shared state: core's RedisIdentifierMap in the bench's Redis. */
+const store = (redis: Redis) => RedisIdentifierMap.open({ client: redis, prefix: 'bench-ids' });
 
 /** The bench's config module: Rentix only, the agency's key looked up by agency id. */
 export function benchConfig(world: BenchWorld): FleetConfig {
@@ -157,7 +135,7 @@ async function runWith(workers: number, redisPort: number, dir: string) {
     let recorded = 0;
     const redis = new Redis({ host: '127.0.0.1', port: redisPort });
     for (const a of world.agencies)
-      recorded += (await new SyncState(store(redis).forAccount(a.id), 'rentix').fingerprints()).size;
+      recorded += (await new SyncState((await store(redis)).forAccount(a.id), 'rentix').fingerprints()).size;
     await redis.quit();
     const rounds = await fleet.queue('rentix').getCompleted();
     const roundMs = rounds.map((j) => (j.returnvalue as { durationMs: number } | undefined)?.durationMs ?? 0);

@@ -1,13 +1,20 @@
 import {
   bearerAuth,
+  booleanOption,
+  checkCredentials,
+  checkOptions,
+  checkServiceUrl,
+  DelayMsSchema,
   HttpClient,
   type HttpEvents,
   ownOption,
   type RateLimit,
+  RateLimitSchema,
   type RetryOptions,
   type SharedRateLimiter,
   TypedEmitter,
 } from '@sync/core';
+import { z } from 'zod';
 import { clientCredentialsProvider, oauthStrategy } from './auth.js';
 import { ClientsResource } from './resources/clients.js';
 import { LandlordsResource } from './resources/landlords.js';
@@ -100,6 +107,12 @@ export const SERVER_RATE_LIMIT: RateLimit = { limit: Number.POSITIVE_INFINITY, w
 
 const FORWARDED: ReadonlyArray<keyof HttpEvents> = ['request', 'response', 'retry', 'rateLimited'];
 
+/** What the client's own options must be; the HTTP options are checked by each pipeline. */
+const ClientOptionsSchema = z.looseObject({
+  rateLimit: RateLimitSchema.optional(),
+  refreshMarginMs: DelayMsSchema.optional(),
+});
+
 /**
  * Client of the Property Finder CRM API v2 (myCRM).
  *
@@ -129,7 +142,14 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
 
   constructor(options: PfCrmClientOptions) {
     super();
+    checkOptions(ClientOptionsSchema, options, { portal: 'pfcrm' });
     const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
+    // Checked before the token URL is derived from it, so an error names the option given.
+    checkServiceUrl(baseUrl, {
+      field: 'baseUrl',
+      portal: 'pfcrm',
+      allowInsecureHttp: booleanOption(options, 'allowInsecureHttp', { portal: 'pfcrm' }) === true,
+    });
     const uploadBaseUrl = options.uploadBaseUrl ?? (options.baseUrl === undefined ? DEFAULT_UPLOAD_URL : baseUrl);
     const userAgent = `@sync/pfcrm/${VERSION}`;
     const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -137,6 +157,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
     let secrets: string[];
     const redactors: HttpClient['redactor'][] = [];
     if ('accessToken' in options) {
+      checkCredentials({ accessToken: options.accessToken }, { portal: 'pfcrm' });
       auth = bearerAuth(options.accessToken);
       secrets = [options.accessToken];
     } else {
@@ -150,11 +171,8 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
         maxResponseBytes,
       });
       auth = oauthStrategy(provider, { now: options.now, refreshMarginMs: options.refreshMarginMs, redactors });
-      secrets = [
-        options.apiKey,
-        options.apiSecret,
-        Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64'),
-      ];
+      // The pair as the Basic header carries it: each secret is also registered base64-encoded.
+      secrets = [options.apiKey, options.apiSecret, `${options.apiKey}:${options.apiSecret}`];
     }
     const common = {
       portal: 'pfcrm',

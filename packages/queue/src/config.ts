@@ -85,8 +85,8 @@ export interface FleetConfig {
   redis: FleetRedisOptions;
   /** Prefix of every key the fleet writes (default `sync`). */
   prefix?: string | undefined;
-  /** The shared state, scoped per agency. */
-  store: AccountStore;
+  /** The shared state, scoped per agency (or the promise of it, e.g. `RedisIdentifierMap.open(…)`). */
+  store: AccountStore | Promise<AccountStore>;
   /** The portals, by the name their queue and state use (`rentix`, `indomio`, `pfcrm`). */
   portals: Record<string, PortalConfig>;
   /** Loads an agency's complete current set of listings from the CRM. */

@@ -278,7 +278,7 @@ export class SyncFleet {
   ): Promise<RoundSummary> {
     const config = this.#portal(portal);
     const signal = controller.signal;
-    const state = new SyncState(this.config.store.forAccount(agency), portal);
+    const state = new SyncState((await this.config.store).forAccount(agency), portal);
     const listings = await this.config.listings(agency, { portal, signal });
     const base = { agency, portal, listings: listings.length, requests: 0, durationMs: 0 };
 

@@ -5,11 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Service as RedisService,
+  redisMissing,
+  serviceAvailable,
+  startRedis,
+} from '../../core/test/support/services.ts';
 import { parseDuration, runCommand, SyncFleet } from '../src/index.js';
-import { type RedisService, redisAvailable, startRedis } from './support/redis.js';
 import { fleetConfig, type World } from './support/world.js';
 
-const run = redisAvailable();
+const run = serviceAvailable('Redis', redisMissing());
 let service: RedisService | undefined;
 let dir = '';
 const config = fileURLToPath(new URL('./support/cli-config.ts', import.meta.url));

@@ -8,8 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Service as RedisService,
+  redisMissing,
+  serviceAvailable,
+  startRedis,
+} from '../../core/test/support/services.ts';
 import { SyncFleet } from '../src/index.js';
-import { type RedisService, redisAvailable, startRedis } from './support/redis.js';
 import {
   type AgencyMocks,
   crmListings,
@@ -36,7 +41,7 @@ const LIMITS: World['limits'] = {
   pfcrm: { limit: 150, windowMs: 1000 },
 };
 
-const run = redisAvailable();
+const run = serviceAvailable('Redis', redisMissing());
 let redis: RedisService | undefined;
 let dir = '';
 

@@ -3,10 +3,15 @@
 // round should hold its worker defers the round instead.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Service as RedisService,
+  redisMissing,
+  serviceAvailable,
+  startRedis,
+} from '../../core/test/support/services.ts';
 import { RedisRateLimiter, RoundDeferral } from '../src/index.js';
-import { type RedisService, redisAvailable, startRedis } from './support/redis.js';
 
-const run = redisAvailable();
+const run = serviceAvailable('Redis', redisMissing());
 let service: RedisService | undefined;
 const connections: Redis[] = [];
 const connect = () => {

@@ -2,11 +2,16 @@
 // round makes exactly one more round; a round whose lock is lost stops sending and is run again to
 // the same end state; a round facing a long rate-limit wait is delayed instead of holding its worker.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Service as RedisService,
+  redisMissing,
+  serviceAvailable,
+  startRedis,
+} from '../../core/test/support/services.ts';
 import { type FleetWorker, SyncFleet } from '../src/index.js';
-import { type RedisService, redisAvailable, startRedis } from './support/redis.js';
 import { type AgencyMocks, crmListings, fleetConfig, held, startAgency, type World } from './support/world.js';
 
-const run = redisAvailable();
+const run = serviceAvailable('Redis', redisMissing());
 let service: RedisService | undefined;
 let cleanup: Array<() => Promise<void>> = [];
 

@@ -1,12 +1,14 @@
 import {
   apiKeyAuth,
+  checkCredentials,
+  checkOptions,
   type HttpClient,
   type HttpClientOptions,
   type Listing,
   type RateLimit,
   type SyncReport,
 } from '@sync/core';
-import type { BulkLimits } from './bulk.js';
+import { type BulkLimits, BulkLimitsSchema } from './bulk.js';
 import { AgencyResource } from './resources/agency.js';
 import { JobsResource } from './resources/jobs.js';
 import { ListingsResource } from './resources/listings.js';
@@ -91,9 +93,8 @@ export class RentixClient {
 
   constructor(options: RentixClientOptions) {
     const { apiKey, authHeader, bulk, rateLimits, userAgent, maxResponseBytes, ...rest } = options;
-    if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-      throw new TypeError('RentixClient needs an apiKey');
-    }
+    checkCredentials({ apiKey }, { portal: PORTAL });
+    checkOptions(BulkLimitsSchema.optional(), bulk, { portal: PORTAL, operation: 'bulk' });
     const auth =
       authHeader === 'X-API-Key'
         ? apiKeyAuth({ key: apiKey, header: 'X-API-Key' })

@@ -3,6 +3,7 @@
 // same way in the test process and in every worker process from one JSON description.
 import type { Listing, RateLimit } from '@sync/core';
 import { serveHandlers } from '@sync/core/msw';
+import { RedisIdentifierMap } from '@sync/core/redis';
 import * as indomio from '@sync/indomio';
 import { createIndomioHandlers, IndomioMockPortal } from '@sync/indomio/msw';
 import * as pfcrm from '@sync/pfcrm';
@@ -14,7 +15,6 @@ import { http } from 'msw';
 import { INDOMIO_DEMO_TYPOLOGIES, PF_DEMO_TYPES } from '../../../../docs/examples/demo/portals.ts';
 import { generateListings } from '../../../../docs/examples/generate-data.ts';
 import type { FleetConfig } from '../../src/index.js';
-import { redisTestStore } from './redis-map.js';
 
 /** What every process of the test fleet agrees on. */
 export interface World {
@@ -65,7 +65,7 @@ export function fleetConfig(world: World, hooks: { afterPfCreate?: () => void } 
   return {
     redis: { host: '127.0.0.1', port: world.redisPort },
     prefix: world.prefix,
-    store: redisTestStore(redis),
+    store: RedisIdentifierMap.open({ client: redis, prefix: `${world.prefix}:ids` }),
     maxWaitMs: world.maxWaitMs,
     onItemFailure: (f) => {
       if (process.env.SYNC_QUEUE_TEST_DEBUG) console.error(JSON.stringify(f));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseJsonSafely } from '@sync/core';
 import type { FaultPlan } from '@sync/core/msw';
 import {
   ALL_PROPERTY_SECONDARY_TYPES,
@@ -411,7 +412,7 @@ export class RentixMockPortal {
             throw new MockHttpError(415, 'Content-Type must be application/json');
           }
           try {
-            body = JSON.parse(raw);
+            body = parseJsonSafely(raw);
           } catch {
             throw new MockHttpError(400, 'Unexpected token in JSON body');
           }

@@ -1,4 +1,5 @@
-import { raceAbort, sleep, TimeoutError } from '@sync/core';
+import { checkOptions, DurationMsSchema, raceAbort, sleep, TimeoutError } from '@sync/core';
+import { z } from 'zod';
 import { JobFailedError } from '../errors.js';
 import { type Job, jobSchema } from '../schemas/account.js';
 import { PORTAL, type Transport } from '../transport.js';
@@ -13,6 +14,12 @@ export interface WaitOptions extends CallOptions {
   /** Longest pause between polls (default 5 s). */
   maxIntervalMs?: number | undefined;
 }
+
+const WaitOptionsSchema = z.looseObject({
+  timeoutMs: DurationMsSchema.optional(),
+  intervalMs: DurationMsSchema.optional(),
+  maxIntervalMs: DurationMsSchema.optional(),
+});
 
 const DONE = new Set(['completed']);
 const FAILED = new Set(['failed']);
@@ -45,6 +52,7 @@ export class JobsResource {
    * core's `TimeoutError` after `timeoutMs`.
    */
   async wait(id: string, options: WaitOptions = {}): Promise<Job> {
+    checkOptions(WaitOptionsSchema, options, { portal: PORTAL, operation: 'jobs.wait', itemId: id });
     const timeoutMs = options.timeoutMs ?? 120_000;
     const maxInterval = options.maxIntervalMs ?? 5_000;
     let interval = options.intervalMs ?? 500;
@@ -56,9 +64,11 @@ export class JobsResource {
         const job = await raceAbort(this.get(id, { signal }), signal);
         if (DONE.has(job.status)) return job;
         if (FAILED.has(job.status)) {
+          // The job's state is the portal's text: it must not carry back a credential.
+          const clean = this.#transport.http.redactor.value(job) as Job;
           throw new JobFailedError(
-            `job ended as ${job.status}${job.publicErrorMessage ? `: ${job.publicErrorMessage}` : ''}`,
-            job,
+            `job ended as ${clean.status}${clean.publicErrorMessage ? `: ${clean.publicErrorMessage}` : ''}`,
+            clean,
             context,
           );
         }
