@@ -2,9 +2,8 @@
 // every lookup-by-reference → create runs inside the guard, updates do not; every request waits on
 // the injected limiter instead of the client's own buckets.
 import { MemoryIdentifierMap, type RateLimitWait, SyncState } from '@sync/core';
-import { syncListings } from '@sync/pfcrm';
+import { type PfTypeTable, syncListings } from '@sync/pfcrm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PF_DEMO_TYPES } from '../../../docs/examples/demo/portals.ts';
 import { generateListings } from '../../../docs/examples/generate-data.ts';
 import { type Harness, startHarness } from './support.js';
 
@@ -23,6 +22,10 @@ describe('syncListings for workers that share state', () => {
       harness?.portal.locations.push({ id: `ita.${i + 1}`, city, community: null, sub_community: null, tower: null });
       locations[city] = `ita.${i + 1}`;
     });
+    // One PF type id per kind of listing, as an account's configuration would give.
+    const types: PfTypeTable = Object.fromEntries(
+      [...new Set(listings.map((l) => `${l.category}.${l.type}`))].map((kind, i) => [kind, i + 1]),
+    );
     const acquired: string[][] = [];
     const rateLimiter = {
       async acquire(names: readonly string[]): Promise<RateLimitWait | undefined> {
@@ -39,7 +42,7 @@ describe('syncListings for workers that share state', () => {
       state: new SyncState(new MemoryIdentifierMap(), 'pfcrm'),
       currency: 'EUR',
       sizeUnit: 'sqm' as const,
-      types: PF_DEMO_TYPES,
+      types,
       locations,
       agents: 'omit' as const,
       images: 'omit' as const,
