@@ -57,9 +57,13 @@ function listings(agency: string): Listing[] {
 /** The fleet's shared state: core's RedisIdentifierMap in the bench's Redis. */
 const store = (redis: Redis) => RedisIdentifierMap.open({ client: redis, prefix: 'bench-ids' });
 
+/** Connections the bench's configs opened, closed when a run ends. */
+const opened: Redis[] = [];
+
 /** The bench's config module: Rentix only, the agency's key looked up by agency id. */
 export function benchConfig(world: BenchWorld): FleetConfig {
   const redis = new Redis({ host: '127.0.0.1', port: world.redisPort, maxRetriesPerRequest: null });
+  opened.push(redis);
   redis.on('error', () => undefined);
   const urls = new Map(world.agencies.map((a) => [a.id, a.url]));
   return {
@@ -144,6 +148,7 @@ async function runWith(workers: number, redisPort: number, dir: string) {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
     await fleet.close();
+    await Promise.all(opened.splice(0).map((r) => r.quit()));
     await Promise.all(servers.map((s) => s.close()));
   }
 }
