@@ -1,35 +1,13 @@
 import { type HttpError, ValidationError, type WorkerOutcome } from '@sync/core';
-import { fieldErrors } from './errors.js';
+import { refusedOperations } from './errors.js';
 import { describeOperation, type PropertyOperation } from './operations.js';
-
-const OPERATION_FIELD = /^operations(?:\.(\d+)|\[(\d+)\])(?:\.(.+))?$/;
-
-/**
- * The operations a 422 answer to `PATCH /properties` names, by their position in that
- * request, each with its reasons (`path: property 999999 not found`). `undefined` when the
- * answer is not such a 422, or when one of its errors names no operation — then nobody
- * can tell which operation is at fault.
- */
-export function refusedOperations(error: unknown, count: number): Map<number, string[]> | undefined {
-  if (!(error instanceof ValidationError) || error.status !== 422) return undefined;
-  const errors = fieldErrors(error.body);
-  if (!errors) return undefined;
-  const refused = new Map<number, string[]>();
-  for (const { field, message } of errors) {
-    const match = OPERATION_FIELD.exec(field);
-    const index = match ? Number(match[1] ?? match[2]) : Number.NaN;
-    if (!match || index >= count) return undefined;
-    const reason = `${match[3] ?? 'operation'}: ${message}`;
-    refused.set(index, [...(refused.get(index) ?? []), reason]);
-  }
-  return refused;
-}
+import { PORTAL } from './portal.js';
 
 function refusal(error: HttpError, operation: PropertyOperation, reasons: string[], name: string): ValidationError {
   const target = describeOperation(operation);
   const serverMessage = reasons.join('; ');
   return new ValidationError(`the API refused this operation (${serverMessage})`, {
-    portal: 'pfcrm',
+    portal: PORTAL,
     operation: name,
     itemId: typeof target?.id === 'number' ? String(target.id) : undefined,
     method: error.method,
