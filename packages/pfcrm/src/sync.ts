@@ -14,7 +14,14 @@ import { fromListing, type PfFromListingOptions } from './from-listing.js';
 import type { PropertyCreateInput } from './schemas/property.js';
 
 /** Options of {@link syncListings}: core's sync options and the mapping of `fromListing` (without `id`). */
-export interface PfCrmSyncOptions extends SyncOptions, Omit<PfFromListingOptions, 'id'> {}
+export interface PfCrmSyncOptions extends SyncOptions, Omit<PfFromListingOptions, 'id'> {
+  /**
+   * Runs each lookup by reference → create inside it (default: runs it as it is). Workers
+   * sharing the state pass a lease held per listing until the round has recorded the new id
+   * (`@sync/queue` does), so two rounds of the same agency never both find nothing and create.
+   */
+  guardCreate?: (<T>(key: string, create: () => Promise<T>) => Promise<T>) | undefined;
+}
 
 /** `true` when the portal answered that the property is not there (404). */
 const isGone = (error: unknown) => error instanceof NotFoundError;
@@ -45,7 +52,8 @@ export function syncListings(
   listings: readonly Listing[],
   options: PfCrmSyncOptions,
 ): Promise<SyncReport<Listing>> {
-  const { state, concurrency, signal, onProgress, ...mapping } = options;
+  const { state, concurrency, signal, onProgress, guardCreate, ...mapping } = options;
+  const guarded = guardCreate ?? (<T>(_key: string, create: () => Promise<T>) => create());
 
   /** The id of the property whose reference is the CRM id, if the portal has one. */
   const lookUp = async (reference: string, signal: AbortSignal | undefined): Promise<number | undefined> => {
@@ -71,10 +79,12 @@ export function syncListings(
             if (!isGone(error)) throw error;
           }
         }
-        const found = await lookUp(key, signal);
-        if (found !== undefined) return { portalId: await update(property, found, signal), action: 'updated' };
-        const created = await client.properties.create(property, { signal });
-        return { portalId: String(created.id), action: 'created' };
+        return guarded(key, async (): Promise<SyncWritten> => {
+          const found = await lookUp(key, signal);
+          if (found !== undefined) return { portalId: await update(property, found, signal), action: 'updated' };
+          const created = await client.properties.create(property, { signal });
+          return { portalId: String(created.id), action: 'created' };
+        });
       },
       async remove(key, { portalId, signal }) {
         const id = portalId === undefined ? await lookUp(key, signal) : Number(portalId);
