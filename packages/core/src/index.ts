@@ -33,6 +33,13 @@ export {
   type WorkerOutcome,
 } from './batch.js';
 export {
+  DEFAULT_DOWNLOAD_MAX_BYTES,
+  DEFAULT_DOWNLOAD_TIMEOUT_MS,
+  type DownloadOptions,
+  type DownloadResult,
+  download,
+} from './download.js';
+export {
   AuthenticationError,
   ConflictError,
   createHttpError,
