@@ -54,6 +54,15 @@ export {
   type VerificationValue,
 } from './operations.js';
 export type { IterateOptions, Page } from './pagination.js';
+export {
+  PF_PHOTO_CONTENT_TYPES,
+  PF_UPLOAD_TOKEN_LIFETIME_MS,
+  PF_UPLOAD_TOKEN_MARGIN_MS,
+  type PfPhotoCacheEntry,
+  type PfPhotoOptions,
+  PfPhotoUploader,
+  PHOTO_KIND,
+} from './photos.js';
 export { landlordsQuery, leadsQuery, MAX_INPUT_VARS, phpQuery, propertiesQuery } from './query.js';
 export { ClientsResource } from './resources/clients.js';
 export { LandlordsResource } from './resources/landlords.js';

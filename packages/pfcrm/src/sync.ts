@@ -11,10 +11,28 @@ import {
 } from '@sync/core';
 import type { PfCrmClient } from './client.js';
 import { fromListing, type PfFromListingOptions } from './from-listing.js';
+import {
+  checkPhotos,
+  type PfPhotoOptions,
+  PfPhotoUploader,
+  photoFailure,
+  photoPlaceholder,
+  withPhotoTokens,
+} from './photos.js';
 import type { PropertyCreateInput } from './schemas/property.js';
 
 /** Options of {@link syncListings}: core's sync options and the mapping of `fromListing` (without `id`). */
-export interface PfCrmSyncOptions extends SyncOptions, Omit<PfFromListingOptions, 'id'> {}
+export interface PfCrmSyncOptions extends SyncOptions, Omit<PfFromListingOptions, 'id' | 'images'> {
+  /**
+   * The photos: as in `fromListing` (a table or resolver of uploaded images, or `'omit'`),
+   * or `'upload'`: each photo is downloaded from its URL and uploaded, its token cached in
+   * `state` (see {@link PfPhotoUploader}); a photo that cannot be fetched or uploaded
+   * makes its listing `failed`, naming `photos.N.url`.
+   */
+  images?: PfFromListingOptions['images'] | 'upload' | undefined;
+  /** Limits and clock of `images: 'upload'`. */
+  photos?: PfPhotoOptions | undefined;
+}
 
 /** `true` when the portal answered that the property is not there (404). */
 const isGone = (error: unknown) => error instanceof NotFoundError;
@@ -40,12 +58,32 @@ const isGone = (error: unknown) => error instanceof NotFoundError;
  * });
  * console.info(`${report.created} created, ${report.updated} updated, ${report.removed} deleted`);
  */
-export function syncListings(
+export async function syncListings(
   client: PfCrmClient,
   listings: readonly Listing[],
   options: PfCrmSyncOptions,
 ): Promise<SyncReport<Listing>> {
-  const { state, concurrency, signal, onProgress, ...mapping } = options;
+  const { state, concurrency, signal, onProgress, photos, images, ...rest } = options;
+  const mapping: Omit<PfFromListingOptions, 'id'> = images === 'upload' ? rest : { ...rest, images };
+  // Photos by URL: checked (and new content uploaded) before the plan, so a listing's
+  // fingerprint follows its photos' content; tokens are put in only when it is written.
+  const uploader = images === 'upload' ? new PfPhotoUploader(client, state, photos) : undefined;
+  const checked = uploader ? await checkPhotos(uploader, listings, signal) : undefined;
+  const prepare = (listing: Listing): PropertyCreateInput => {
+    if (!checked) return fromListing(listing, mapping);
+    const own = Array.isArray(listing?.photos) ? listing.photos : [];
+    own.forEach((photo, i) => {
+      const found = checked.get(photo?.url);
+      if (found && 'error' in found) throw photoFailure(i, found.error, listing.id);
+    });
+    return fromListing(listing, {
+      ...mapping,
+      images: (photo) => {
+        const found = checked.get(photo.url);
+        return found && 'hash' in found ? { token: photoPlaceholder(found.hash, photo.url) } : undefined;
+      },
+    });
+  };
 
   /** The id of the property whose reference is the CRM id, if the portal has one. */
   const lookUp = async (reference: string, signal: AbortSignal | undefined): Promise<number | undefined> => {
@@ -61,8 +99,9 @@ export function syncListings(
     listings,
     {
       key: (listing) => listing.id,
-      prepare: (listing): PropertyCreateInput => fromListing(listing, mapping),
-      async upsert(property, { key, portalId, signal }): Promise<SyncWritten> {
+      prepare,
+      async upsert(prepared, { key, portalId, signal }): Promise<SyncWritten> {
+        const property = uploader ? await withPhotoTokens(prepared, uploader, key, signal) : prepared;
         if (portalId !== undefined) {
           try {
             return { portalId: await update(property, Number(portalId), signal), action: 'updated' };
