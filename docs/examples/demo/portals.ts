@@ -232,7 +232,8 @@ async function startPfCrm(options: PortalOptions, cities: readonly string[]): Pr
     types: PF_DEMO_TYPES,
     locations,
     agents: 'omit',
-    images: 'omit',
+    // Photos by URL: downloaded from the CRM's image host, uploaded once, their tokens kept in the state.
+    images: 'upload',
   });
   const retries = countRetries(client);
   return {
