@@ -132,7 +132,7 @@ export async function download(url: string, options: DownloadOptions = {}): Prom
     await drop();
     return { notModified: true };
   }
-  if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+  if (response.redirected || response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
     await drop();
     let location: string | undefined;
     try {
@@ -143,7 +143,7 @@ export async function download(url: string, options: DownloadOptions = {}): Prom
     }
     throw new RedirectError(`download redirected${location ? ` to ${location}` : ''}; redirects are not followed`, {
       ...where,
-      status: response.status,
+      status: response.redirected || response.type === 'opaqueredirect' ? 0 : response.status,
       location,
     });
   }
