@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_DOWNLOAD_MAX_BYTES,
   download,
@@ -6,8 +7,7 @@ import {
   RedirectError,
   TimeoutError,
   UnexpectedResponseError,
-} from '@sync/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+} from '../src/index.js';
 import { startServer, type TestServer } from './support/server.js';
 
 let server: TestServer;

@@ -61,6 +61,7 @@ export {
   type PfPhotoCacheEntry,
   type PfPhotoOptions,
   PfPhotoUploader,
+  PHOTO_IMAGE_KIND,
   PHOTO_KIND,
 } from './photos.js';
 export { landlordsQuery, leadsQuery, MAX_INPUT_VARS, phpQuery, propertiesQuery } from './query.js';

@@ -12,6 +12,12 @@ import type { PfCrmClient } from './client.js';
 export const PHOTO_KIND = 'photo';
 
 /**
+ * Kind under which the image ids photos became on properties live (keyed by
+ * `<property id> <photo URL>`, as JSON `{ id, hash }`).
+ */
+export const PHOTO_IMAGE_KIND = 'photo-image';
+
+/**
  * Media types downloaded by default. The API's documentation names no list; these are
  * the web's photo formats Property Finder listings carry.
  */
@@ -166,6 +172,50 @@ export class PfPhotoUploader {
   }
 
   /**
+   * The id of the image a photo became on a property, when that property was written with
+   * the same content (`hash`) before: sending `{ id }` keeps it, with no upload.
+   */
+  async imageOn(propertyId: number, url: string, hash: string): Promise<number | undefined> {
+    const raw = await this.#state.map.get(this.#state.portal, PHOTO_IMAGE_KIND, `${propertyId} ${url}`);
+    if (raw === undefined) return undefined;
+    try {
+      const value = JSON.parse(raw) as { id?: unknown; hash?: unknown } | null;
+      return value?.hash === hash && typeof value.id === 'number' ? value.id : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Learns the image ids the photos sent as tokens became on a property (one read, with
+   * images expanded, matched by order), so later updates keep them by id. Best effort:
+   * when the read fails, later updates send tokens again.
+   */
+  async learnImages(propertyId: number, fresh: readonly PfFreshPhoto[], signal?: AbortSignal): Promise<void> {
+    if (fresh.length === 0) return;
+    try {
+      const property = await this.#client.properties.get(propertyId, { expand: true, signal });
+      const images = property.images ?? [];
+      const writes = fresh.flatMap((photo) => {
+        const image = images.find((im) => im.order === photo.order);
+        return image
+          ? [
+              {
+                portal: this.#state.portal,
+                kind: PHOTO_IMAGE_KIND,
+                externalId: `${propertyId} ${photo.url}`,
+                portalId: JSON.stringify({ id: image.id, hash: photo.hash }),
+              },
+            ]
+          : [];
+      });
+      if (writes.length > 0) await this.#state.map.setMany(writes);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+    }
+  }
+
+  /**
    * Checks a photo against its cached copy and says what its content is (its hash): a
    * conditional GET when the cache has validators; new or changed content is uploaded
    * at once (the bytes are at hand), unchanged content is not.
@@ -265,25 +315,46 @@ const PLACEHOLDER = /^photo:([0-9a-f]{64}):(.+)$/s;
  */
 export const photoPlaceholder = (hash: string, url: string): string => `photo:${hash}:${url}`;
 
-/** @internal The property with each photo placeholder replaced by a valid upload token. */
-export async function withPhotoTokens<P extends { images?: Array<{ token: string } | { id: unknown }> | undefined }>(
+/** A photo sent as a new upload, whose image id is to be learnt once the property is written. */
+export interface PfFreshPhoto {
+  url: string;
+  hash: string;
+  order: number;
+}
+
+/**
+ * @internal The property with each photo placeholder replaced: by the image already on
+ * property `propertyId` when the same content was put there before (`{ id }`, which
+ * keeps it), else by a valid upload token. Says which photos went as tokens.
+ */
+export async function withPhotoTokens<
+  P extends { images?: Array<{ token: string; order?: number } | { id: unknown; order?: number }> | undefined },
+>(
   property: P,
   uploader: PfPhotoUploader,
   itemId: string,
+  propertyId: number | undefined,
   signal: AbortSignal | undefined,
-): Promise<P> {
-  if (!property.images) return property;
+): Promise<{ property: P; fresh: PfFreshPhoto[] }> {
+  const fresh: PfFreshPhoto[] = [];
+  if (!property.images) return { property, fresh };
   const images = await Promise.all(
     property.images.map(async (image, i) => {
       const match = 'token' in image ? PLACEHOLDER.exec(image.token) : null;
       if (!match) return image;
+      const [, hash, url] = match as unknown as [string, string, string];
+      const order = image.order ?? i + 1;
       try {
-        return { ...image, token: await uploader.token(match[2] as string, signal) };
+        const kept = propertyId === undefined ? undefined : await uploader.imageOn(propertyId, url, hash);
+        if (kept !== undefined) return { id: kept, order };
+        const token = await uploader.token(url, signal);
+        fresh.push({ url, hash, order });
+        return { token, order };
       } catch (error) {
         if (signal?.aborted) throw error;
         throw photoFailure(i, error, itemId);
       }
     }),
   );
-  return { ...property, images };
+  return { property: { ...property, images }, fresh };
 }

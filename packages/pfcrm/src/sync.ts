@@ -90,8 +90,13 @@ export async function syncListings(
     const page = await client.properties.list({ filters: { reference }, perPage: 1 }, { signal });
     return page.items[0]?.id;
   };
-  const update = async (property: PropertyCreateInput, id: number, signal: AbortSignal | undefined) => {
+  /** The property as sent to property `id` (or to a new one): photo placeholders become image ids or tokens. */
+  const photosFor = async (prepared: PropertyCreateInput, key: string, id: number | undefined, signal?: AbortSignal) =>
+    uploader ? withPhotoTokens(prepared, uploader, key, id, signal) : { property: prepared, fresh: [] };
+  const update = async (prepared: PropertyCreateInput, key: string, id: number, signal: AbortSignal | undefined) => {
+    const { property, fresh } = await photosFor(prepared, key, id, signal);
     await client.properties.update({ ...property, id }, { signal });
+    await uploader?.learnImages(id, fresh, signal);
     return String(id);
   };
 
@@ -101,18 +106,19 @@ export async function syncListings(
       key: (listing) => listing.id,
       prepare,
       async upsert(prepared, { key, portalId, signal }): Promise<SyncWritten> {
-        const property = uploader ? await withPhotoTokens(prepared, uploader, key, signal) : prepared;
         if (portalId !== undefined) {
           try {
-            return { portalId: await update(property, Number(portalId), signal), action: 'updated' };
+            return { portalId: await update(prepared, key, Number(portalId), signal), action: 'updated' };
           } catch (error) {
             // Deleted on the portal since (or removed by an earlier round): find it or create it again.
             if (!isGone(error)) throw error;
           }
         }
         const found = await lookUp(key, signal);
-        if (found !== undefined) return { portalId: await update(property, found, signal), action: 'updated' };
+        if (found !== undefined) return { portalId: await update(prepared, key, found, signal), action: 'updated' };
+        const { property, fresh } = await photosFor(prepared, key, undefined, signal);
         const created = await client.properties.create(property, { signal });
+        await uploader?.learnImages(created.id, fresh, signal);
         return { portalId: String(created.id), action: 'created' };
       },
       async remove(key, { portalId, signal }) {

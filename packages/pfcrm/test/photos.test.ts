@@ -180,17 +180,44 @@ describe('photos by URL', () => {
     expect(uploads()).toBe(1);
   });
 
-  it('re-uploads a photo whose token expired before a listing is written with it', async () => {
+  it('keeps the images of an existing property by id when it is updated, with no upload', async () => {
+    serve('/a.png');
+    serve('/b.png');
+    const state = new SyncState(new MemoryIdentifierMap(), 'pfcrm');
+    await syncListings(h.client, [listing('CRM-1', ['/a.png', '/b.png'])], options(state));
+    const ids = (imagesOf('CRM-1') as Array<{ id: number }>).map((i) => i.id);
+    expect(uploads()).toBe(2);
+
+    // A day later (every token expired) the price changes: the images stay, nothing is uploaded.
+    clock += 25 * 60 * 60 * 1000;
+    const report = await syncListings(
+      h.client,
+      [listing('CRM-1', ['/a.png', '/b.png'], { price: 1_600_000 })],
+      options(state),
+    );
+    expect(report.updated).toBe(1);
+    expect(uploads()).toBe(2);
+    expect((imagesOf('CRM-1') as Array<{ id: number }>).map((i) => i.id)).toEqual(ids);
+  });
+
+  it('re-uploads a cached photo whose token expired before a property is written with it', async () => {
     serve('/a.png');
     const state = new SyncState(new MemoryIdentifierMap(), 'pfcrm');
     await syncListings(h.client, [listing('CRM-1', ['/a.png'])], options(state));
     expect(uploads()).toBe(1);
 
+    // The mock's clock and the cache's move past 24 h; a new listing uses the same photo.
     clock += 25 * 60 * 60 * 1000;
-    const report = await syncListings(h.client, [listing('CRM-1', ['/a.png'], { price: 1_600_000 })], options(state));
+    const report = await syncListings(
+      h.client,
+      [listing('CRM-1', ['/a.png']), listing('CRM-2', ['/a.png'])],
+      options(state),
+    );
     expect(report.failed).toBe(0);
-    expect(report.updated).toBe(1);
+    expect(report.created).toBe(1);
+    expect(report.unchanged).toBe(1);
     expect(uploads()).toBe(2);
+    expect(imagesOf('CRM-2')).toHaveLength(1);
     const cached = JSON.parse((await state.map.get('pfcrm', PHOTO_KIND, `${host.url}/a.png`)) ?? '{}');
     expect(cached.expiresAt).toBe(clock + 24 * 60 * 60 * 1000);
   });
@@ -243,7 +270,8 @@ describe('photos by URL', () => {
     const state = new SyncState(new MemoryIdentifierMap(), 'pfcrm');
     await syncListings(h.client, [listing('CRM-1', ['/a.png'])], options(state));
     clock += 25 * 60 * 60 * 1000;
-    await syncListings(h.client, [listing('CRM-1', ['/a.png'], { price: 1_600_000 })], options(state));
+    await syncListings(h.client, [listing('CRM-1', ['/a.png']), listing('CRM-2', ['/a.png'])], options(state));
+    expect(uploads()).toBe(2);
     expect(host.seen.length).toBeGreaterThanOrEqual(3);
     for (const request of host.seen) {
       expect(request.headers.authorization).toBeUndefined();
