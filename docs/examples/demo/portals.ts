@@ -37,6 +37,8 @@ export interface PortalRecord {
   visible: boolean;
   /** The price the portal holds. */
   price: number | undefined;
+  /** How many images the portal holds for it, where the demo sends photos (Property Finder). */
+  images?: number | undefined;
 }
 
 /** Switches for faults in a mock portal. */
@@ -252,6 +254,7 @@ async function startPfCrm(options: PortalOptions, cities: readonly string[]): Pr
         out.set(String(p.reference), {
           visible: p.draft !== true,
           price: price?.value ?? price?.prices?.[0]?.value ?? price?.prices?.[0]?.price,
+          images: Array.isArray(p.images) ? p.images.length : 0,
         });
       }
       return out;
