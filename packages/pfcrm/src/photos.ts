@@ -105,6 +105,11 @@ export class PfPhotoUploader {
   readonly #now: () => number;
   readonly #pending = new Map<string, Promise<string>>();
 
+  /**
+   * @param client The PF client uploads go through (downloads never use it).
+   * @param state The sync state whose identifier map keeps the cache (its portal and account).
+   * @throws InputValidationError for a `maxBytes`, `timeoutMs` or `concurrency` that is not a positive integer.
+   */
   constructor(client: PfCrmClient, state: SyncState, options: PfPhotoOptions = {}) {
     for (const field of ['maxBytes', 'timeoutMs', 'concurrency'] as const) {
       const value = options[field];
@@ -267,7 +272,7 @@ export function photoFailure(index: number, error: unknown, itemId?: string): In
   });
 }
 
-/** What {@link checkPhotos} found for one URL. */
+/** @internal What {@link checkPhotos} found for one URL. */
 export type PfPhotoCheck = { hash: string } | { error: unknown };
 
 /**
@@ -315,10 +320,13 @@ const PLACEHOLDER = /^photo:([0-9a-f]{64}):(.+)$/s;
  */
 export const photoPlaceholder = (hash: string, url: string): string => `photo:${hash}:${url}`;
 
-/** A photo sent as a new upload, whose image id is to be learnt once the property is written. */
+/** @internal A photo sent as a new upload, whose image id is to be learnt once the property is written. */
 export interface PfFreshPhoto {
+  /** The photo's URL. */
   url: string;
+  /** SHA-256 of its bytes. */
   hash: string;
+  /** Its `order` in the property's images. */
   order: number;
 }
 
