@@ -15,6 +15,7 @@ const PNG = Buffer.from(
 interface Served {
   body: Buffer;
   etag?: string;
+  lastModified?: string;
   type?: string;
   status?: number;
   location?: string;
@@ -35,11 +36,13 @@ async function startImageHost() {
     if (!file) return answer(404);
     if (file.location) return answer(file.status ?? 302, { location: file.location });
     if (file.etag && req.headers['if-none-match'] === file.etag) return answer(304, { etag: file.etag });
+    if (file.lastModified && req.headers['if-modified-since'] === file.lastModified) return answer(304);
     answer(
       200,
       {
         'content-type': file.type ?? 'image/png',
         ...(file.etag && { etag: file.etag }),
+        ...(file.lastModified && { 'last-modified': file.lastModified }),
         'content-length': file.body.length,
       },
       file.body,
@@ -178,6 +181,35 @@ describe('photos by URL', () => {
     const report = await syncListings(h.client, items, options(state));
     expect(report.unchanged).toBe(1);
     expect(uploads()).toBe(1);
+  });
+
+  it('asks with If-Modified-Since when the host gives Last-Modified and no ETag', async () => {
+    serve('/a.png', { etag: undefined, lastModified: 'Tue, 01 Dec 2026 10:00:00 GMT' });
+    const state = new SyncState(new MemoryIdentifierMap(), 'pfcrm');
+    const items = [listing('CRM-1', ['/a.png'])];
+    await syncListings(h.client, items, options(state));
+    const report = await syncListings(h.client, items, options(state));
+    expect(report.unchanged).toBe(1);
+    expect(uploads()).toBe(1);
+    expect(host.seen.at(-1)).toMatchObject({ status: 304 });
+    expect(host.seen.at(-1)?.headers['if-modified-since']).toBe('Tue, 01 Dec 2026 10:00:00 GMT');
+  });
+
+  it('keeps the unchanged images by id and uploads only the changed photo', async () => {
+    serve('/a.png');
+    serve('/b.png');
+    const state = new SyncState(new MemoryIdentifierMap(), 'pfcrm');
+    const items = [listing('CRM-1', ['/a.png', '/b.png'])];
+    await syncListings(h.client, items, options(state));
+    const [first] = imagesOf('CRM-1') as Array<{ id: number }>;
+
+    serve('/b.png', { body: Buffer.concat([PNG, Buffer.from([1])]), etag: '"b2"' });
+    const report = await syncListings(h.client, items, options(state));
+    expect(report.updated).toBe(1);
+    expect(uploads()).toBe(3);
+    const after = imagesOf('CRM-1') as Array<{ id: number }>;
+    expect(after).toHaveLength(2);
+    expect(after[0]?.id).toBe(first?.id);
   });
 
   it('keeps the images of an existing property by id when it is updated, with no upload', async () => {
