@@ -108,7 +108,8 @@ export class PfPhotoUploader {
   /**
    * @param client The PF client uploads go through (downloads never use it).
    * @param state The sync state whose identifier map keeps the cache (its portal and account).
-   * @throws InputValidationError for a `maxBytes`, `timeoutMs` or `concurrency` that is not a positive integer.
+   * @throws InputValidationError for a `maxBytes`, `timeoutMs` or `concurrency` that is not a positive integer,
+   *   or a `renewBeforeMs` outside 0 to 24 h.
    */
   constructor(client: PfCrmClient, state: SyncState, options: PfPhotoOptions = {}) {
     for (const field of ['maxBytes', 'timeoutMs', 'concurrency'] as const) {
@@ -119,6 +120,16 @@ export class PfPhotoUploader {
           { portal: 'pfcrm', operation: 'photos' },
         );
       }
+    }
+    const margin = options.renewBeforeMs;
+    if (
+      margin !== undefined &&
+      !(Number.isSafeInteger(margin) && margin >= 0 && margin < PF_UPLOAD_TOKEN_LIFETIME_MS)
+    ) {
+      throw new InputValidationError(
+        [{ path: 'photos.renewBeforeMs', message: 'expected an integer from 0 to under 24 h', code: 'invalid_type' }],
+        { portal: 'pfcrm', operation: 'photos' },
+      );
     }
     this.#client = client;
     this.#state = state;

@@ -297,6 +297,16 @@ describe('photos by URL', () => {
     await expect(photos.token('http://user:pw@127.0.0.1/a.png')).rejects.toThrow(/credentials/);
   });
 
+  it('refuses photo options that are not positive integers, naming the field', async () => {
+    const state = new SyncState(new MemoryIdentifierMap(), 'pfcrm');
+    expect(() => new PfPhotoUploader(h.client, state, { maxBytes: 0 })).toThrow(/photos\.maxBytes/);
+    expect(() => new PfPhotoUploader(h.client, state, { timeoutMs: Number.NaN })).toThrow(/photos\.timeoutMs/);
+    expect(() => new PfPhotoUploader(h.client, state, { renewBeforeMs: -1 })).toThrow(/photos\.renewBeforeMs/);
+    await expect(syncListings(h.client, [], options(state, { photos: { concurrency: 1.5 } }))).rejects.toThrow(
+      /photos\.concurrency/,
+    );
+  });
+
   it('never sends the PF credentials to the photo host', async () => {
     serve('/a.png');
     const state = new SyncState(new MemoryIdentifierMap(), 'pfcrm');
