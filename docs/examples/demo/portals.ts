@@ -83,6 +83,11 @@ export interface PortalOptions {
   timeoutMs?: number;
   /** Where a client reaches its mock (e.g. through a proxy); default: directly. */
   route?: (portal: DemoPortal['name'], url: string) => Promise<string> | string;
+  /**
+   * Property Finder's photos: `'upload'` (default) downloads them from their URLs and uploads
+   * them; `'omit'` sends none, for listings whose photo URLs lead nowhere.
+   */
+  pfImages?: 'upload' | 'omit';
 }
 
 /** The fault switches every bundled mock portal has. */
@@ -235,7 +240,7 @@ async function startPfCrm(options: PortalOptions, cities: readonly string[]): Pr
     locations,
     agents: 'omit',
     // Photos by URL: downloaded from the CRM's image host, uploaded once, their tokens kept in the state.
-    images: 'upload',
+    images: options.pfImages ?? 'upload',
   });
   const retries = countRetries(client);
   return {
