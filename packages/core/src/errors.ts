@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { compiledSchema } from './schema.js';
 
 const BRANDS = Symbol.for('@sync/core.error-brands');
 
@@ -263,16 +262,6 @@ export function toInputIssues(issues: readonly z.core.$ZodIssue[]): InputIssue[]
     message: issue.message,
     code: issue.code,
   }));
-}
-
-/**
- * Validates `input` with a zod schema and returns the parsed value, or throws an
- * {@link InputValidationError} naming the item and every faulty field.
- */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, context: ErrorContext = {}): z.output<S> {
-  const result = compiledSchema(schema).safeParse(input);
-  if (result.success) return result.data;
-  throw new InputValidationError(toInputIssues(result.error.issues), context);
 }
 
 /**

@@ -114,3 +114,21 @@ export class TypedEmitter<E extends object> {
     }
   }
 }
+
+const HTTP_EVENTS: ReadonlyArray<keyof HttpEvents> = ['request', 'response', 'retry', 'rateLimited'];
+
+/**
+ * Re-emits every HTTP event of `from` on `to`, for a client that sends through more than
+ * one pipeline (an upload host, a token endpoint): its users subscribe to one `http` and
+ * see every request. Returns a function that stops forwarding.
+ */
+export function forwardHttpEvents(from: TypedEmitter<HttpEvents>, to: TypedEmitter<HttpEvents>): () => void {
+  const off = HTTP_EVENTS.map((name) =>
+    from.on(name, (event) => {
+      if (to.has(name)) to.emit(name, event as never);
+    }),
+  );
+  return () => {
+    for (const stop of off) stop();
+  };
+}

@@ -32,6 +32,7 @@ export {
   type Succeeded,
   type WorkerOutcome,
 } from './batch.js';
+export { type ClientOptions, httpClientOptions, type PortalHttpOptions } from './client-options.js';
 export {
   DEFAULT_DOWNLOAD_MAX_BYTES,
   DEFAULT_DOWNLOAD_TIMEOUT_MS,
@@ -55,7 +56,6 @@ export {
   NetworkError,
   NotFoundError,
   PermissionError,
-  parseInput,
   RateLimitError,
   type RateLimitErrorOptions,
   RETRYABLE_STATUS,
@@ -75,6 +75,7 @@ export {
   ValidationError,
 } from './errors.js';
 export {
+  forwardHttpEvents,
   type HttpEventBase,
   type HttpEvents,
   type Listener,
@@ -124,6 +125,7 @@ export {
   type PropertyCategory,
   type PropertyType,
 } from './listing.js';
+export { environmentLogger, type Logger, logHttpEvents } from './logger.js';
 export {
   ByteLimitSchema,
   booleanOption,
@@ -140,6 +142,14 @@ export {
   type ServiceUrlOptions,
 } from './options.js';
 export {
+  type CollectOptions,
+  collect,
+  type IterateOptions,
+  iteratePages,
+  type Page,
+  type PageWalk,
+} from './pagination.js';
+export {
   MIN_SERVER_LIMIT_FRACTION,
   type RateLimit,
   RateLimitBucket,
@@ -152,18 +162,30 @@ export {
 } from './rate-limiter.js';
 export { isSensitiveName, MAX_REQUEST_ID, REDACTED, Redactor } from './redact.js';
 export {
+  type CallOptions,
+  callOptions,
+  callResource,
+  type ResourceRequest,
+  type ResourceResponse,
+} from './resource.js';
+export {
   backoffCeiling,
   DEFAULT_RETRY,
+  decideRetry,
+  type FailedAttempt,
   fullJitterDelay,
   IDEMPOTENT_METHODS,
   RetryBudget,
   type RetryBudgetOptions,
+  type RetryDecision,
   type RetryOptions,
+  type RetryRefusalReason,
   resetToDelayMs,
   retryAfterMs,
+  retryPolicy,
   serverRetryDelayMs,
 } from './retry.js';
-export { compiledSchema } from './schema.js';
+export { compiledSchema, parseInput, parseResponse, type ResponseContext } from './schema.js';
 export { SQLITE_SCHEMA, SqliteIdentifierMap, type SqliteIdentifierMapOptions } from './sqlite-identifier-map.js';
 export {
   type BulkSyncHandlers,
@@ -179,6 +201,7 @@ export {
   type SyncWrite,
   type SyncWritten,
   syncItems,
+  syncItemsOptions,
   UNCHANGED,
 } from './sync.js';
 export {

@@ -117,6 +117,17 @@ export const HttpClientOptionsSchema = z.looseObject({
   maxResponseBytes: ByteLimitSchema.optional(),
   requestIdHeaders: z.array(z.string()).optional(),
   secrets: z.array(z.string()).optional(),
+  logger: z
+    .union([
+      z.literal(false),
+      z.looseObject({
+        debug: z.function(),
+        info: z.function(),
+        warn: z.function(),
+        error: z.function(),
+      }),
+    ])
+    .optional(),
 });
 
 /**

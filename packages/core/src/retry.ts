@@ -125,3 +125,78 @@ export class RetryBudget {
     this.#tokens = Math.min(this.#options.capacity, this.#tokens + this.#options.successRefund);
   }
 }
+
+/** What the retry decision knows of one failed attempt. */
+export interface FailedAttempt {
+  /** HTTP method of the call. */
+  method: string;
+  /** The call declared itself safe to repeat (a POST or PATCH keyed by an external id). */
+  idempotent: boolean;
+  /** The body can be sent again (a stream cannot). */
+  replayable: boolean;
+  /** Attempts made so far, the failed one included. */
+  attempts: number;
+  /** Whether repeating can cure the failure (a 503, a reset connection, a timeout). */
+  retryable: boolean;
+  /** The server refused the request before processing it (a 429): any method may be repeated. */
+  unprocessed: boolean;
+  /** A timeout costs more of the budget than other failures. */
+  kind: 'retry' | 'timeout';
+  /** The wait the server asked for (`Retry-After`, `X-RateLimit-Reset`), if any. */
+  serverDelayMs: number | undefined;
+  /** Milliseconds left before the call's deadline. */
+  remainingMs: number;
+}
+
+/** Why the retry decision refused to repeat a call. */
+export type RetryRefusalReason =
+  | 'not-retryable'
+  | 'not-idempotent'
+  | 'attempts-exhausted'
+  | 'budget-exhausted'
+  | 'past-deadline';
+
+/** The outcome of {@link decideRetry}: wait `delayMs` and repeat, or stop and say why. */
+export type RetryDecision =
+  | { retry: true; delayMs: number }
+  | { retry: false; reason: RetryRefusalReason; note: string | undefined };
+
+/**
+ * The retry decision, on its own so the attempt loop only acts on it: a call is repeated
+ * only when repeating is safe (an idempotent method, a call that declared itself
+ * idempotent, or a request the server refused unprocessed), can help, stays within
+ * `maxAttempts`, is paid for by the budget and ends before the deadline. A refusal names
+ * its reason, and `note` is what the error it leaves says about it. Takes budget tokens
+ * only when it says yes.
+ */
+export function decideRetry(
+  attempt: FailedAttempt,
+  policy: RetryOptions,
+  budget?: RetryBudget,
+  random: () => number = Math.random,
+): RetryDecision {
+  const attemptsNote = attempt.attempts > 1 ? `after ${attempt.attempts} attempts` : undefined;
+  const safe =
+    attempt.replayable && (attempt.unprocessed || attempt.idempotent || IDEMPOTENT_METHODS.has(attempt.method));
+  if (policy.maxAttempts <= 1 || !safe) return { retry: false, reason: 'not-idempotent', note: attemptsNote };
+  if (!attempt.retryable) return { retry: false, reason: 'not-retryable', note: attemptsNote };
+  if (attempt.attempts >= policy.maxAttempts) return { retry: false, reason: 'attempts-exhausted', note: attemptsNote };
+  if (budget && !budget.tryAcquire(attempt.kind)) {
+    return { retry: false, reason: 'budget-exhausted', note: 'retry budget exhausted' };
+  }
+  const delayMs =
+    attempt.serverDelayMs !== undefined
+      ? Math.min(attempt.serverDelayMs, policy.maxRetryAfterMs)
+      : fullJitterDelay(attempt.attempts, policy, random);
+  if (delayMs >= attempt.remainingMs) {
+    return { retry: false, reason: 'past-deadline', note: 'the next retry would pass the deadline' };
+  }
+  return { retry: true, delayMs };
+}
+
+/** A client's retry policy with a call's own `retry` option laid over it. */
+export function retryPolicy(base: RetryOptions, override: Partial<RetryOptions> | false | undefined): RetryOptions {
+  if (override === undefined) return base;
+  if (override === false) return { ...base, maxAttempts: 1 };
+  return { ...base, ...override };
+}

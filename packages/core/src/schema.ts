@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  type ErrorContext,
+  InputValidationError,
+  MAX_ERROR_BODY,
+  toInputIssues,
+  UnexpectedResponseError,
+} from './errors.js';
+import type { Redactor } from './redact.js';
 
 const compiledSchemas = new WeakMap<z.ZodType, z.ZodType>();
 
@@ -17,4 +25,45 @@ export function compiledSchema<S extends z.ZodType>(schema: S): S {
     compiledSchemas.set(schema, compiled);
   }
   return compiled as S;
+}
+
+/** Where a response came from, for the error that says it does not fit its schema. */
+export interface ResponseContext extends ErrorContext {
+  /** HTTP status of the response. */
+  status?: number | undefined;
+}
+
+/**
+ * Checks a response body against its schema — the counterpart of {@link parseInput} for
+ * what comes back — and returns the parsed value, or throws an
+ * {@link UnexpectedResponseError} that names the operation, the item and the first fields
+ * that do not fit. The body in the error goes through `redactor`, so nothing a portal
+ * echoes can carry a credential out.
+ */
+export function parseResponse<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  context: ResponseContext,
+  redactor?: Redactor,
+): z.output<S> {
+  const result = compiledSchema(schema).safeParse(data);
+  if (result.success) return result.data;
+  const where = result.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
+    .join('; ');
+  throw new UnexpectedResponseError(`the response does not match the documented shape (${where})`, {
+    ...context,
+    body: redactor ? redactor.value(data, MAX_ERROR_BODY) : undefined,
+  });
+}
+
+/**
+ * Validates `input` with a zod schema and returns the parsed value, or throws an
+ * {@link InputValidationError} naming the item and every faulty field.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, context: ErrorContext = {}): z.output<S> {
+  const result = compiledSchema(schema).safeParse(input);
+  if (result.success) return result.data;
+  throw new InputValidationError(toInputIssues(result.error.issues), context);
 }

@@ -90,6 +90,22 @@ export interface SyncItemsOptions extends SyncOptions {
   operation?: string | undefined;
 }
 
+/**
+ * The options of {@link syncItems} out of a portal's sync call, whose options also carry
+ * its mapping: the core sync options by name (`removeMissing` read as an own property
+ * only, so a polluted prototype cannot switch it) and the operation the run is named by.
+ */
+export function syncItemsOptions(options: SyncOptions, operation: string): SyncItemsOptions {
+  return {
+    state: options.state,
+    concurrency: options.concurrency,
+    removeMissing: ownOption(options, 'removeMissing'),
+    signal: options.signal,
+    onProgress: options.onProgress,
+    operation,
+  };
+}
+
 /** One write a sync asks of a portal. */
 export type SyncWrite<P> =
   | {

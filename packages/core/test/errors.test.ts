@@ -9,12 +9,12 @@ import {
   InputValidationError,
   NotFoundError,
   PermissionError,
-  parseInput,
   RateLimitError,
   ServerError,
   SyncError,
   ValidationError,
 } from '../src/errors.js';
+import { parseInput } from '../src/schema.js';
 
 describe('error classes', () => {
   it('picks the subclass by status', () => {

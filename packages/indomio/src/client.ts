@@ -1,33 +1,38 @@
 import {
   basicAuth,
   type CheckedResponse,
+  type ClientOptions,
   checkCredentials,
   checkOptions,
   HttpClient,
+  httpClientOptions,
   type IdentifierMap,
   MemoryIdentifierMap,
-  ownOption,
   type RateLimit,
   RateLimitSchema,
   type RequestOptions,
   type ResponseProblem,
-  type RetryOptions,
 } from '@sync/core';
 import { z } from 'zod';
 import { ErrorCode } from './error-codes.js';
-import { indomioErrorFrom } from './errors.js';
-import { PORTAL } from './portal.js';
+import { indomioErrorFrom, indomioErrorMessage } from './errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, PORTAL } from './portal.js';
 import { MediaResource } from './resources/media.js';
 import { PropertiesResource } from './resources/properties.js';
 import type { ServiceResponse } from './schemas/service-response.js';
 import { VERSION } from './version.js';
-import { parseServiceResponse, readServiceResponse } from './xml/parse.js';
+import { readServiceResponse } from './xml/parse.js';
 
 /** What the client's own options must be; the HTTP options are checked by the pipeline. */
 const ClientOptionsSchema = z.looseObject({ rateLimit: RateLimitSchema.optional() });
 
-/** Options of {@link IndomioClient}. */
-export interface IndomioClientOptions {
+/**
+ * Options of {@link IndomioClient}: the common client options of core (`retry` also
+ * governs a `GENERIC_ERROR` answered with 200; `fetch` is also used by the media
+ * preflight; `maxResponseBytes` defaults to {@link DEFAULT_MAX_RESPONSE_BYTES}) and
+ * Indomio's own.
+ */
+export interface IndomioClientOptions extends ClientOptions {
   /** Username given by the portal's support. */
   username: string;
   /** Password given by the portal's support. */
@@ -38,40 +43,11 @@ export interface IndomioClientOptions {
   baseUrl: string;
   /** Where `unique-id → idListing` is remembered; in memory when unset (use a persistent one for real syncs). */
   idMap?: IdentifierMap | undefined;
-  /** Allows an `http:` base URL, for a local mock portal only. */
-  allowInsecureHttp?: boolean | undefined;
-  /** Retry policy (also governs a `GENERIC_ERROR` answered with 200); `false` disables retries. */
-  retry?: Partial<RetryOptions> | false | undefined;
-  /** Limit of one attempt, in milliseconds. */
-  timeoutMs?: number | undefined;
-  /** Limit of a whole call, retries included, in milliseconds. */
-  deadlineMs?: number | undefined;
-  /** Most calls in flight at once. */
-  concurrency?: number | undefined;
   /** Client-side rate limit of all calls. */
   rateLimit?: RateLimit | undefined;
-  /** A `fetch` implementation, e.g. for instrumentation; also used by the media preflight. */
-  fetch?: typeof globalThis.fetch | undefined;
-  /** Most bytes read from one response, after decoding (default {@link DEFAULT_MAX_RESPONSE_BYTES}). */
-  maxResponseBytes?: number | undefined;
 }
 
-/**
- * Default `maxResponseBytes` of an Indomio client: 1 MiB of decoded body. Every answer
- * of the real-time import is one `ServiceResponse` of a few hundred bytes.
- */
-export const DEFAULT_MAX_RESPONSE_BYTES: number = 1024 * 1024;
-
-export { LISTING_KIND, PORTAL } from './portal.js';
-
-function errorMessage(body: unknown): string | undefined {
-  if (typeof body !== 'string' || !body.includes('ServiceResponse')) return undefined;
-  try {
-    return parseServiceResponse(body).errorMessage;
-  } catch {
-    return undefined;
-  }
-}
+export { DEFAULT_MAX_RESPONSE_BYTES, LISTING_KIND, PORTAL } from './portal.js';
 
 /**
  * Client of the portal's real-time import: Basic auth plus `X-IMMO-SOURCE` on every
@@ -102,24 +78,20 @@ export class IndomioClient {
       ['source'],
     );
     checkOptions(ClientOptionsSchema, options, { portal: PORTAL });
-    this.http = new HttpClient({
-      portal: PORTAL,
-      baseUrl: options.baseUrl,
-      allowInsecureHttp: ownOption(options, 'allowInsecureHttp'),
-      auth: basicAuth({ username: options.username, password: options.password }),
-      userAgent: `@sync/indomio/${VERSION}`,
-      headers: { 'X-IMMO-SOURCE': options.source },
-      timeoutMs: options.timeoutMs,
-      deadlineMs: options.deadlineMs,
-      retry: options.retry,
-      rateLimits: options.rateLimit ? { default: options.rateLimit } : undefined,
-      concurrency: options.concurrency,
-      fetch: options.fetch,
-      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-      errorMessage,
-      checkResponse: (response, request) => this.#checkResponse(response, request),
-      secrets: [options.source],
-    });
+    this.http = new HttpClient(
+      httpClientOptions(options, {
+        portal: PORTAL,
+        baseUrl: options.baseUrl,
+        auth: basicAuth({ username: options.username, password: options.password }),
+        userAgent: `@sync/indomio/${VERSION}`,
+        headers: { 'X-IMMO-SOURCE': options.source },
+        rateLimits: options.rateLimit ? { default: options.rateLimit } : undefined,
+        maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+        errorMessage: indomioErrorMessage,
+        checkResponse: (response, request) => this.#checkResponse(response, request),
+        secrets: [options.source],
+      }),
+    );
     this.idMap = options.idMap ?? new MemoryIdentifierMap();
     this.properties = new PropertiesResource(this);
     this.media = new MediaResource(options.fetch ?? ((input, init) => globalThis.fetch(input, init)));

@@ -1,6 +1,7 @@
 import { HttpError, type HttpErrorOptions } from '@sync/core';
 import { type ErrorCodeInfo, errorCodeInfo } from './error-codes.js';
 import type { ServiceResponse } from './schemas/service-response.js';
+import { parseServiceResponse } from './xml/parse.js';
 
 /** Options of an {@link IndomioError}. */
 export interface IndomioErrorOptions extends HttpErrorOptions {
@@ -60,4 +61,17 @@ export function indomioErrorFrom(
   const message = `${info.name} (${info.code}): ${what}${response.errorMessage ? ` — ${response.errorMessage}` : ''}`;
   const Class = locked ? IndomioLockedError : IndomioError;
   return new Class(message, { ...options, response });
+}
+
+/**
+ * The portal's message in an error body: the `ErrorMessage` of a `ServiceResponse`,
+ * so errors quote the portal verbatim. `undefined` for any other body.
+ */
+export function indomioErrorMessage(body: unknown): string | undefined {
+  if (typeof body !== 'string' || !body.includes('ServiceResponse')) return undefined;
+  try {
+    return parseServiceResponse(body).errorMessage;
+  } catch {
+    return undefined;
+  }
 }

@@ -8,6 +8,7 @@ import {
   type PropertyType,
   parseInput,
 } from '@sync/core';
+import { PORTAL } from './portal.js';
 import {
   type AgencyPropertyInput,
   type Agent,
@@ -23,7 +24,6 @@ import {
 } from './schemas/property.js';
 import { validateProperty } from './xml/build.js';
 
-const PORTAL = 'indomio';
 const OPERATION = 'fromListing';
 
 export type { ListingTypeKey } from '@sync/core';

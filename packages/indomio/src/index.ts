@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+
+export type { CallOptions } from '@sync/core';
 export {
   DEFAULT_MAX_RESPONSE_BYTES,
   IndomioClient,
@@ -32,6 +34,7 @@ export * from './schemas/property.js';
 export { SERVICE_RESPONSE_NODES, type ServiceResponse, ServiceResponseSchema } from './schemas/service-response.js';
 export {
   DATE_UPDATED_KIND,
+  type IndomioSyncClient,
   type IndomioSyncClock,
   type IndomioSyncOptions,
   indomioTarget,

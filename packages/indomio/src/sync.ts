@@ -1,15 +1,15 @@
 import {
+  type IdentifierMap,
   type ItemSyncHandlers,
   type Listing,
-  ownOption,
   type SyncOptions,
   type SyncReport,
   type SyncState,
   type SyncTarget,
   syncItems,
+  syncItemsOptions,
   syncTarget,
 } from '@sync/core';
-import type { IndomioClient } from './client.js';
 import { ErrorCode } from './error-codes.js';
 import { IndomioError } from './errors.js';
 import { fromListing, INDOMIO_OPERATIONS, type IndomioFromListingOptions } from './from-listing.js';
@@ -21,6 +21,26 @@ import { type PropertyInput, toXsDateTime, xsDateTimeToMs } from './schemas/prop
  * identifier map, beside core's ids and fingerprints.
  */
 export const DATE_UPDATED_KIND = 'listing-date-updated';
+
+/**
+ * What a sync needs of a client: its identifier map and a way to write and delete
+ * properties. `IndomioClient` is one; the sync takes the client and is never imported by it.
+ */
+export interface IndomioSyncClient {
+  /** Where `unique-id → idListing` is remembered. */
+  readonly idMap: IdentifierMap;
+  /** Writes and deletes, as `IndomioClient.properties` does them. */
+  readonly properties: {
+    put(
+      property: PropertyInput,
+      options: { signal?: AbortSignal | undefined },
+    ): Promise<{ idListing: number | undefined }>;
+    delete(
+      target: string | { idListing: number | string },
+      options: { signal?: AbortSignal | undefined },
+    ): Promise<unknown>;
+  };
+}
 
 /** A property given to `properties.sync`: `dateUpdated` may be left out, the sync stamps it. */
 export type SyncPropertyInput = Omit<PropertyInput, 'dateUpdated'> & { dateUpdated?: PropertyInput['dateUpdated'] };
@@ -43,7 +63,7 @@ export interface PropertiesSyncOptions extends SyncOptions, IndomioSyncClock {}
  * answered NOT_FOUND is done — the listing is already gone.
  */
 function propertyWrites(
-  client: IndomioClient,
+  client: IndomioSyncClient,
   state: SyncState,
   now: () => number,
 ): Pick<ItemSyncHandlers<unknown, SyncPropertyInput>, 'content' | 'upsert' | 'remove'> {
@@ -105,7 +125,7 @@ function unpublished(listing: Listing): string | undefined {
  * console.info(`${report.created} created, ${report.removed} removed, ${report.skipped} not published`);
  */
 export function syncListings(
-  client: IndomioClient,
+  client: IndomioSyncClient,
   listings: readonly Listing[],
   options: IndomioSyncOptions,
 ): Promise<SyncReport<Listing>> {
@@ -118,14 +138,7 @@ export function syncListings(
       prepare: (listing): SyncPropertyInput => fromListing(listing, mapping),
       ...propertyWrites(client, state, now ?? Date.now),
     },
-    {
-      state,
-      concurrency,
-      removeMissing: ownOption(options, 'removeMissing'),
-      signal,
-      onProgress,
-      operation: 'syncListings',
-    },
+    syncItemsOptions(options, 'syncListings'),
   );
 }
 
@@ -138,7 +151,7 @@ export function syncListings(
  *   indomioTarget(indomio, { state: new SyncState(map, 'indomio'), agency, typologies }),
  * ]);
  */
-export function indomioTarget(client: IndomioClient, options: IndomioSyncOptions): SyncTarget {
+export function indomioTarget(client: IndomioSyncClient, options: IndomioSyncOptions): SyncTarget {
   return syncTarget(options, (listings, o) => syncListings(client, listings, o));
 }
 
@@ -147,24 +160,17 @@ export function indomioTarget(client: IndomioClient, options: IndomioSyncOptions
  * runs): the same writes and removals as {@link syncListings}, keyed by `uniqueId`.
  */
 export function syncProperties(
-  client: IndomioClient,
+  client: IndomioSyncClient,
   properties: Iterable<SyncPropertyInput>,
   options: PropertiesSyncOptions,
 ): Promise<SyncReport<SyncPropertyInput>> {
-  const { state, concurrency, signal, onProgress, now } = options;
+  const { state, now } = options;
   return syncItems(
     Array.from(properties),
     {
       key: (property) => (typeof property?.uniqueId === 'string' ? property.uniqueId : ''),
       ...propertyWrites(client, state, now ?? Date.now),
     },
-    {
-      state,
-      concurrency,
-      removeMissing: ownOption(options, 'removeMissing'),
-      signal,
-      onProgress,
-      operation: 'properties.sync',
-    },
+    syncItemsOptions(options, 'properties.sync'),
   );
 }

@@ -6,15 +6,19 @@ import {
   booleanOption,
   checkCredentials,
   checkServiceUrl,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  forwardHttpEvents,
   HttpClient,
-  ownOption,
+  type HttpEvents,
+  httpClientOptions,
   type Redactor,
   SyncError,
   type TokenProvider,
+  type TypedEmitter,
   UnexpectedResponseError,
 } from '@sync/core';
+import { DEFAULT_TOKEN_URL, PORTAL } from './portal.js';
 import { TokenResponseSchema } from './schemas/resources.js';
-import { DEFAULT_TOKEN_URL } from './urls.js';
 import { VERSION } from './version.js';
 
 /** What an access token may hold to travel in an `Authorization` header (visible ASCII). */
@@ -38,6 +42,11 @@ export interface ClientCredentialsOptions {
   timeoutMs?: number | undefined;
   /** Most bytes read from the token endpoint's answer, after decoding (default: core's). */
   maxResponseBytes?: number | undefined;
+  /**
+   * Where the token requests' HTTP events are emitted too, e.g. the API client's `http`,
+   * so its subscribers and its logger see them. Unset, the token pipeline stays silent.
+   */
+  events?: TypedEmitter<HttpEvents> | undefined;
 }
 
 /**
@@ -54,17 +63,19 @@ export function clientCredentialsProvider(options: ClientCredentialsOptions): To
     allowInsecureHttp: booleanOption(options, 'allowInsecureHttp', { portal: 'pfcrm' }) === true,
   });
   const http = new HttpClient({
-    portal: 'pfcrm',
-    baseUrl: url.origin,
-    allowInsecureHttp: ownOption(options, 'allowInsecureHttp'),
-    auth: basicAuth({ username: options.apiKey, password: options.apiSecret }),
-    userAgent: `@sync/pfcrm/${VERSION}`,
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs,
-    maxResponseBytes: options.maxResponseBytes,
-    // The client id travels with the secret in the Basic header: both are kept out of errors and events.
-    secrets: [options.apiKey, options.apiSecret, `${options.apiKey}:${options.apiSecret}`],
+    ...httpClientOptions(options, {
+      portal: PORTAL,
+      baseUrl: url.origin,
+      auth: basicAuth({ username: options.apiKey, password: options.apiSecret }),
+      userAgent: `@sync/pfcrm/${VERSION}`,
+      maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+      // The client id travels with the secret in the Basic header: both are kept out of errors and events.
+      secrets: [options.apiKey, options.apiSecret, `${options.apiKey}:${options.apiSecret}`],
+    }),
+    // Its events go to `events`, whose own logger writes them.
+    logger: false,
   });
+  if (options.events) forwardHttpEvents(http, options.events);
   const body = { scope: options.scope ?? 'openid', grant_type: 'client_credentials' };
   return async (signal?: AbortSignal): Promise<AccessToken> => {
     const response = await http.request<unknown>({

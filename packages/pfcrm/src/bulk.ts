@@ -1,36 +1,13 @@
 import { type HttpError, ValidationError, type WorkerOutcome } from '@sync/core';
+import { refusedOperations } from './errors.js';
 import { describeOperation, type PropertyOperation } from './operations.js';
-
-const OPERATION_FIELD = /^operations(?:\.(\d+)|\[(\d+)\])(?:\.(.+))?$/;
-
-/**
- * The operations a 422 answer to `PATCH /properties` names, by their position in that
- * request, each with its reasons (`path: property 999999 not found`). `undefined` when the
- * answer is not such a 422, or when one of its errors names no operation — then nobody
- * can tell which operation is at fault.
- */
-export function refusedOperations(error: unknown, count: number): Map<number, string[]> | undefined {
-  if (!(error instanceof ValidationError) || error.status !== 422) return undefined;
-  const errors = (error.body as { errors?: unknown } | null | undefined)?.errors;
-  if (!Array.isArray(errors) || errors.length === 0) return undefined;
-  const refused = new Map<number, string[]>();
-  for (const entry of errors) {
-    const { field, path, message } = (entry ?? {}) as { field?: unknown; path?: unknown; message?: unknown };
-    const name = typeof field === 'string' ? field : path;
-    const match = typeof name === 'string' ? OPERATION_FIELD.exec(name) : null;
-    const index = match ? Number(match[1] ?? match[2]) : Number.NaN;
-    if (!match || index >= count) return undefined;
-    const reason = `${match[3] ?? 'operation'}: ${typeof message === 'string' ? message : 'refused'}`;
-    refused.set(index, [...(refused.get(index) ?? []), reason]);
-  }
-  return refused;
-}
+import { PORTAL } from './portal.js';
 
 function refusal(error: HttpError, operation: PropertyOperation, reasons: string[], name: string): ValidationError {
   const target = describeOperation(operation);
   const serverMessage = reasons.join('; ');
   return new ValidationError(`the API refused this operation (${serverMessage})`, {
-    portal: 'pfcrm',
+    portal: PORTAL,
     operation: name,
     itemId: typeof target?.id === 'number' ? String(target.id) : undefined,
     method: error.method,

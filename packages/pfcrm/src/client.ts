@@ -1,20 +1,32 @@
 import {
   bearerAuth,
   booleanOption,
+  type ClientOptions,
   checkCredentials,
   checkOptions,
   checkServiceUrl,
   DelayMsSchema,
+  forwardHttpEvents,
   HttpClient,
+  type HttpClientOptions,
   type HttpEvents,
+  httpClientOptions,
   ownOption,
   type RateLimit,
   RateLimitSchema,
-  type RetryOptions,
   TypedEmitter,
 } from '@sync/core';
 import { z } from 'zod';
 import { clientCredentialsProvider, oauthStrategy } from './auth.js';
+import { pfErrorMessage } from './errors.js';
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TOKEN_URL,
+  DEFAULT_UPLOAD_URL,
+  PORTAL,
+  SERVER_RATE_LIMIT,
+} from './portal.js';
 import { ClientsResource } from './resources/clients.js';
 import { LandlordsResource } from './resources/landlords.js';
 import { LeadsResource } from './resources/leads.js';
@@ -23,45 +35,30 @@ import { PropertiesResource } from './resources/properties.js';
 import { UploadsResource } from './resources/uploads.js';
 import { UsersResource } from './resources/users.js';
 import { type PfCrmEvents, Transport } from './transport.js';
-import { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, DEFAULT_UPLOAD_URL } from './urls.js';
 import { VERSION } from './version.js';
 
-/**
- * Default `maxResponseBytes` of a PF CRM client: 16 MiB of decoded body. The largest
- * answers are list pages of at most 100 properties; 100 properties with English and
- * Arabic 4,000-character descriptions and 30 images each come to about 1.3 MB, expanded.
- */
-export const DEFAULT_MAX_RESPONSE_BYTES: number = 16 * 1024 * 1024;
+export { DEFAULT_MAX_RESPONSE_BYTES, SERVER_RATE_LIMIT } from './portal.js';
 
-/** Options every {@link PfCrmClient} accepts, whatever its credentials. */
-export interface PfCrmCommonOptions {
-  /** Root of the API (default {@link DEFAULT_BASE_URL}). */
-  baseUrl?: string | undefined;
+/** Operation of the token requests in events and errors. */
+const TOKEN_OPERATION = 'auth.token';
+
+/**
+ * Options every {@link PfCrmClient} accepts, whatever its credentials: the common client
+ * options of core (`baseUrl` defaults to {@link DEFAULT_BASE_URL}, `maxResponseBytes` to
+ * {@link DEFAULT_MAX_RESPONSE_BYTES}) and PF's own.
+ */
+export interface PfCrmCommonOptions extends ClientOptions {
   /**
    * Root of `POST /upload`. Defaults to {@link DEFAULT_UPLOAD_URL} with the default
    * `baseUrl`, and to `baseUrl` itself when that is set (a mock serves both).
    */
   uploadBaseUrl?: string | undefined;
-  /** Allows `http:` URLs, e.g. the mock portal on 127.0.0.1. Never for production. */
-  allowInsecureHttp?: boolean | undefined;
-  /** Limit of one attempt, in milliseconds (default 30 s). */
-  timeoutMs?: number | undefined;
-  /** Limit of a whole call with its retries, in milliseconds (default 120 s). */
-  deadlineMs?: number | undefined;
-  /** Retry policy; `false` sends every request once. */
-  retry?: Partial<RetryOptions> | false | undefined;
   /**
    * Client-side rate limit of all calls. Property Finder publishes none, so by default
    * ({@link SERVER_RATE_LIMIT}) calls are held only when the server's `X-RateLimit-*`
    * headers say nothing remains; they are followed with a limit set here too.
    */
   rateLimit?: RateLimit | undefined;
-  /** Most calls in flight at once. */
-  concurrency?: number | undefined;
-  /** A `fetch` implementation. */
-  fetch?: typeof globalThis.fetch | undefined;
-  /** Most bytes read from one response, after decoding (default {@link DEFAULT_MAX_RESPONSE_BYTES}). */
-  maxResponseBytes?: number | undefined;
   /** Clock used to decide when the access token is renewed, for tests. */
   now?: (() => number) | undefined;
 }
@@ -96,14 +93,6 @@ export interface PfCrmTokenOptions extends PfCrmCommonOptions {
 export type PfCrmClientOptions = PfCrmCredentialsOptions | PfCrmTokenOptions;
 
 /**
- * The rate limit of a client given no `rateLimit`: no limit of its own (Property Finder
- * publishes none), only the server's `X-RateLimit-Remaining` and `X-RateLimit-Reset`,
- * with resets taken as at most a minute (and a second) away.
- */
-export const SERVER_RATE_LIMIT: RateLimit = { limit: Number.POSITIVE_INFINITY, windowMs: 60_000 };
-
-const FORWARDED: ReadonlyArray<keyof HttpEvents> = ['request', 'response', 'retry', 'rateLimited'];
-
 /** What the client's own options must be; the HTTP options are checked by each pipeline. */
 const ClientOptionsSchema = z.looseObject({
   rateLimit: RateLimitSchema.optional(),
@@ -132,9 +121,11 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
   readonly locations: LocationsResource;
   /** The account's settings (portals, licences, watermark). */
   readonly clients: ClientsResource;
-  /** The HTTP pipeline of the API, for events and rate-limit state. */
+  /**
+   * The HTTP pipeline of the API, for events and rate-limit state. Its events include
+   * the upload host's requests and the token requests: subscribe here to see them all.
+   */
   readonly http: HttpClient;
-  readonly #inner: HttpClient[];
   readonly #forwarded = new Set<keyof HttpEvents>();
 
   constructor(options: PfCrmClientOptions) {
@@ -148,8 +139,9 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
       allowInsecureHttp: booleanOption(options, 'allowInsecureHttp', { portal: 'pfcrm' }) === true,
     });
     const uploadBaseUrl = options.uploadBaseUrl ?? (options.baseUrl === undefined ? DEFAULT_UPLOAD_URL : baseUrl);
-    const userAgent = `@sync/pfcrm/${VERSION}`;
     const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    // Token requests report here until `http` exists, then to it.
+    const tokenEvents = new TypedEmitter<HttpEvents>();
     let auth: ReturnType<typeof bearerAuth>;
     let secrets: string[];
     const redactors: HttpClient['redactor'][] = [];
@@ -166,31 +158,32 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
         fetch: options.fetch,
         timeoutMs: options.timeoutMs,
         maxResponseBytes,
+        events: tokenEvents,
       });
       auth = oauthStrategy(provider, { now: options.now, refreshMarginMs: options.refreshMarginMs, redactors });
       // The pair as the Basic header carries it: each secret is also registered base64-encoded.
       secrets = [options.apiKey, options.apiSecret, `${options.apiKey}:${options.apiSecret}`];
     }
-    const common = {
-      portal: 'pfcrm',
-      // Passed on as given (core refuses anything but a boolean), but never inherited.
-      allowInsecureHttp: ownOption(options, 'allowInsecureHttp'),
+    const common: HttpClientOptions = httpClientOptions(options, {
+      portal: PORTAL,
+      baseUrl,
       auth,
-      userAgent,
-      timeoutMs: options.timeoutMs,
-      deadlineMs: options.deadlineMs,
-      retry: options.retry,
+      userAgent: `@sync/pfcrm/${VERSION}`,
       rateLimits: { default: options.rateLimit ?? SERVER_RATE_LIMIT },
-      concurrency: options.concurrency,
-      fetch: options.fetch,
-      maxResponseBytes,
+      errorMessage: pfErrorMessage,
+      maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
       secrets,
-    };
-    this.http = new HttpClient({ ...common, baseUrl });
-    const upload = uploadBaseUrl === baseUrl ? this.http : new HttpClient({ ...common, baseUrl: uploadBaseUrl });
+    });
+    this.http = new HttpClient(common);
+    forwardHttpEvents(tokenEvents, this.http);
+    let upload = this.http;
+    if (uploadBaseUrl !== baseUrl) {
+      // The upload host's events go to `http`, whose logger writes them.
+      upload = new HttpClient({ ...common, baseUrl: uploadBaseUrl, logger: false });
+      forwardHttpEvents(upload, this.http);
+    }
     redactors.push(this.http.redactor);
     if (upload !== this.http) redactors.push(upload.redactor);
-    this.#inner = [...new Set([this.http, upload])];
     const transport = new Transport(this.http, upload, this);
     this.properties = new PropertiesResource(transport);
     this.uploads = new UploadsResource(transport);
@@ -202,18 +195,20 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
   }
 
   /**
-   * Subscribes to an event. HTTP events are forwarded from the pipelines only once
-   * someone listens, so an unobserved client builds no event objects.
+   * Subscribes to an event: `warning` (the API's `X-MyCRM-API-Warning`), or one of the
+   * HTTP events, which are `http`'s.
+   *
+   * @deprecated for the HTTP events (`request`, `response`, `retry`, `rateLimited`):
+   * subscribe to `pf.http` as on every other client.
    */
   override on<K extends keyof PfCrmEvents>(name: K, listener: (event: PfCrmEvents[K]) => void): () => void {
     const http = name as keyof HttpEvents;
-    if (FORWARDED.includes(http) && !this.#forwarded.has(http)) {
+    if (name !== 'warning' && !this.#forwarded.has(http)) {
       this.#forwarded.add(http);
-      for (const client of this.#inner) {
-        client.on(http, (event) => {
-          if (this.has(http)) this.emit(http, event as never);
-        });
-      }
+      this.http.on(http, (event) => {
+        // As before `http` carried them, the client's own HTTP events leave out the token requests.
+        if (event.operation !== TOKEN_OPERATION && this.has(http)) this.emit(http, event as never);
+      });
     }
     return super.on(name, listener);
   }

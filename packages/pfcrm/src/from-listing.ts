@@ -11,6 +11,7 @@ import {
   parseInput,
 } from '@sync/core';
 import { configurationIssues } from './configuration.js';
+import { PORTAL } from './portal.js';
 import { type LanguageCode, LanguageCodeSchema, type PropertyStatus } from './schemas/common.js';
 import {
   type ImageInput,
@@ -23,7 +24,6 @@ import {
   PropertyUpdateInputSchema,
 } from './schemas/property.js';
 
-const PORTAL = 'pfcrm';
 const OPERATION = 'fromListing';
 
 export type { ListingTypeKey } from '@sync/core';

@@ -6,6 +6,8 @@
  *
  * @packageDocumentation
  */
+
+export type { CollectOptions, IterateOptions } from '@sync/core';
 export { type ClientCredentialsOptions, clientCredentialsProvider } from './auth.js';
 export {
   DEFAULT_MAX_RESPONSE_BYTES,
@@ -17,6 +19,7 @@ export {
   SERVER_RATE_LIMIT,
 } from './client.js';
 export { configurationIssues } from './configuration.js';
+export { pfErrorMessage } from './errors.js';
 export {
   fromListing,
   type ListingTypeKey,
@@ -53,7 +56,6 @@ export {
   type VerificationDocument,
   type VerificationValue,
 } from './operations.js';
-export type { IterateOptions, Page } from './pagination.js';
 export {
   PF_PHOTO_CONTENT_TYPES,
   PF_UPLOAD_TOKEN_LIFETIME_MS,
@@ -64,6 +66,7 @@ export {
   PHOTO_IMAGE_KIND,
   PHOTO_KIND,
 } from './photos.js';
+export { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, DEFAULT_UPLOAD_URL, PORTAL } from './portal.js';
 export { landlordsQuery, leadsQuery, MAX_INPUT_VARS, phpQuery, propertiesQuery } from './query.js';
 export { ClientsResource } from './resources/clients.js';
 export { LandlordsResource } from './resources/landlords.js';
@@ -88,6 +91,7 @@ export * from './schemas/filters.js';
 export * from './schemas/property.js';
 export * from './schemas/resources.js';
 export { type PfCrmSyncOptions, pfCrmTarget, syncListings } from './sync.js';
+export type { Page } from './transport.js';
 export {
   type ApiWarningEvent,
   EXPAND_HEADER,
@@ -96,5 +100,4 @@ export {
   WARNING_HEADER,
   type WithResponse,
 } from './transport.js';
-export { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, DEFAULT_UPLOAD_URL } from './urls.js';
 export { VERSION } from './version.js';

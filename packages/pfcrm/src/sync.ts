@@ -1,12 +1,12 @@
 import {
   type Listing,
   NotFoundError,
-  ownOption,
   type SyncOptions,
   type SyncReport,
   type SyncTarget,
   type SyncWritten,
   syncItems,
+  syncItemsOptions,
   syncTarget,
 } from '@sync/core';
 import type { PfCrmClient } from './client.js';
@@ -129,14 +129,7 @@ export async function syncListings(
         });
       },
     },
-    {
-      state,
-      concurrency,
-      removeMissing: ownOption(options, 'removeMissing'),
-      signal,
-      onProgress,
-      operation: 'syncListings',
-    },
+    syncItemsOptions(options, 'syncListings'),
   );
 }
 

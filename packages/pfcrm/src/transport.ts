@@ -1,12 +1,17 @@
 import {
+  type CallOptions,
+  type Page as CorePage,
+  callResource,
   type HttpClient,
   type HttpEvents,
   type HttpResponse,
+  parseResponse as parseResponseWith,
   type RequestOptions,
   type TypedEmitter,
   UnexpectedResponseError,
 } from '@sync/core';
 import type { z } from 'zod';
+import { PORTAL } from './portal.js';
 
 /** Header that asks the API to expand related objects. */
 export const EXPAND_HEADER = 'X-MyCRM-Expand-Data';
@@ -83,27 +88,39 @@ export class Transport {
   /** Sends a request; returns the response and its meta, emitting any API warning. */
   async send<T>(options: TransportRequest): Promise<{ response: HttpResponse<T>; meta: ResponseMeta }> {
     const { upload, ...request } = options;
-    const response = await (upload ? this.#upload : this.#api).request<T>(request);
+    const http = upload ? this.#upload : this.#api;
+    const response = await http.request<T>(request);
+    return { response, meta: this.#meta(http, response, options) };
+  }
+
+  /**
+   * One call on core's resource helper: sends `request` with the caller's call options,
+   * unwraps the answer and checks it against `schema`; returns it with its meta.
+   */
+  async call<S extends z.ZodType>(
+    request: TransportRequest & { schema: S; unwrap?: ((data: unknown) => unknown) | undefined },
+    options?: CallOptions,
+  ): Promise<{ data: z.output<S>; meta: ResponseMeta }> {
+    const { upload, ...rest } = request;
+    const http = upload ? this.#upload : this.#api;
+    const { data, response } = await callResource(http, rest, options);
+    return { data, meta: this.#meta(http, response, request) };
+  }
+
+  /** What a response said beside its body; an API warning is emitted as it comes. */
+  #meta(http: HttpClient, response: HttpResponse, request: RequestOptions): ResponseMeta {
     const raw = response.headers.get(WARNING_HEADER);
     // The warning is the API's text, but it must not carry back a credential.
-    const warning = raw === null ? undefined : (upload ? this.#upload : this.#api).redactor.text(raw);
+    const warning = raw === null ? undefined : http.redactor.text(raw);
     if (warning !== undefined) {
-      this.#events.emit('warning', {
-        portal: 'pfcrm',
-        operation: options.operation,
-        itemId: options.itemId,
-        warning,
-      });
+      this.#events.emit('warning', { portal: PORTAL, operation: request.operation, itemId: request.itemId, warning });
     }
     return {
-      response,
-      meta: {
-        status: response.status,
-        warning,
-        requestId: response.requestId,
-        attempts: response.attempts,
-        elapsedMs: response.elapsedMs,
-      },
+      status: response.status,
+      warning,
+      requestId: response.requestId,
+      attempts: response.attempts,
+      elapsedMs: response.elapsedMs,
     };
   }
 }
@@ -162,21 +179,45 @@ export function unwrapList(body: unknown, keys: readonly string[], operation: st
   throw unexpected(`expected { ${keys[0]}: […] } in the response`, operation, undefined);
 }
 
-/** Parses one response object, naming the field that does not fit. */
+/** One page of a list, with what the API said beside it. */
+export interface Page<T> extends CorePage<T> {
+  /** The `X-MyCRM-API-Warning` header of this page's response, if any. */
+  warning: string | undefined;
+  /** The HTTP exchange behind the page. */
+  lastResponse: ResponseMeta;
+}
+
+/** A page from its unwrapped response: counters the API left out fall back to what was asked. */
+export function toPage<T>(
+  raw: RawPage,
+  items: T[],
+  asked: { page: number; perPage: number | undefined },
+  meta: ResponseMeta,
+): Page<T> {
+  return {
+    items,
+    count: raw.count,
+    page: raw.page ?? asked.page,
+    perPage: raw.perPage ?? asked.perPage ?? items.length,
+    warning: meta.warning,
+    lastResponse: meta,
+  };
+}
+
+/**
+ * Parses one response object with core's `parseResponse`, naming the item (the given
+ * one, or the object's own `id`) and the field that does not fit.
+ */
 export function parseResponse<S extends z.ZodType>(
   schema: S,
   value: unknown,
   operation: string,
   itemId?: string,
 ): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
   const id = itemId ?? (value && typeof value === 'object' ? (value as { id?: unknown }).id : undefined);
-  throw unexpected(
-    `the response does not match the API (${where})`,
+  return parseResponseWith(schema, value, {
+    portal: PORTAL,
     operation,
-    id === undefined ? undefined : String(id),
-  );
+    itemId: id === undefined ? undefined : String(id),
+  });
 }

@@ -1,6 +1,2 @@
-/** Root of the production API. */
-export const DEFAULT_BASE_URL = 'https://api-v2.mycrm.com';
-/** Host of the production upload endpoint. */
-export const DEFAULT_UPLOAD_URL = 'https://api-upload.mycrm.com';
-/** The production OAuth2 token endpoint of Property Finder. */
-export const DEFAULT_TOKEN_URL = 'https://auth.propertyfinder.com/auth/oauth/v1/token';
+/** The portal's URLs, kept where the mock handlers read them; they live in `portal.ts`. */
+export { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, DEFAULT_UPLOAD_URL } from './portal.js';

@@ -1,23 +1,27 @@
 import {
   AuthenticationError,
   type BatchProgress,
+  type CallOptions,
+  callOptions,
   checkOptions,
   compiledSchema,
+  type HttpClient,
   InputValidationError,
   PermissionError,
   PositiveIntegerSchema,
+  parseResponse,
   runBatches,
   toInputIssues,
   type WorkerOutcome,
 } from '@sync/core';
 import { z } from 'zod';
-import { BulkOperationError } from './errors.js';
-import { type BulkItemResult, bulkResponseSchema } from './schemas/bulk.js';
-import { MAX_BODY_BYTES, MAX_BULK_OPERATIONS, rentixErrorMessage } from './schemas/common.js';
-import { PORTAL, type Transport } from './transport.js';
+import { BulkOperationError, rentixErrorMessage } from './errors.js';
+import { PORTAL } from './portal.js';
+import { type BulkItemResult, BulkResponseSchema } from './schemas/bulk.js';
+import { MAX_BODY_BYTES, MAX_BULK_OPERATIONS } from './schemas/common.js';
 
-/** Options of a bulk call. */
-export interface BulkOptions {
+/** Options of a bulk call; `timeoutMs`, `deadlineMs` and `retry` apply to each of its requests. */
+export interface BulkOptions extends CallOptions {
   /** Called after each request with the totals so far. */
   onProgress?: ((progress: BatchProgress) => void) | undefined;
   /** Stops the call: requests not yet sent are reported skipped. */
@@ -120,7 +124,7 @@ export function keyOfUnknown(op: unknown): string | undefined {
  * report in input order.
  */
 export async function runBulk<Op>(
-  transport: Transport,
+  http: HttpClient,
   endpoint: BulkEndpoint<Op>,
   operations: readonly Op[],
   limits: BulkLimits,
@@ -204,13 +208,14 @@ export async function runBulk<Op>(
         serverBucket: 'bulk',
         // "All bulk operations failed" is a report of failures, not an exception.
         okStatuses: [422],
+        ...callOptions(options),
         signal: context.signal,
       };
       let data: unknown;
       let status: number;
       requests++;
       try {
-        const response = await transport.http.request(request);
+        const response = await http.request(request);
         data = response.data;
         status = response.status;
       } catch (error) {
@@ -218,9 +223,9 @@ export async function runBulk<Op>(
         throw error;
       }
       // A portal may echo what it received: no credential may reach a report.
-      data = transport.http.redactor.value(data);
+      data = http.redactor.value(data);
       if (status === 422) {
-        const parsed = bulkResponseSchema.safeParse(data);
+        const parsed = BulkResponseSchema.safeParse(data);
         if (parsed.success && parsed.data.results.length === chunk.length) {
           return toOutcomes(endpoint, chunk, parsed.data.results, 422);
         }
@@ -236,11 +241,11 @@ export async function runBulk<Op>(
           }),
         }));
       }
-      const parsed = transport.parse(
-        bulkResponseSchema,
+      const parsed = parseResponse(
+        BulkResponseSchema,
         data,
-        { operation: endpoint.operation, method: 'POST' },
-        status,
+        { portal: PORTAL, operation: endpoint.operation, method: 'POST', status },
+        http.redactor,
       );
       return toOutcomes(endpoint, chunk, parsed.results, status);
     },

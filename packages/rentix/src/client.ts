@@ -1,21 +1,23 @@
 import {
   apiKeyAuth,
+  type ClientOptions,
   checkCredentials,
   checkOptions,
-  type HttpClient,
-  type HttpClientOptions,
+  HttpClient,
+  httpClientOptions,
   type Listing,
   type RateLimit,
   type SyncReport,
 } from '@sync/core';
 import { type BulkLimits, BulkLimitsSchema } from './bulk.js';
+import { rentixErrorMessage } from './errors.js';
+import { DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMITS, PORTAL } from './portal.js';
 import { AgencyResource } from './resources/agency.js';
 import { JobsResource } from './resources/jobs.js';
 import { ListingsResource } from './resources/listings.js';
 import { MediaResource } from './resources/media.js';
 import { ReferenceResource } from './resources/reference.js';
 import { UsersResource } from './resources/users.js';
-import { rentixErrorMessage } from './schemas/common.js';
 import {
   continuousSync,
   type InitialSyncOptions,
@@ -23,32 +25,18 @@ import {
   initialSync,
   type RentixSyncOptions,
 } from './sync.js';
-import { PORTAL, Transport } from './transport.js';
 import { VERSION } from './version.js';
 
-/** Where the Rentix CRM API lives. */
-export const DEFAULT_BASE_URL = 'https://crm.rentix.md/api/v1';
-
-/** Rentix's documented limits: 300 requests a minute in all, 30 a minute to the bulk endpoints. */
-export const DEFAULT_RATE_LIMITS: { default: RateLimit; bulk: RateLimit } = {
-  default: { limit: 300, windowMs: 60_000 },
-  bulk: { limit: 30, windowMs: 60_000 },
-};
+export { DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMITS } from './portal.js';
 
 /**
- * Default `maxResponseBytes` of a Rentix client: 16 MiB of decoded body. The largest
- * answer is a listings list; 100 listings with 2,000-character descriptions and 30
- * files each come to under 1 MB, so this leaves room for a much longer `limit`.
+ * Options of {@link RentixClient}: the common client options of core (`baseUrl` defaults
+ * to {@link DEFAULT_BASE_URL}, `maxResponseBytes` to {@link DEFAULT_MAX_RESPONSE_BYTES})
+ * and Rentix's own.
  */
-export const DEFAULT_MAX_RESPONSE_BYTES: number = 16 * 1024 * 1024;
-
-/** Options of {@link RentixClient}; every core HTTP option is accepted as well. */
-export interface RentixClientOptions
-  extends Omit<HttpClientOptions, 'portal' | 'baseUrl' | 'auth' | 'userAgent' | 'errorMessage' | 'rateLimits'> {
+export interface RentixClientOptions extends ClientOptions {
   /** The agency's API key. */
   apiKey: string;
-  /** Root of the API (default {@link DEFAULT_BASE_URL}). */
-  baseUrl?: string | undefined;
   /** How the key is sent: `Authorization: ApiKey <key>` (default) or `X-API-Key: <key>`. Never both. */
   authHeader?: 'Authorization' | 'X-API-Key' | undefined;
   /** `User-Agent` (default `@sync/rentix/<version>`). */
@@ -61,8 +49,6 @@ export interface RentixClientOptions
   rateLimits?: Partial<Record<'default' | 'bulk', RateLimit>> | undefined;
   /** Chunking of bulk calls (at most 100 operations and 512 KB per request by default). */
   bulk?: BulkLimits | undefined;
-  /** Most bytes read from one response, after decoding (default {@link DEFAULT_MAX_RESPONSE_BYTES}). */
-  maxResponseBytes?: number | undefined;
 }
 
 /**
@@ -92,31 +78,31 @@ export class RentixClient {
   readonly reference: ReferenceResource;
 
   constructor(options: RentixClientOptions) {
-    const { apiKey, authHeader, bulk, rateLimits, userAgent, maxResponseBytes, ...rest } = options;
+    const { apiKey, authHeader, bulk, rateLimits, userAgent } = options;
     checkCredentials({ apiKey }, { portal: PORTAL });
     checkOptions(BulkLimitsSchema.optional(), bulk, { portal: PORTAL, operation: 'bulk' });
     const auth =
       authHeader === 'X-API-Key'
         ? apiKeyAuth({ key: apiKey, header: 'X-API-Key' })
         : apiKeyAuth({ key: apiKey, header: 'Authorization', prefix: 'ApiKey' });
-    const transport = new Transport({
-      ...rest,
-      portal: PORTAL,
-      baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
-      auth,
-      userAgent: userAgent ?? `@sync/rentix/${VERSION}`,
-      errorMessage: rentixErrorMessage,
-      rateLimits: { ...DEFAULT_RATE_LIMITS, ...rateLimits },
-      maxResponseBytes: maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    });
+    this.http = new HttpClient(
+      httpClientOptions(options, {
+        portal: PORTAL,
+        baseUrl: DEFAULT_BASE_URL,
+        auth,
+        userAgent: userAgent ?? `@sync/rentix/${VERSION}`,
+        errorMessage: rentixErrorMessage,
+        rateLimits: { ...DEFAULT_RATE_LIMITS, ...rateLimits },
+        maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+      }),
+    );
     const limits = bulk ?? {};
-    this.http = transport.http;
-    this.agency = new AgencyResource(transport);
-    this.users = new UsersResource(transport, limits);
-    this.listings = new ListingsResource(transport, limits);
-    this.media = new MediaResource(transport);
-    this.jobs = new JobsResource(transport);
-    this.reference = new ReferenceResource(transport);
+    this.agency = new AgencyResource(this.http);
+    this.users = new UsersResource(this.http, limits);
+    this.listings = new ListingsResource(this.http, limits);
+    this.media = new MediaResource(this.http);
+    this.jobs = new JobsResource(this.http);
+    this.reference = new ReferenceResource(this.http);
   }
 
   /** {@link initialSync} with this client: connection check, agents by phone, then `syncListings`. */

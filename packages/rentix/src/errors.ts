@@ -1,4 +1,5 @@
 import { SyncError, type SyncErrorOptions } from '@sync/core';
+import { ErrorBodySchema } from './schemas/common.js';
 
 /**
  * One operation of a bulk request that the portal refused while others may have gone
@@ -29,4 +30,17 @@ export class JobFailedError extends SyncError {
     super(message, options);
     this.job = job;
   }
+}
+
+/**
+ * Every message of a Rentix error body, joined with `; `, so the portal's words reach
+ * the caller verbatim. `undefined` when the body has none.
+ */
+export function rentixErrorMessage(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.trim() ? body.trim().slice(0, 500) : undefined;
+  const parsed = ErrorBodySchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const { message, error } = parsed.data;
+  if (Array.isArray(message)) return message.length > 0 ? message.join('; ') : error;
+  return message ?? error;
 }

@@ -7,6 +7,7 @@ import {
   type ListingTypeKey,
   parseInput,
 } from '@sync/core';
+import { PORTAL } from './portal.js';
 import {
   type AnnouncementStatus,
   CURRENCIES,
@@ -17,8 +18,7 @@ import {
   type PROPERTY_SECONDARY_TYPES,
   type PropertyType,
 } from './schemas/common.js';
-import { type ListingInput, listingInputSchema } from './schemas/listing.js';
-import { PORTAL } from './transport.js';
+import { type ListingInput, ListingInputSchema } from './schemas/listing.js';
 
 const OPERATION = 'fromListing';
 
@@ -216,6 +216,6 @@ export function fromListing(listing: Listing, options: RentixFromListingOptions 
     announcementStatus: status,
   };
   // The model's own rules have the last word (e.g. a custom photoId that is too long).
-  parseInput(listingInputSchema, input, context);
+  parseInput(ListingInputSchema, input, context);
   return input;
 }

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export type { BatchProgress } from '@sync/core';
+export type { BatchProgress, CallOptions, CollectOptions, Page } from '@sync/core';
 export type { BulkLimits, BulkOptions, BulkReport, BulkResult } from './bulk.js';
 export {
   DEFAULT_BASE_URL,
@@ -14,7 +14,7 @@ export {
   RentixClient,
   type RentixClientOptions,
 } from './client.js';
-export { BulkOperationError, JobFailedError } from './errors.js';
+export { BulkOperationError, JobFailedError, rentixErrorMessage } from './errors.js';
 export {
   fromListing,
   type ListingTypeKey,
@@ -28,12 +28,12 @@ export {
 } from './from-listing.js';
 export { ops, type RecordKey, userOps } from './operations.js';
 export { type NormalizePhoneOptions, normalizePhone } from './phone.js';
+export { PORTAL } from './portal.js';
 export { AgencyResource } from './resources/agency.js';
 export { JobsResource, type WaitOptions } from './resources/jobs.js';
 export { ListingsResource, type ListListingsOptions } from './resources/listings.js';
 export { MediaResource } from './resources/media.js';
 export { ReferenceResource } from './resources/reference.js';
-export type { CallOptions } from './resources/shared.js';
 export {
   type CrmAgent,
   type LinkByPhoneOptions,
@@ -46,6 +46,7 @@ export {
   type InitialSyncOptions,
   type InitialSyncReport,
   initialSync,
+  type RentixSyncClient,
   type RentixSyncOptions,
   RentixSyncState,
   rentixTarget,

@@ -3,24 +3,38 @@ import {
   type IdentifierMap,
   type Listing,
   MemoryIdentifierMap,
-  ownOption,
   type SyncOptions,
   type SyncReport,
   SyncState,
   type SyncTarget,
   syncItems,
+  syncItemsOptions,
   syncTarget,
   type WorkerOutcome,
 } from '@sync/core';
-import type { RentixClient } from './client.js';
 import { fromListing, type RentixFromListingOptions } from './from-listing.js';
 import { ops } from './operations.js';
 import type { NormalizePhoneOptions } from './phone.js';
-import type { CrmAgent, LinkByPhoneReport } from './resources/users.js';
+import { PORTAL } from './portal.js';
+import type { AgencyResource } from './resources/agency.js';
+import type { ListingsResource } from './resources/listings.js';
+import type { CrmAgent, LinkByPhoneReport, UsersResource } from './resources/users.js';
 import type { Agency } from './schemas/account.js';
 import type { ListingOperation } from './schemas/bulk.js';
 import type { ListingInput } from './schemas/listing.js';
-import { PORTAL } from './transport.js';
+
+/**
+ * What a sync needs of a client: its resources. `RentixClient` is one; the sync takes the
+ * client and is never imported by it.
+ */
+export interface RentixSyncClient {
+  /** The agency, checked before a first sync. */
+  readonly agency: AgencyResource;
+  /** Agents, linked by phone before a first sync. */
+  readonly users: UsersResource;
+  /** Listings, written by bulk calls. */
+  readonly listings: ListingsResource;
+}
 
 /**
  * Core's `SyncState` under the portal name `rentix`, kept in an `IdentifierMap` (memory by
@@ -71,7 +85,7 @@ const hide = (externalId: string): ListingOperation => ({ op: 'upsert', external
  * for (const o of report.items) if (o.action === 'failed') console.error(o.key, o.reason);
  */
 export function syncListings(
-  client: RentixClient,
+  client: RentixSyncClient,
   listings: readonly Listing[],
   options: RentixSyncOptions,
 ): Promise<SyncReport<Listing>> {
@@ -95,7 +109,8 @@ export function syncListings(
         });
       },
     },
-    { state, removeMissing: ownOption(options, 'removeMissing'), signal, onProgress, operation: 'syncListings' },
+    // The bulk calls take the concurrency: the writes go in one `write` call.
+    { ...syncItemsOptions(options, 'syncListings'), concurrency: undefined },
   );
 }
 
@@ -106,7 +121,7 @@ export function syncListings(
  * @example
  * const [report] = await syncPortals(crmListings, [rentixTarget(rentix, { state: new RentixSyncState(map) })]);
  */
-export function rentixTarget(client: RentixClient, options: RentixSyncOptions): SyncTarget {
+export function rentixTarget(client: RentixSyncClient, options: RentixSyncOptions): SyncTarget {
   return syncTarget(options, (listings, o) => syncListings(client, listings, o));
 }
 
@@ -140,7 +155,7 @@ export interface InitialSyncReport {
  * console.info(`${agency.name}: ${report.created} listings created`);
  */
 export async function initialSync(
-  client: RentixClient,
+  client: RentixSyncClient,
   listings: readonly Listing[],
   options: InitialSyncOptions = {},
 ): Promise<InitialSyncReport> {
@@ -159,7 +174,7 @@ export async function initialSync(
  * as {@link syncListings}, with the same listings, options and report.
  */
 export function continuousSync(
-  client: RentixClient,
+  client: RentixSyncClient,
   listings: readonly Listing[],
   options: RentixSyncOptions,
 ): Promise<SyncReport<Listing>> {

@@ -148,7 +148,7 @@ describe('listings', () => {
     const client = mock.client();
     await client.listings.upsertMany([1, 2, 3].map((n) => listing(n, { announcementStatus: 'draft' })));
     const seen: string[] = [];
-    for await (const l of client.listings.list({ limit: 100 })) seen.push(String(l.externalId));
+    for await (const l of client.listings.iterate({ limit: 100 })) seen.push(String(l.externalId));
     expect(seen.sort()).toEqual(['crm-1', 'crm-2', 'crm-3']);
   });
 
@@ -208,7 +208,7 @@ describe('users', () => {
   it('lists, reads, upserts, links and unlinks users', async () => {
     const client = mock.client();
     const ana = mock.portal.addUser({ name: 'Ana', phone: '+373 69 123 456' });
-    expect((await client.users.list()).map((u) => u.name)).toEqual(['Ana']);
+    expect((await client.users.list()).items.map((u) => u.name)).toEqual(['Ana']);
     expect(await client.users.get(ana.id)).toMatchObject({ id: ana.id, externalId: null });
     await client.users.link(ana.id, 'agent-1');
     expect((await client.users.getByExternalId('agent-1')).id).toBe(ana.id);

@@ -1,5 +1,14 @@
-import { HttpError, InputValidationError, path, type RequestOptions, type SyncReport } from '@sync/core';
-import type { IndomioClient } from '../client.js';
+import {
+  type CallOptions,
+  callOptions,
+  type HttpClient,
+  HttpError,
+  type IdentifierMap,
+  InputValidationError,
+  path,
+  type RequestOptions,
+  type SyncReport,
+} from '@sync/core';
 import { indomioErrorFrom } from '../errors.js';
 import { LISTING_KIND, PORTAL } from '../portal.js';
 import type { PropertyInput } from '../schemas/property.js';
@@ -10,10 +19,14 @@ import { parseServiceResponse, readServiceResponse } from '../xml/parse.js';
 
 const XML_HEADERS = { 'content-type': 'application/xml; charset=utf-8' };
 
-/** Options of one call. */
-export interface CallOptions {
-  /** Cancels the call. */
-  signal?: AbortSignal | undefined;
+/** What the resource needs of its client: the pipeline, the identifier map, and the answers the pipeline accepted. */
+export interface PropertiesContext {
+  /** The client's HTTP pipeline. */
+  readonly http: HttpClient;
+  /** Where `unique-id → idListing` is remembered. */
+  readonly idMap: IdentifierMap;
+  /** The `ServiceResponse` the pipeline's response check accepted for `request`, read only once. */
+  takeAnswer(request: RequestOptions): ServiceResponse | undefined;
 }
 
 /** Options of {@link PropertiesResource.put}. */
@@ -49,10 +62,10 @@ export interface DeleteResult {
 
 /** Listings on the portal: write, delete, and sync a whole set. */
 export class PropertiesResource {
-  readonly #client: IndomioClient;
+  readonly #client: PropertiesContext;
 
   /** @internal */
-  constructor(client: IndomioClient) {
+  constructor(client: PropertiesContext) {
     this.#client = client;
   }
 
@@ -143,7 +156,7 @@ export class PropertiesResource {
     properties: Iterable<SyncPropertyInput>,
     options: PropertiesSyncOptions,
   ): Promise<SyncReport<SyncPropertyInput>> {
-    return syncProperties(this.#client, properties, options);
+    return syncProperties({ idMap: this.#client.idMap, properties: this }, properties, options);
   }
 
   /**
@@ -171,7 +184,7 @@ export class PropertiesResource {
         operation,
         itemId,
         responseType: 'text',
-        signal: options.signal,
+        ...callOptions(options),
       };
       const res = await http.request<string>(request);
       return (

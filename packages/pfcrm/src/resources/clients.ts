@@ -1,6 +1,6 @@
+import type { CallOptions } from '@sync/core';
 import { type ClientSettings, ClientSettingsSchema } from '../schemas/resources.js';
-import { parseResponse, type Transport, unwrapOne, type WithResponse, withMeta } from '../transport.js';
-import type { CallOptions } from './properties.js';
+import { type Transport, unwrapOne, type WithResponse, withMeta } from '../transport.js';
 
 /** The `clients` resource: the account's own settings. */
 export class ClientsResource {
@@ -20,13 +20,16 @@ export class ClientsResource {
    * const enabled = settings.portals?.filter((p) => p.enabled).map((p) => p.code);
    */
   async settings(options: CallOptions = {}): Promise<WithResponse<ClientSettings>> {
-    const { response, meta } = await this.#t.send<unknown>({
-      method: 'GET',
-      path: '/clients/settings',
-      operation: 'clients.settings',
-      signal: options.signal,
-    });
-    const raw = unwrapOne(response.data, ['settings', 'client'], 'clients.settings');
-    return withMeta(parseResponse(ClientSettingsSchema, raw, 'clients.settings'), meta);
+    const { data, meta } = await this.#t.call(
+      {
+        schema: ClientSettingsSchema,
+        method: 'GET',
+        path: '/clients/settings',
+        operation: 'clients.settings',
+        unwrap: (body) => unwrapOne(body, ['settings', 'client'], 'clients.settings'),
+      },
+      options,
+    );
+    return withMeta(data, meta);
   }
 }

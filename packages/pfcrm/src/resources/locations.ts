@@ -1,9 +1,8 @@
-import { parseInput } from '@sync/core';
+import { type CallOptions, callOptions, parseInput } from '@sync/core';
 import { z } from 'zod';
 import { phpQuery } from '../query.js';
 import { type Location, LocationSchema } from '../schemas/property.js';
 import { parseResponse, type ResponseMeta, type Transport, unwrapList } from '../transport.js';
-import type { CallOptions } from './properties.js';
 
 /** The `locations` resource: finds location ids (`are.3.12`) for properties and filters. */
 export class LocationsResource {
@@ -22,7 +21,7 @@ export class LocationsResource {
       path: '/locations',
       query: phpQuery('filters', { string: query }, 'locations.search'),
       operation: 'locations.search',
-      signal: options.signal,
+      ...callOptions(options),
     });
     const raw = unwrapList(response.data, ['location', 'locations'], 'locations.search');
     const items = raw.items.map((item) => parseResponse(LocationSchema, item, 'locations.search'));

@@ -1,9 +1,15 @@
 import {
   type BatchProgress,
   type BatchReport,
+  type CallOptions,
+  type CollectOptions,
+  callOptions,
   checkOptions,
+  collect,
   type InputIssue,
   InputValidationError,
+  type IterateOptions,
+  iteratePages,
   ownOption,
   PositiveIntegerSchema,
   parseInput,
@@ -14,7 +20,6 @@ import { z } from 'zod';
 import { sendOperationChunk } from '../bulk.js';
 import { configurationIssues } from '../configuration.js';
 import { describeOperation, operationIssues, type PropertyOperation } from '../operations.js';
-import { type IterateOptions, type Page, paginate, toPage } from '../pagination.js';
 import { type ParsedPropertyListParams, parsePropertyListParams, queryOfParsed } from '../query.js';
 import { IdSchema } from '../schemas/common.js';
 import { type Expand, ExpandSchema, type PropertyListParams } from '../schemas/filters.js';
@@ -33,9 +38,11 @@ import {
 } from '../schemas/property.js';
 import {
   expandHeaders,
+  type Page,
   parseResponse,
   type ResponseMeta,
   type Transport,
+  toPage,
   unwrapList,
   unwrapOne,
   type WithResponse,
@@ -51,18 +58,12 @@ const ChunkedOptionsSchema = z.looseObject({
 const ONE_KEYS = ['property'] as const;
 const LIST_KEYS = ['property', 'properties'] as const;
 
-/** Options of a single-property read. */
-export interface GetOptions {
+export type { CallOptions } from '@sync/core';
+
+/** Options of a single-item read. */
+export interface GetOptions extends CallOptions {
   /** Expand related objects (`X-MyCRM-Expand-Data`): `true`, or a relation such as `user`. */
   expand?: Expand | undefined;
-  /** Cancels the call. */
-  signal?: AbortSignal | undefined;
-}
-
-/** Options of a call that only needs cancelling. */
-export interface CallOptions {
-  /** Cancels the call. */
-  signal?: AbortSignal | undefined;
 }
 
 /** Options of a create or update. */
@@ -75,8 +76,8 @@ export interface WriteOptions extends CallOptions {
   configuration?: PropertyOptions | undefined;
 }
 
-/** Options of {@link PropertiesResource.bulk}. */
-export interface BulkOptions {
+/** Options of {@link PropertiesResource.bulk}; `timeoutMs`, `deadlineMs` and `retry` apply to each request. */
+export interface BulkOptions extends CallOptions {
   /** Operations per `PATCH /properties` request (default 100). */
   chunkSize?: number | undefined;
   /** Requests in flight at once (default 1, so operations apply in order). */
@@ -87,8 +88,8 @@ export interface BulkOptions {
   onProgress?: ((progress: BatchProgress) => void) | undefined;
 }
 
-/** Options of {@link PropertiesResource.deleteMany}. */
-export interface DeleteManyOptions {
+/** Options of {@link PropertiesResource.deleteMany}; `timeoutMs`, `deadlineMs` and `retry` apply to each request. */
+export interface DeleteManyOptions extends CallOptions {
   /**
    * The API deletes EVERY property of the account when the list is empty. Pass
    * `all: true` with an empty list to mean exactly that; without it an empty list is refused.
@@ -134,16 +135,19 @@ export class PropertiesResource {
       portal: 'pfcrm',
       operation: 'properties.get',
     });
-    const { response, meta } = await this.#t.send<unknown>({
-      method: 'GET',
-      path: path`/properties/${id}`,
-      headers: expandHeaders(expand),
-      operation: 'properties.get',
-      itemId,
-      signal: options.signal,
-    });
-    const raw = unwrapOne(response.data, ONE_KEYS, 'properties.get', itemId);
-    return withMeta(parseResponse(PropertySchema, normaliseProperty(raw), 'properties.get', itemId), meta);
+    const { data, meta } = await this.#t.call(
+      {
+        schema: PropertySchema,
+        method: 'GET',
+        path: path`/properties/${id}`,
+        headers: expandHeaders(expand),
+        operation: 'properties.get',
+        itemId,
+        unwrap: (body) => normaliseProperty(unwrapOne(body, ONE_KEYS, 'properties.get', itemId)),
+      },
+      options,
+    );
+    return withMeta(data, meta);
   }
 
   /**
@@ -156,7 +160,7 @@ export class PropertiesResource {
       parsed,
       queryOfParsed(parsed, 'properties.list'),
       parsed.page ?? 1,
-      options.signal,
+      callOptions(options),
       'properties.list',
     );
   }
@@ -173,26 +177,33 @@ export class PropertiesResource {
     const perPage = parsed.perPage ?? 100;
     // Checked now, so an oversized query is refused before the first page is asked for.
     queryOfParsed({ ...parsed, page: parsed.page ?? 1 }, 'properties.iterate');
-    return paginate(
+    const call = callOptions(options);
+    return iteratePages(
       (page, signal) =>
         this.#page(
           parsed,
           queryOfParsed({ ...parsed, page }, 'properties.iterate'),
           page,
-          signal,
+          { ...call, signal },
           'properties.iterate',
         ),
-      parsed.page ?? 1,
-      perPage,
-      options.signal,
+      { start: parsed.page ?? 1, perPage, signal: options.signal },
     );
+  }
+
+  /**
+   * Every property matching `params` as an array, or the first `limit` of them: no
+   * page past the limit is asked for.
+   */
+  collect(params: PropertyIterateParams = {}, options: CollectOptions = {}): Promise<Property[]> {
+    return collect(this.iterate(params, options), options);
   }
 
   async #page(
     parsed: ParsedPropertyListParams,
     query: string,
     page: number,
-    signal: AbortSignal | undefined,
+    call: CallOptions,
     operation: string,
   ): Promise<Page<Property>> {
     const { response, meta } = await this.#t.send<unknown>({
@@ -201,7 +212,7 @@ export class PropertiesResource {
       query,
       headers: expandHeaders(parsed.expand),
       operation,
-      signal,
+      ...call,
     });
     const raw = unwrapList(response.data, LIST_KEYS, operation);
     const items = raw.items.map((item) => parseResponse(PropertySchema, normaliseProperty(item), operation));
@@ -213,13 +224,10 @@ export class PropertiesResource {
    * category and offerings, amenities, enumerations. Cached for the checks of `create` and `update`.
    */
   async options(options: CallOptions = {}): Promise<WithResponse<PropertyOptions>> {
-    const { response, meta } = await this.#t.send<unknown>({
-      method: 'OPTIONS',
-      path: '/properties',
-      operation: 'properties.options',
-      signal: options.signal,
-    });
-    const parsed = parseResponse(PropertyOptionsSchema, response.data, 'properties.options');
+    const { data: parsed, meta } = await this.#t.call(
+      { schema: PropertyOptionsSchema, method: 'OPTIONS', path: '/properties', operation: 'properties.options' },
+      options,
+    );
     this.#t.configuration = parsed;
     return withMeta(parsed, meta);
   }
@@ -249,16 +257,19 @@ export class PropertiesResource {
       itemId,
     });
     this.#checkConfiguration(body, 'properties.create', itemId, options.configuration);
-    const { response, meta } = await this.#t.send<unknown>({
-      method: 'POST',
-      path: '/properties',
-      json: { property: body },
-      operation: 'properties.create',
-      itemId,
-      signal: options.signal,
-    });
-    const raw = unwrapOne(response.data, ONE_KEYS, 'properties.create', itemId);
-    return withMeta(parseResponse(PropertySchema, normaliseProperty(raw), 'properties.create', itemId), meta);
+    const { data, meta } = await this.#t.call(
+      {
+        schema: PropertySchema,
+        method: 'POST',
+        path: '/properties',
+        json: { property: body },
+        operation: 'properties.create',
+        itemId,
+        unwrap: (body) => normaliseProperty(unwrapOne(body, ONE_KEYS, 'properties.create', itemId)),
+      },
+      options,
+    );
+    return withMeta(data, meta);
   }
 
   /** Replaces a property (`PUT /properties`, id in the body); same checks as {@link create}. */
@@ -270,16 +281,19 @@ export class PropertiesResource {
       itemId,
     });
     this.#checkConfiguration(body, 'properties.update', itemId, options.configuration);
-    const { response, meta } = await this.#t.send<unknown>({
-      method: 'PUT',
-      path: '/properties',
-      json: { property: body },
-      operation: 'properties.update',
-      itemId,
-      signal: options.signal,
-    });
-    const raw = unwrapOne(response.data, ONE_KEYS, 'properties.update', itemId);
-    return withMeta(parseResponse(PropertySchema, normaliseProperty(raw), 'properties.update', itemId), meta);
+    const { data, meta } = await this.#t.call(
+      {
+        schema: PropertySchema,
+        method: 'PUT',
+        path: '/properties',
+        json: { property: body },
+        operation: 'properties.update',
+        itemId,
+        unwrap: (body) => normaliseProperty(unwrapOne(body, ONE_KEYS, 'properties.update', itemId)),
+      },
+      options,
+    );
+    return withMeta(data, meta);
   }
 
   /** Deletes one property. */
@@ -291,7 +305,7 @@ export class PropertiesResource {
       path: path`/properties/${id}`,
       operation: 'properties.delete',
       itemId,
-      signal: options.signal,
+      ...callOptions(options),
     });
     return { lastResponse: meta };
   }
@@ -353,12 +367,17 @@ export class PropertiesResource {
       operations,
       { split, concurrency: options.concurrency ?? 1, signal: options.signal, onProgress: options.onProgress },
       (batch, context) =>
-        sendOperationChunk(batch, context.offset, (ops) => this.#patchChunk(ops, context.signal), 'properties.bulk'),
+        sendOperationChunk(
+          batch,
+          context.offset,
+          (ops) => this.#patchChunk(ops, { ...callOptions(options), signal: context.signal }),
+          'properties.bulk',
+        ),
     );
   }
 
   /** One `PATCH` of a bulk run: a lone verification goes to `/properties/{id}`, anything else to `/properties`. */
-  #patchChunk(batch: PropertyOperation[], signal: AbortSignal | undefined) {
+  #patchChunk(batch: PropertyOperation[], call: CallOptions) {
     const first = batch[0];
     const target = first ? describeOperation(first) : undefined;
     const single = batch.length === 1 && target?.kind === 'verification' && typeof target.id === 'number';
@@ -369,7 +388,7 @@ export class PropertiesResource {
       idempotent: isIdempotent(batch),
       operation: 'properties.bulk',
       itemId: single && target ? String(target.id) : undefined,
-      signal,
+      ...call,
     });
   }
 
@@ -399,7 +418,7 @@ export class PropertiesResource {
       idempotent: isIdempotent(operations),
       operation: 'properties.patch',
       itemId,
-      signal: options.signal,
+      ...callOptions(options),
     });
     return { lastResponse: meta };
   }
@@ -447,7 +466,7 @@ export class PropertiesResource {
         path: '/properties',
         json: { properties: [] },
         operation: 'properties.deleteMany',
-        signal: options.signal,
+        ...callOptions(options),
       });
       return { total: 0, succeeded: 0, failed: 0, skipped: 0, items: [], all: true };
     }
@@ -461,6 +480,7 @@ export class PropertiesResource {
           path: '/properties',
           json: { properties: batch },
           operation: 'properties.deleteMany',
+          ...callOptions(options),
           signal: ctx.signal,
         });
         return batch.map(() => ({ status: 'succeeded' as const, value: undefined }));
@@ -477,7 +497,7 @@ export class PropertiesResource {
       path: '/properties/email',
       json: { email },
       operation: 'properties.email',
-      signal: options.signal,
+      ...callOptions(options),
     });
     return { lastResponse: meta };
   }

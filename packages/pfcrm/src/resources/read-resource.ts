@@ -1,18 +1,28 @@
-import { parseInput, path } from '@sync/core';
+import {
+  type CallOptions,
+  type CollectOptions,
+  callOptions,
+  collect,
+  type IterateOptions,
+  iteratePages,
+  parseInput,
+  path,
+} from '@sync/core';
 import type { z } from 'zod';
-import { type IterateOptions, type Page, paginate, toPage } from '../pagination.js';
 import { queryOfParsed } from '../query.js';
 import { IdSchema } from '../schemas/common.js';
 import {
   expandHeaders,
+  type Page,
   parseResponse,
   type Transport,
+  toPage,
   unwrapList,
   unwrapOne,
   type WithResponse,
   withMeta,
 } from '../transport.js';
-import type { CallOptions, GetOptions } from './properties.js';
+import type { GetOptions } from './properties.js';
 
 /** What a list request of a read-only resource holds once validated. */
 export interface ParsedListParams {
@@ -51,23 +61,26 @@ export class ReadResource<S extends z.ZodType, P extends z.ZodType<ParsedListPar
     const itemId = String(id);
     const operation = `${name}.get`;
     parseInput(IdSchema, id, { portal: 'pfcrm', operation, itemId });
-    const { response, meta } = await this.#t.send<unknown>({
-      method: 'GET',
-      path: `/${name}${path`/${id}`}`,
-      headers: expandHeaders(options.expand),
-      operation,
-      itemId,
-      signal: options.signal,
-    });
-    const raw = unwrapOne(response.data, [singular], operation, itemId);
-    return withMeta(parseResponse(item, raw, operation, itemId) as object, meta) as WithResponse<z.output<S>>;
+    const { data, meta } = await this.#t.call(
+      {
+        schema: item,
+        method: 'GET',
+        path: `/${name}${path`/${id}`}`,
+        headers: expandHeaders(options.expand),
+        operation,
+        itemId,
+        unwrap: (body) => unwrapOne(body, [singular], operation, itemId),
+      },
+      options,
+    );
+    return withMeta(data as object, meta) as WithResponse<z.output<S>>;
   }
 
   /** One page of items matching the filters. */
   async list(params: z.input<P> = {} as z.input<P>, options: CallOptions = {}): Promise<Page<z.output<S>>> {
     const operation = `${this.#shape.name}.list`;
     const parsed = parseInput(this.#shape.params, params, { portal: 'pfcrm', operation });
-    return this.#page(parsed, parsed.page ?? 1, options.signal, operation);
+    return this.#page(parsed, parsed.page ?? 1, callOptions(options), operation);
   }
 
   /** Every item matching the filters, page after page, with bounded memory. */
@@ -83,18 +96,23 @@ export class ReadResource<S extends z.ZodType, P extends z.ZodType<ParsedListPar
     );
     // Checked now, so an oversized query is refused before the first page is asked for.
     queryOfParsed({ ...parsed, page: parsed.page ?? 1 }, operation);
-    return paginate(
-      (page, signal) => this.#page({ ...parsed, page }, page, signal, operation),
-      parsed.page ?? 1,
-      parsed.perPage ?? 100,
-      options.signal,
-    );
+    const call = callOptions(options);
+    return iteratePages((page, signal) => this.#page({ ...parsed, page }, page, { ...call, signal }, operation), {
+      start: parsed.page ?? 1,
+      perPage: parsed.perPage ?? 100,
+      signal: options.signal,
+    });
+  }
+
+  /** Every item matching the filters as an array, or the first `limit` of them. */
+  collect(params: z.input<P> = {} as z.input<P>, options: CollectOptions = {}): Promise<Array<z.output<S>>> {
+    return collect(this.iterate(params, options), options);
   }
 
   async #page(
     parsed: ParsedListParams,
     page: number,
-    signal: AbortSignal | undefined,
+    call: CallOptions,
     operation: string,
   ): Promise<Page<z.output<S>>> {
     const { name, singular, item } = this.#shape;
@@ -104,7 +122,7 @@ export class ReadResource<S extends z.ZodType, P extends z.ZodType<ParsedListPar
       query: queryOfParsed({ ...parsed, page }, operation),
       headers: expandHeaders(parsed.expand),
       operation,
-      signal,
+      ...call,
     });
     const raw = unwrapList(response.data, [singular, name], operation);
     const items = raw.items.map((entry) => parseResponse(item, entry, operation) as z.output<S>);

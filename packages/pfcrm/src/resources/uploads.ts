@@ -1,4 +1,4 @@
-import { InputValidationError, parseInput } from '@sync/core';
+import { type CallOptions, callOptions, InputValidationError, parseInput } from '@sync/core';
 import { type Upload, UploadSchema, type UploadType, UploadTypeSchema } from '../schemas/resources.js';
 import { parseResponse, type Transport, unwrapOne, type WithResponse, withMeta } from '../transport.js';
 
@@ -11,13 +11,11 @@ export type UploadFile =
   | AsyncIterable<Uint8Array | string>;
 
 /** Options of {@link UploadsResource.create}. */
-export interface UploadOptions {
+export interface UploadOptions extends CallOptions {
   /** File name sent in the multipart part (default: the `File`'s name, else `upload`). */
   filename?: string | undefined;
   /** Media type of the content (default: the `Blob`'s type, else `application/octet-stream`). */
   contentType?: string | undefined;
-  /** Cancels the upload. */
-  signal?: AbortSignal | undefined;
 }
 
 async function toBlob(file: UploadFile, contentType: string | undefined): Promise<Blob> {
@@ -90,7 +88,7 @@ export class UploadsResource {
       upload: true,
       operation: 'uploads.create',
       itemId: filename,
-      signal: options.signal,
+      ...callOptions(options),
     });
     const raw = unwrapOne(response.data, ['upload'], 'uploads.create', filename);
     return withMeta(parseResponse(UploadSchema, raw, 'uploads.create', filename), meta);

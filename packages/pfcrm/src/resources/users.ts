@@ -1,12 +1,18 @@
-import { parseInput, path } from '@sync/core';
+import { type CallOptions, callOptions, parseInput, path } from '@sync/core';
 import { z } from 'zod';
-import type { Page } from '../pagination.js';
 import { queryOfParsed } from '../query.js';
 import { IdSchema } from '../schemas/common.js';
 import { PerPageSchema } from '../schemas/filters.js';
 import { type User, UserSchema } from '../schemas/resources.js';
-import { parseResponse, type Transport, unwrapList, unwrapOne, type WithResponse, withMeta } from '../transport.js';
-import type { CallOptions } from './properties.js';
+import {
+  type Page,
+  parseResponse,
+  type Transport,
+  unwrapList,
+  unwrapOne,
+  type WithResponse,
+  withMeta,
+} from '../transport.js';
 
 /** Parameters of `users.list`. */
 export const UserListParamsSchema = z.strictObject({
@@ -33,7 +39,7 @@ export class UsersResource {
       path: '/users',
       query: queryOfParsed(parsed, 'users.list'),
       operation: 'users.list',
-      signal: options.signal,
+      ...callOptions(options),
     });
     const raw = unwrapList(response.data, ['users', 'user'], 'users.list');
     const items = raw.items.map((item) => parseResponse(UserSchema, item, 'users.list'));
@@ -51,14 +57,17 @@ export class UsersResource {
   async get(id: number, options: CallOptions = {}): Promise<WithResponse<User>> {
     const itemId = String(id);
     parseInput(IdSchema, id, { portal: 'pfcrm', operation: 'users.get', itemId });
-    const { response, meta } = await this.#t.send<unknown>({
-      method: 'GET',
-      path: path`/users/${id}`,
-      operation: 'users.get',
-      itemId,
-      signal: options.signal,
-    });
-    const raw = unwrapOne(response.data, ['user'], 'users.get', itemId);
-    return withMeta(parseResponse(UserSchema, raw, 'users.get', itemId), meta);
+    const { data, meta } = await this.#t.call(
+      {
+        schema: UserSchema,
+        method: 'GET',
+        path: path`/users/${id}`,
+        operation: 'users.get',
+        itemId,
+        unwrap: (body) => unwrapOne(body, ['user'], 'users.get', itemId),
+      },
+      options,
+    );
+    return withMeta(data, meta);
   }
 }

@@ -1,14 +1,13 @@
-import { type Agency, agencySchema } from '../schemas/account.js';
-import type { Transport } from '../transport.js';
-import type { CallOptions } from './shared.js';
+import { type CallOptions, callResource, type HttpClient } from '@sync/core';
+import { type Agency, AgencySchema } from '../schemas/account.js';
 
 /** The agency the API key belongs to. */
 export class AgencyResource {
-  readonly #transport: Transport;
+  readonly #http: HttpClient;
 
   /** @internal */
-  constructor(transport: Transport) {
-    this.#transport = transport;
+  constructor(http: HttpClient) {
+    this.#http = http;
   }
 
   /**
@@ -17,11 +16,17 @@ export class AgencyResource {
    * or a disabled CRM throws `PermissionError`, each with Rentix's message.
    */
   async get(options: CallOptions = {}): Promise<Agency> {
-    return this.#transport.call(agencySchema, {
-      method: 'GET',
-      path: '/agency',
-      operation: 'agency.get',
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: AgencySchema,
+          method: 'GET',
+          path: '/agency',
+          operation: 'agency.get',
+        },
+        options,
+      )
+    ).data;
   }
 }

@@ -1,13 +1,21 @@
-import { checkOptions, DurationMsSchema, raceAbort, sleep, TimeoutError } from '@sync/core';
+import {
+  type CallOptions,
+  callResource,
+  checkOptions,
+  DurationMsSchema,
+  type HttpClient,
+  raceAbort,
+  sleep,
+  TimeoutError,
+} from '@sync/core';
 import { z } from 'zod';
 import { JobFailedError } from '../errors.js';
-import { type Job, jobSchema } from '../schemas/account.js';
-import { PORTAL, type Transport } from '../transport.js';
-import type { CallOptions } from './shared.js';
+import { PORTAL } from '../portal.js';
+import { type Job, JobSchema } from '../schemas/account.js';
 
-/** Options of {@link JobsResource.wait}. */
+/** Options of {@link JobsResource.wait}; `deadlineMs` and `retry` apply to each poll. */
 export interface WaitOptions extends CallOptions {
-  /** Give up after this many milliseconds (default 120 s). */
+  /** Give up after this many milliseconds of waiting (default 120 s); each poll keeps the client's attempt timeout. */
   timeoutMs?: number | undefined;
   /** First pause between polls (default 500 ms); it grows by half each poll. */
   intervalMs?: number | undefined;
@@ -26,23 +34,29 @@ const FAILED = new Set(['failed']);
 
 /** Background jobs: the finalisation of published listings, file processing. */
 export class JobsResource {
-  readonly #transport: Transport;
+  readonly #http: HttpClient;
 
   /** @internal */
-  constructor(transport: Transport) {
-    this.#transport = transport;
+  constructor(http: HttpClient) {
+    this.#http = http;
   }
 
   /** A job's current state (`GET /job/status?id=`). */
   async get(id: string, options: CallOptions = {}): Promise<Job> {
-    return this.#transport.call(jobSchema, {
-      method: 'GET',
-      path: '/job/status',
-      query: { id },
-      operation: 'jobs.get',
-      itemId: id,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: JobSchema,
+          method: 'GET',
+          path: '/job/status',
+          query: { id },
+          operation: 'jobs.get',
+          itemId: id,
+        },
+        options,
+      )
+    ).data;
   }
 
   /**
@@ -61,11 +75,14 @@ export class JobsResource {
     const context = { portal: PORTAL, operation: 'jobs.wait', itemId: id };
     try {
       for (;;) {
-        const job = await raceAbort(this.get(id, { signal }), signal);
+        const job = await raceAbort(
+          this.get(id, { signal, deadlineMs: options.deadlineMs, retry: options.retry }),
+          signal,
+        );
         if (DONE.has(job.status)) return job;
         if (FAILED.has(job.status)) {
           // The job's state is the portal's text: it must not carry back a credential.
-          const clean = this.#transport.http.redactor.value(job) as Job;
+          const clean = this.#http.redactor.value(job) as Job;
           throw new JobFailedError(
             `job ended as ${clean.status}${clean.publicErrorMessage ? `: ${clean.publicErrorMessage}` : ''}`,
             clean,

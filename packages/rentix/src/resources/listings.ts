@@ -1,23 +1,31 @@
-import { InputValidationError, parseInput, path } from '@sync/core';
+import {
+  type CallOptions,
+  callResource,
+  collect,
+  type HttpClient,
+  InputValidationError,
+  type Page,
+  parseInput,
+  path,
+} from '@sync/core';
 import { type BulkLimits, type BulkOptions, type BulkReport, keyOfUnknown, runBulk } from '../bulk.js';
 import { ops } from '../operations.js';
-import { type ListingOperation, listingOperationSchema } from '../schemas/bulk.js';
+import { PORTAL } from '../portal.js';
+import { type ListingOperation, ListingOperationSchema } from '../schemas/bulk.js';
 import { MAX_BODY_BYTES } from '../schemas/common.js';
 import {
   type LinkResult,
+  LinkResultSchema,
   type Listing,
   type ListingInput,
+  ListingInputSchema,
+  ListingListSchema,
+  ListingSchema,
   type ListingUpsertResult,
-  linkResultSchema,
-  listingInputSchema,
-  listingListSchema,
-  listingSchema,
-  listingUpsertResultSchema,
+  ListingUpsertResultSchema,
   type UnlinkResult,
-  unlinkResultSchema,
+  UnlinkResultSchema,
 } from '../schemas/listing.js';
-import { PORTAL, type Transport } from '../transport.js';
-import type { CallOptions } from './shared.js';
 
 /** Options of {@link ListingsResource.list}. */
 export interface ListListingsOptions extends CallOptions {
@@ -27,12 +35,12 @@ export interface ListListingsOptions extends CallOptions {
 
 /** Listings: single upserts and reads, external-id links, and the bulk endpoint. */
 export class ListingsResource {
-  readonly #transport: Transport;
+  readonly #http: HttpClient;
   readonly #limits: BulkLimits;
 
   /** @internal */
-  constructor(transport: Transport, limits: BulkLimits) {
-    this.#transport = transport;
+  constructor(http: HttpClient, limits: BulkLimits) {
+    this.#http = http;
     this.#limits = limits;
   }
 
@@ -45,7 +53,7 @@ export class ListingsResource {
   async upsert(listing: ListingInput, options: CallOptions = {}): Promise<ListingUpsertResult> {
     const itemId = keyOfUnknown(listing);
     const context = { portal: PORTAL, operation: 'listings.upsert', itemId };
-    parseInput(listingInputSchema, listing, context);
+    parseInput(ListingInputSchema, listing, context);
     const bytes = Buffer.byteLength(JSON.stringify(listing));
     if (bytes > MAX_BODY_BYTES) {
       throw new InputValidationError(
@@ -59,81 +67,119 @@ export class ListingsResource {
         context,
       );
     }
-    return this.#transport.call(listingUpsertResultSchema, {
-      method: 'PUT',
-      path: '/listings',
-      json: listing,
-      operation: 'listings.upsert',
-      itemId,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: ListingUpsertResultSchema,
+          method: 'PUT',
+          path: '/listings',
+          json: listing,
+          operation: 'listings.upsert',
+          itemId,
+        },
+        options,
+      )
+    ).data;
   }
 
   /** A listing by its Rentix id. */
   async get(id: string, options: CallOptions = {}): Promise<Listing> {
-    return this.#transport.call(listingSchema, {
-      method: 'GET',
-      path: path`/listings/${id}`,
-      operation: 'listings.get',
-      itemId: id,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: ListingSchema,
+          method: 'GET',
+          path: path`/listings/${id}`,
+          operation: 'listings.get',
+          itemId: id,
+        },
+        options,
+      )
+    ).data;
   }
 
   /** A listing by the CRM's id. */
   async getByExternalId(externalId: string, options: CallOptions = {}): Promise<Listing> {
-    return this.#transport.call(listingSchema, {
-      method: 'GET',
-      path: path`/listings/external/${externalId}`,
-      operation: 'listings.getByExternalId',
-      itemId: externalId,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: ListingSchema,
+          method: 'GET',
+          path: path`/listings/external/${externalId}`,
+          operation: 'listings.getByExternalId',
+          itemId: externalId,
+        },
+        options,
+      )
+    ).data;
   }
 
   /**
-   * The agency's listings, as an async iterable: `for await (const l of rentix.listings.list())`.
-   * Rentix documents only a `limit` (no cursor or offset), so this yields at most
-   * `limit` listings.
+   * The agency's listings (`GET /listings`), as one page. Rentix documents only a
+   * `limit` (default 100), no cursor or offset, so this page is the only one.
    */
-  async *list(options: ListListingsOptions = {}): AsyncGenerator<Listing, void, undefined> {
-    const page = await this.#transport.call(listingListSchema, {
-      method: 'GET',
-      path: '/listings',
-      query: { limit: options.limit ?? 100 },
-      operation: 'listings.list',
-      signal: options.signal,
-    });
-    yield* page.items;
+  async list(options: ListListingsOptions = {}): Promise<Page<Listing>> {
+    const limit = options.limit ?? 100;
+    const { data } = await callResource(
+      this.#http,
+      { schema: ListingListSchema, method: 'GET', path: '/listings', query: { limit }, operation: 'listings.list' },
+      options,
+    );
+    return { items: data.items, count: undefined, page: 1, perPage: limit };
+  }
+
+  /** The agency's listings one at a time: `for await (const l of rentix.listings.iterate())`. */
+  async *iterate(options: ListListingsOptions = {}): AsyncGenerator<Listing, void, undefined> {
+    yield* (await this.list(options)).items;
+  }
+
+  /** The agency's listings as an array, at most `limit` of them (default 100). */
+  async collect(options: ListListingsOptions = {}): Promise<Listing[]> {
+    return collect(this.iterate(options), options);
   }
 
   /** Attaches the CRM id `externalId` to the Rentix listing `id`. */
   async link(id: string, externalId: string, options: CallOptions = {}): Promise<LinkResult> {
-    parseInput(listingOperationSchema, ops.link(id, externalId), {
+    parseInput(ListingOperationSchema, ops.link(id, externalId), {
       portal: PORTAL,
       operation: 'listings.link',
       itemId: externalId,
     });
-    return this.#transport.call(linkResultSchema, {
-      method: 'POST',
-      path: path`/listings/${id}/link`,
-      json: { externalId },
-      idempotent: true,
-      operation: 'listings.link',
-      itemId: externalId,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: LinkResultSchema,
+          method: 'POST',
+          path: path`/listings/${id}/link`,
+          json: { externalId },
+          idempotent: true,
+          operation: 'listings.link',
+          itemId: externalId,
+        },
+        options,
+      )
+    ).data;
   }
 
   /** Removes the CRM id of the Rentix listing `id`. */
   async unlink(id: string, options: CallOptions = {}): Promise<UnlinkResult> {
-    return this.#transport.call(unlinkResultSchema, {
-      method: 'DELETE',
-      path: path`/listings/${id}/link`,
-      operation: 'listings.unlink',
-      itemId: id,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: UnlinkResultSchema,
+          method: 'DELETE',
+          path: path`/listings/${id}/link`,
+          operation: 'listings.unlink',
+          itemId: id,
+        },
+        options,
+      )
+    ).data;
   }
 
   /**
@@ -148,11 +194,11 @@ export class ListingsResource {
     options: BulkOptions = {},
   ): Promise<BulkReport<ListingOperation>> {
     return runBulk(
-      this.#transport,
+      this.#http,
       {
         path: '/listings/bulk',
         operation: 'listings.bulk',
-        schema: listingOperationSchema,
+        schema: ListingOperationSchema,
         // Repeating a delete could report a listing deleted by the first attempt as missing.
         idempotent: (op) => op.op !== 'delete',
       },

@@ -1,24 +1,23 @@
-import { parseInput, path } from '@sync/core';
+import { type CallOptions, callResource, type HttpClient, parseInput, path } from '@sync/core';
+import { PORTAL } from '../portal.js';
 import {
   type Media,
   type MediaDeleteResult,
+  MediaDeleteResultSchema,
+  MediaSchema,
   type MediaUploadInput,
+  MediaUploadInputSchema,
   type MediaUploadResult,
-  mediaDeleteResultSchema,
-  mediaSchema,
-  mediaUploadInputSchema,
-  mediaUploadResultSchema,
+  MediaUploadResultSchema,
 } from '../schemas/account.js';
-import { PORTAL, type Transport } from '../transport.js';
-import type { CallOptions } from './shared.js';
 
 /** Photos and other files, uploaded by URL. */
 export class MediaResource {
-  readonly #transport: Transport;
+  readonly #http: HttpClient;
 
   /** @internal */
-  constructor(transport: Transport) {
-    this.#transport = transport;
+  constructor(http: HttpClient) {
+    this.#http = http;
   }
 
   /**
@@ -27,64 +26,94 @@ export class MediaResource {
    * `externalId` lets listings reuse the file by `externalFileId`.
    */
   async uploadFromUrl(input: MediaUploadInput, options: CallOptions = {}): Promise<MediaUploadResult> {
-    const body = parseInput(mediaUploadInputSchema, input, {
+    const body = parseInput(MediaUploadInputSchema, input, {
       portal: PORTAL,
       operation: 'media.uploadFromUrl',
       itemId: input.externalId,
     });
-    return this.#transport.call(mediaUploadResultSchema, {
-      method: 'POST',
-      path: '/media/upload-from-url',
-      json: body,
-      // Keyed by externalId the upload is repeatable; without it a retry could store the file twice.
-      idempotent: body.externalId !== undefined,
-      operation: 'media.uploadFromUrl',
-      itemId: body.externalId,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: MediaUploadResultSchema,
+          method: 'POST',
+          path: '/media/upload-from-url',
+          json: body,
+          // Keyed by externalId the upload is repeatable; without it a retry could store the file twice.
+          idempotent: body.externalId !== undefined,
+          operation: 'media.uploadFromUrl',
+          itemId: body.externalId,
+        },
+        options,
+      )
+    ).data;
   }
 
   /** A file by its Rentix id. */
   async get(id: string, options: CallOptions = {}): Promise<Media> {
-    return this.#transport.call(mediaSchema, {
-      method: 'GET',
-      path: path`/media/${id}`,
-      operation: 'media.get',
-      itemId: id,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: MediaSchema,
+          method: 'GET',
+          path: path`/media/${id}`,
+          operation: 'media.get',
+          itemId: id,
+        },
+        options,
+      )
+    ).data;
   }
 
   /** A file by the CRM's id. */
   async getByExternalId(externalId: string, options: CallOptions = {}): Promise<Media> {
-    return this.#transport.call(mediaSchema, {
-      method: 'GET',
-      path: path`/media/external/${externalId}`,
-      operation: 'media.getByExternalId',
-      itemId: externalId,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: MediaSchema,
+          method: 'GET',
+          path: path`/media/external/${externalId}`,
+          operation: 'media.getByExternalId',
+          itemId: externalId,
+        },
+        options,
+      )
+    ).data;
   }
 
   /** Deletes a file by its Rentix id; it disappears from every listing that shows it. */
   async delete(id: string, options: CallOptions = {}): Promise<MediaDeleteResult> {
-    return this.#transport.call(mediaDeleteResultSchema, {
-      method: 'DELETE',
-      path: path`/media/${id}`,
-      operation: 'media.delete',
-      itemId: id,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: MediaDeleteResultSchema,
+          method: 'DELETE',
+          path: path`/media/${id}`,
+          operation: 'media.delete',
+          itemId: id,
+        },
+        options,
+      )
+    ).data;
   }
 
   /** Deletes a file by the CRM's id; it disappears from every listing that shows it. */
   async deleteByExternalId(externalId: string, options: CallOptions = {}): Promise<MediaDeleteResult> {
-    return this.#transport.call(mediaDeleteResultSchema, {
-      method: 'DELETE',
-      path: path`/media/external/${externalId}`,
-      operation: 'media.deleteByExternalId',
-      itemId: externalId,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: MediaDeleteResultSchema,
+          method: 'DELETE',
+          path: path`/media/external/${externalId}`,
+          operation: 'media.deleteByExternalId',
+          itemId: externalId,
+        },
+        options,
+      )
+    ).data;
   }
 }

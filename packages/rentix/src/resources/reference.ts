@@ -1,14 +1,13 @@
-import { type BaseSchema, baseSchemaSchema, type Currencies, currenciesSchema } from '../schemas/account.js';
-import type { Transport } from '../transport.js';
-import type { CallOptions } from './shared.js';
+import { type CallOptions, callResource, type HttpClient } from '@sync/core';
+import { type BaseSchema, BaseSchemaSchema, type Currencies, CurrenciesSchema } from '../schemas/account.js';
 
 /** Reference data: allowed values and exchange rates. */
 export class ReferenceResource {
-  readonly #transport: Transport;
+  readonly #http: HttpClient;
 
   /** @internal */
-  constructor(transport: Transport) {
-    this.#transport = transport;
+  constructor(http: HttpClient) {
+    this.#http = http;
   }
 
   /**
@@ -16,21 +15,33 @@ export class ReferenceResource {
    * secondary types per announcement and property type, as the portal currently has them.
    */
   async schema(options: CallOptions = {}): Promise<BaseSchema> {
-    return this.#transport.call(baseSchemaSchema, {
-      method: 'GET',
-      path: '/reference/schema/base',
-      operation: 'reference.schema',
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: BaseSchemaSchema,
+          method: 'GET',
+          path: '/reference/schema/base',
+          operation: 'reference.schema',
+        },
+        options,
+      )
+    ).data;
   }
 
   /** Exchange rates against the base currency (`GET /reference/currencies`). */
   async currencies(options: CallOptions = {}): Promise<Currencies> {
-    return this.#transport.call(currenciesSchema, {
-      method: 'GET',
-      path: '/reference/currencies',
-      operation: 'reference.currencies',
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: CurrenciesSchema,
+          method: 'GET',
+          path: '/reference/currencies',
+          operation: 'reference.currencies',
+        },
+        options,
+      )
+    ).data;
   }
 }

@@ -1,20 +1,28 @@
-import { parseInput, path } from '@sync/core';
+import {
+  type CallOptions,
+  type CollectOptions,
+  callResource,
+  collect,
+  type HttpClient,
+  type Page,
+  parseInput,
+  path,
+} from '@sync/core';
 import { type BulkLimits, type BulkOptions, type BulkReport, runBulk } from '../bulk.js';
 import { userOps } from '../operations.js';
 import { type NormalizePhoneOptions, normalizePhone } from '../phone.js';
-import { type UserOperation, userOperationSchema } from '../schemas/bulk.js';
-import { type LinkResult, linkResultSchema, type UnlinkResult, unlinkResultSchema } from '../schemas/listing.js';
+import { PORTAL } from '../portal.js';
+import { type UserOperation, UserOperationSchema } from '../schemas/bulk.js';
+import { type LinkResult, LinkResultSchema, type UnlinkResult, UnlinkResultSchema } from '../schemas/listing.js';
 import {
   type User,
   type UserInput,
+  UserInputSchema,
+  UserListSchema,
+  UserSchema,
   type UserUpsertResult,
-  userInputSchema,
-  userListSchema,
-  userSchema,
-  userUpsertResultSchema,
+  UserUpsertResultSchema,
 } from '../schemas/user.js';
-import { PORTAL, type Transport } from '../transport.js';
-import type { CallOptions } from './shared.js';
 
 /** An agent as the CRM knows it. */
 export interface CrmAgent {
@@ -45,99 +53,138 @@ export interface LinkByPhoneReport {
 
 /** Agents of the agency. They are invited through the Rentix web interface, then linked to CRM ids here. */
 export class UsersResource {
-  readonly #transport: Transport;
+  readonly #http: HttpClient;
   readonly #limits: BulkLimits;
 
   /** @internal */
-  constructor(transport: Transport, limits: BulkLimits) {
-    this.#transport = transport;
+  constructor(http: HttpClient, limits: BulkLimits) {
+    this.#http = http;
     this.#limits = limits;
   }
 
-  /** Every user of the agency (`GET /users`). */
-  async list(options: CallOptions = {}): Promise<User[]> {
-    const page = await this.#transport.call(userListSchema, {
-      method: 'GET',
-      path: '/users',
-      operation: 'users.list',
-      signal: options.signal,
-    });
-    return page.items;
+  /** Every user of the agency (`GET /users`), as one page: Rentix does not page users. */
+  async list(options: CallOptions = {}): Promise<Page<User>> {
+    const { data } = await callResource(
+      this.#http,
+      { schema: UserListSchema, method: 'GET', path: '/users', operation: 'users.list' },
+      options,
+    );
+    return { items: data.items, count: data.items.length, page: 1, perPage: data.items.length };
+  }
+
+  /** Every user of the agency, one at a time. */
+  async *iterate(options: CallOptions = {}): AsyncGenerator<User, void, undefined> {
+    yield* (await this.list(options)).items;
+  }
+
+  /** Every user of the agency as an array, or the first `limit`. */
+  async collect(options: CollectOptions & CallOptions = {}): Promise<User[]> {
+    return collect(this.iterate(options), options);
   }
 
   /** A user by Rentix id. */
   async get(id: string, options: CallOptions = {}): Promise<User> {
-    return this.#transport.call(userSchema, {
-      method: 'GET',
-      path: path`/users/${id}`,
-      operation: 'users.get',
-      itemId: id,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: UserSchema,
+          method: 'GET',
+          path: path`/users/${id}`,
+          operation: 'users.get',
+          itemId: id,
+        },
+        options,
+      )
+    ).data;
   }
 
   /** A user by the CRM's id. */
   async getByExternalId(externalId: string, options: CallOptions = {}): Promise<User> {
-    return this.#transport.call(userSchema, {
-      method: 'GET',
-      path: path`/users/external/${externalId}`,
-      operation: 'users.getByExternalId',
-      itemId: externalId,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: UserSchema,
+          method: 'GET',
+          path: path`/users/external/${externalId}`,
+          operation: 'users.getByExternalId',
+          itemId: externalId,
+        },
+        options,
+      )
+    ).data;
   }
 
   /** Creates or updates a user (`PUT /users`), keyed by `id` or `externalId`, not both. */
   async upsert(user: UserInput, options: CallOptions = {}): Promise<UserUpsertResult> {
     const itemId = user.externalId ?? user.id;
-    parseInput(userInputSchema, user, { portal: PORTAL, operation: 'users.upsert', itemId });
-    return this.#transport.call(userUpsertResultSchema, {
-      method: 'PUT',
-      path: '/users',
-      json: user,
-      operation: 'users.upsert',
-      itemId,
-      signal: options.signal,
-    });
+    parseInput(UserInputSchema, user, { portal: PORTAL, operation: 'users.upsert', itemId });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: UserUpsertResultSchema,
+          method: 'PUT',
+          path: '/users',
+          json: user,
+          operation: 'users.upsert',
+          itemId,
+        },
+        options,
+      )
+    ).data;
   }
 
   /** Attaches the CRM id `externalId` to the Rentix user `id`. */
   async link(id: string, externalId: string, options: CallOptions = {}): Promise<LinkResult> {
-    parseInput(userOperationSchema, userOps.link(id, externalId), {
+    parseInput(UserOperationSchema, userOps.link(id, externalId), {
       portal: PORTAL,
       operation: 'users.link',
       itemId: externalId,
     });
-    return this.#transport.call(linkResultSchema, {
-      method: 'POST',
-      path: path`/users/${id}/link`,
-      json: { externalId },
-      idempotent: true,
-      operation: 'users.link',
-      itemId: externalId,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: LinkResultSchema,
+          method: 'POST',
+          path: path`/users/${id}/link`,
+          json: { externalId },
+          idempotent: true,
+          operation: 'users.link',
+          itemId: externalId,
+        },
+        options,
+      )
+    ).data;
   }
 
   /** Removes the CRM id of the Rentix user `id`. */
   async unlink(id: string, options: CallOptions = {}): Promise<UnlinkResult> {
-    return this.#transport.call(unlinkResultSchema, {
-      method: 'DELETE',
-      path: path`/users/${id}/link`,
-      operation: 'users.unlink',
-      itemId: id,
-      signal: options.signal,
-    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: UnlinkResultSchema,
+          method: 'DELETE',
+          path: path`/users/${id}/link`,
+          operation: 'users.unlink',
+          itemId: id,
+        },
+        options,
+      )
+    ).data;
   }
 
   /** Sends link/unlink operations (`userOps`) to `POST /users/bulk`, with one report in input order. */
   async bulk(operations: readonly UserOperation[], options: BulkOptions = {}): Promise<BulkReport<UserOperation>> {
     return runBulk(
-      this.#transport,
+      this.#http,
       {
         path: '/users/bulk',
         operation: 'users.bulk',
-        schema: userOperationSchema,
+        schema: UserOperationSchema,
         idempotent: () => true,
       },
       operations,
@@ -153,7 +200,7 @@ export class UsersResource {
    * invitation yet, and listings can be published without an agent meanwhile.
    */
   async linkByPhone(agents: readonly CrmAgent[], options: LinkByPhoneOptions = {}): Promise<LinkByPhoneReport> {
-    const users = await this.list({ signal: options.signal });
+    const users = await this.collect({ signal: options.signal });
     const byPhone = new Map<string, User[]>();
     for (const user of users) {
       const phone = normalizePhone(user.phone, options);

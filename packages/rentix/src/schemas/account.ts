@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { portalIdSchema } from './common.js';
+import { PortalIdSchema } from './common.js';
 
 /** The agency the API key belongs to (`GET /agency`). */
-export const agencySchema = z.looseObject({
-  id: portalIdSchema,
+export const AgencySchema = z.looseObject({
+  id: PortalIdSchema,
   name: z.string(),
   status: z.string().optional(),
   isCrmEnabled: z.boolean().optional(),
@@ -15,7 +15,7 @@ export const agencySchema = z.looseObject({
 });
 
 /** The agency the API key belongs to. */
-export type Agency = z.infer<typeof agencySchema>;
+export type Agency = z.infer<typeof AgencySchema>;
 
 /** Statuses of a background job. */
 export const JOB_STATUSES = ['pending', 'processing', 'completed', 'failed', 'failed_retryable'] as const;
@@ -24,8 +24,8 @@ export const JOB_STATUSES = ['pending', 'processing', 'completed', 'failed', 'fa
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** A background job (`GET /job/status?id=`), e.g. the finalisation of a published listing. */
-export const jobSchema = z.looseObject({
-  id: portalIdSchema,
+export const JobSchema = z.looseObject({
+  id: PortalIdSchema,
   type: z.string().optional(),
   status: z.string(),
   queuePosition: z.number().nullable().optional(),
@@ -35,74 +35,74 @@ export const jobSchema = z.looseObject({
 });
 
 /** A background job. */
-export type Job = z.infer<typeof jobSchema>;
+export type Job = z.infer<typeof JobSchema>;
 
 /** The answer to `POST /media/upload-from-url`. */
-export const mediaUploadResultSchema = z.looseObject({
-  mediaId: portalIdSchema,
+export const MediaUploadResultSchema = z.looseObject({
+  mediaId: PortalIdSchema,
   status: z.string().optional(),
   externalId: z.string().nullable().optional(),
-  jobId: portalIdSchema.nullable().optional(),
+  jobId: PortalIdSchema.nullable().optional(),
 });
 
 /** The answer to `POST /media/upload-from-url`. */
-export type MediaUploadResult = z.infer<typeof mediaUploadResultSchema>;
+export type MediaUploadResult = z.infer<typeof MediaUploadResultSchema>;
 
 /** One size of an optimised photo. */
-export const mediaVariantSchema = z.looseObject({
+export const MediaVariantSchema = z.looseObject({
   url: z.string(),
   variantSize: z.string(),
   size: z.number().nullable().optional(),
 });
 
 /** One size of an optimised photo. */
-export type MediaVariant = z.infer<typeof mediaVariantSchema>;
+export type MediaVariant = z.infer<typeof MediaVariantSchema>;
 
 /** A stored file (`GET /media/:id`); `size` is a number here. */
-export const mediaSchema = z.looseObject({
-  id: portalIdSchema,
+export const MediaSchema = z.looseObject({
+  id: PortalIdSchema,
   externalId: z.string().nullable().optional(),
   size: z.number().nullable().optional(),
   contentType: z.string().nullable().optional(),
   optimization: z.unknown().optional(),
   blurhash: z.string().nullable().optional(),
   originalUrl: z.string().nullable().optional(),
-  variants: z.array(mediaVariantSchema).optional(),
+  variants: z.array(MediaVariantSchema).optional(),
 });
 
 /** A stored file. */
-export type Media = z.infer<typeof mediaSchema>;
+export type Media = z.infer<typeof MediaSchema>;
 
 /** The answer to deleting a file. */
-export const mediaDeleteResultSchema = z.looseObject({ deleted: z.boolean() });
+export const MediaDeleteResultSchema = z.looseObject({ deleted: z.boolean() });
 
 /** The answer to deleting a file. */
-export type MediaDeleteResult = z.infer<typeof mediaDeleteResultSchema>;
+export type MediaDeleteResult = z.infer<typeof MediaDeleteResultSchema>;
 
 /** Input of `media.uploadFromUrl`. */
-export const mediaUploadInputSchema = z.object({
+export const MediaUploadInputSchema = z.object({
   url: z.url({ protocol: /^https?$/ }),
   externalId: z.string().min(1).max(255).optional(),
 });
 
 /** Input of `media.uploadFromUrl`. */
-export type MediaUploadInput = z.input<typeof mediaUploadInputSchema>;
+export type MediaUploadInput = z.input<typeof MediaUploadInputSchema>;
 
 /** `GET /reference/currencies`: exchange rates against the base currency. */
-export const currenciesSchema = z.looseObject({
+export const CurrenciesSchema = z.looseObject({
   baseCurrency: z.string(),
   currencies: z.array(z.looseObject({ code: z.string(), nominal: z.number().optional(), rate: z.number() })),
 });
 
 /** Exchange rates. */
-export type Currencies = z.infer<typeof currenciesSchema>;
+export type Currencies = z.infer<typeof CurrenciesSchema>;
 
 /**
  * `GET /reference/schema/base`: allowed values per field, secondary types per
  * announcement and property type, currencies, statuses, form fields, constraints.
  * Its layout is not published, so every part is optional and passes through.
  */
-export const baseSchemaSchema = z.looseObject({
+export const BaseSchemaSchema = z.looseObject({
   fields: z.unknown().optional(),
   secondaryTypes: z.unknown().optional(),
   currencies: z.unknown().optional(),
@@ -112,4 +112,23 @@ export const baseSchemaSchema = z.looseObject({
 });
 
 /** The portal's base schema. */
-export type BaseSchema = z.infer<typeof baseSchemaSchema>;
+export type BaseSchema = z.infer<typeof BaseSchemaSchema>;
+
+/** @deprecated Renamed {@link AgencySchema}, as every schema of the SDK is named. */
+export const agencySchema: typeof AgencySchema = AgencySchema;
+/** @deprecated Renamed {@link JobSchema}, as every schema of the SDK is named. */
+export const jobSchema: typeof JobSchema = JobSchema;
+/** @deprecated Renamed {@link MediaUploadResultSchema}, as every schema of the SDK is named. */
+export const mediaUploadResultSchema: typeof MediaUploadResultSchema = MediaUploadResultSchema;
+/** @deprecated Renamed {@link MediaVariantSchema}, as every schema of the SDK is named. */
+export const mediaVariantSchema: typeof MediaVariantSchema = MediaVariantSchema;
+/** @deprecated Renamed {@link MediaSchema}, as every schema of the SDK is named. */
+export const mediaSchema: typeof MediaSchema = MediaSchema;
+/** @deprecated Renamed {@link MediaDeleteResultSchema}, as every schema of the SDK is named. */
+export const mediaDeleteResultSchema: typeof MediaDeleteResultSchema = MediaDeleteResultSchema;
+/** @deprecated Renamed {@link MediaUploadInputSchema}, as every schema of the SDK is named. */
+export const mediaUploadInputSchema: typeof MediaUploadInputSchema = MediaUploadInputSchema;
+/** @deprecated Renamed {@link CurrenciesSchema}, as every schema of the SDK is named. */
+export const currenciesSchema: typeof CurrenciesSchema = CurrenciesSchema;
+/** @deprecated Renamed {@link BaseSchemaSchema}, as every schema of the SDK is named. */
+export const baseSchemaSchema: typeof BaseSchemaSchema = BaseSchemaSchema;

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { externalIdSchema, portalIdSchema } from './common.js';
+import { ExternalIdSchema, PortalIdSchema } from './common.js';
 import { checkListingKey, checkListingRules, listingFieldsShape } from './listing.js';
 
 const keyShape = {
   id: z.string().min(1).optional(),
-  externalId: externalIdSchema.optional(),
+  externalId: ExternalIdSchema.optional(),
 };
 
 /** Bulk `upsert`: create or update the listing keyed by `externalId` (or `id`); partial updates allowed. */
-export const upsertOperationSchema = z
+export const UpsertOperationSchema = z
   .object({ op: z.literal('upsert'), ...keyShape, ...listingFieldsShape })
   .superRefine((value, ctx) => {
     checkListingKey(value, ctx);
@@ -16,7 +16,7 @@ export const upsertOperationSchema = z
   });
 
 /** Bulk `validate`: check a listing as `upsert` would, without saving it. */
-export const validateOperationSchema = z
+export const ValidateOperationSchema = z
   .object({ op: z.literal('validate'), ...keyShape, ...listingFieldsShape })
   .superRefine((value, ctx) => {
     checkListingKey(value, ctx);
@@ -24,10 +24,10 @@ export const validateOperationSchema = z
   });
 
 /** Bulk `link`: attach a CRM id to the portal record `id`. */
-export const linkOperationSchema = z.object({
+export const LinkOperationSchema = z.object({
   op: z.literal('link'),
   id: z.string().min(1),
-  externalId: externalIdSchema,
+  externalId: ExternalIdSchema,
 });
 
 function checkOneKey(value: { id?: string | undefined; externalId?: string | undefined }, ctx: z.RefinementCtx) {
@@ -37,43 +37,43 @@ function checkOneKey(value: { id?: string | undefined; externalId?: string | und
 }
 
 /** Bulk `unlink`: remove the CRM id of a record, found by `id` or `externalId`. */
-export const unlinkOperationSchema = z.object({ op: z.literal('unlink'), ...keyShape }).superRefine(checkOneKey);
+export const UnlinkOperationSchema = z.object({ op: z.literal('unlink'), ...keyShape }).superRefine(checkOneKey);
 
 /** Bulk `delete`: delete a listing found by `id` or `externalId`. */
-export const deleteOperationSchema = z.object({ op: z.literal('delete'), ...keyShape }).superRefine(checkOneKey);
+export const DeleteOperationSchema = z.object({ op: z.literal('delete'), ...keyShape }).superRefine(checkOneKey);
 
 /** Any operation of `POST /listings/bulk`. */
-export const listingOperationSchema = z.discriminatedUnion('op', [
-  upsertOperationSchema,
-  validateOperationSchema,
-  linkOperationSchema,
-  unlinkOperationSchema,
-  deleteOperationSchema,
+export const ListingOperationSchema = z.discriminatedUnion('op', [
+  UpsertOperationSchema,
+  ValidateOperationSchema,
+  LinkOperationSchema,
+  UnlinkOperationSchema,
+  DeleteOperationSchema,
 ]);
 
 /** Bulk `upsert` of a listing. */
-export type UpsertOperation = z.input<typeof upsertOperationSchema>;
+export type UpsertOperation = z.input<typeof UpsertOperationSchema>;
 /** Bulk `validate` of a listing. */
-export type ValidateOperation = z.input<typeof validateOperationSchema>;
+export type ValidateOperation = z.input<typeof ValidateOperationSchema>;
 /** Bulk `link`. */
-export type LinkOperation = z.input<typeof linkOperationSchema>;
+export type LinkOperation = z.input<typeof LinkOperationSchema>;
 /** Bulk `unlink`. */
-export type UnlinkOperation = z.input<typeof unlinkOperationSchema>;
+export type UnlinkOperation = z.input<typeof UnlinkOperationSchema>;
 /** Bulk `delete`. */
-export type DeleteOperation = z.input<typeof deleteOperationSchema>;
+export type DeleteOperation = z.input<typeof DeleteOperationSchema>;
 /** Any operation of `POST /listings/bulk`. */
-export type ListingOperation = z.input<typeof listingOperationSchema>;
+export type ListingOperation = z.input<typeof ListingOperationSchema>;
 
 /** Any operation of `POST /users/bulk`: link or unlink an agent. */
-export const userOperationSchema = z.discriminatedUnion('op', [linkOperationSchema, unlinkOperationSchema]);
+export const UserOperationSchema = z.discriminatedUnion('op', [LinkOperationSchema, UnlinkOperationSchema]);
 
 /** Any operation of `POST /users/bulk`. */
-export type UserOperation = z.input<typeof userOperationSchema>;
+export type UserOperation = z.input<typeof UserOperationSchema>;
 
 /** One operation's outcome in a bulk response. */
-export const bulkItemResultSchema = z.looseObject({
+export const BulkItemResultSchema = z.looseObject({
   externalId: z.string().nullable().optional(),
-  id: portalIdSchema.nullable().optional(),
+  id: PortalIdSchema.nullable().optional(),
   success: z.boolean(),
   error: z
     .looseObject({ message: z.union([z.string(), z.array(z.string())]).optional() })
@@ -82,13 +82,32 @@ export const bulkItemResultSchema = z.looseObject({
 });
 
 /** One operation's outcome in a bulk response. */
-export type BulkItemResult = z.infer<typeof bulkItemResultSchema>;
+export type BulkItemResult = z.infer<typeof BulkItemResultSchema>;
 
 /** The answer to a bulk request. */
-export const bulkResponseSchema = z.looseObject({
+export const BulkResponseSchema = z.looseObject({
   summary: z.looseObject({ total: z.number().optional(), succeeded: z.number(), failed: z.number() }),
-  results: z.array(bulkItemResultSchema),
+  results: z.array(BulkItemResultSchema),
 });
 
 /** The answer to a bulk request. */
-export type BulkResponse = z.infer<typeof bulkResponseSchema>;
+export type BulkResponse = z.infer<typeof BulkResponseSchema>;
+
+/** @deprecated Renamed {@link UpsertOperationSchema}, as every schema of the SDK is named. */
+export const upsertOperationSchema: typeof UpsertOperationSchema = UpsertOperationSchema;
+/** @deprecated Renamed {@link ValidateOperationSchema}, as every schema of the SDK is named. */
+export const validateOperationSchema: typeof ValidateOperationSchema = ValidateOperationSchema;
+/** @deprecated Renamed {@link LinkOperationSchema}, as every schema of the SDK is named. */
+export const linkOperationSchema: typeof LinkOperationSchema = LinkOperationSchema;
+/** @deprecated Renamed {@link UnlinkOperationSchema}, as every schema of the SDK is named. */
+export const unlinkOperationSchema: typeof UnlinkOperationSchema = UnlinkOperationSchema;
+/** @deprecated Renamed {@link DeleteOperationSchema}, as every schema of the SDK is named. */
+export const deleteOperationSchema: typeof DeleteOperationSchema = DeleteOperationSchema;
+/** @deprecated Renamed {@link ListingOperationSchema}, as every schema of the SDK is named. */
+export const listingOperationSchema: typeof ListingOperationSchema = ListingOperationSchema;
+/** @deprecated Renamed {@link UserOperationSchema}, as every schema of the SDK is named. */
+export const userOperationSchema: typeof UserOperationSchema = UserOperationSchema;
+/** @deprecated Renamed {@link BulkItemResultSchema}, as every schema of the SDK is named. */
+export const bulkItemResultSchema: typeof BulkItemResultSchema = BulkItemResultSchema;
+/** @deprecated Renamed {@link BulkResponseSchema}, as every schema of the SDK is named. */
+export const bulkResponseSchema: typeof BulkResponseSchema = BulkResponseSchema;

@@ -68,33 +68,27 @@ export type PayPeriod = (typeof PAY_PERIODS)[number];
 export type AnnouncementStatus = (typeof ANNOUNCEMENT_STATUSES)[number];
 
 /** A portal identifier as sent by the server; numbers are read as strings so ids have one type. */
-export const portalIdSchema = z.union([z.string(), z.number()]).transform((v) => String(v));
+export const PortalIdSchema = z.union([z.string(), z.number()]).transform((v) => String(v));
 
 /** A CRM identifier: 1–255 characters. */
-export const externalIdSchema = z
+export const ExternalIdSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(MAX_EXTERNAL_ID_LENGTH, `must be at most ${MAX_EXTERNAL_ID_LENGTH} characters`);
 
 /** Rentix's error body: `message` is a string, or an array of messages for validation errors. */
-export const errorBodySchema = z.looseObject({
+export const ErrorBodySchema = z.looseObject({
   statusCode: z.number().optional(),
   message: z.union([z.string(), z.array(z.string())]).optional(),
   error: z.string().optional(),
 });
 
 /** Rentix's error body. */
-export type ErrorBody = z.infer<typeof errorBodySchema>;
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-/**
- * Every message of a Rentix error body, joined with `; `, so the portal's words reach
- * the caller verbatim. `undefined` when the body has none.
- */
-export function rentixErrorMessage(body: unknown): string | undefined {
-  if (typeof body === 'string') return body.trim() ? body.trim().slice(0, 500) : undefined;
-  const parsed = errorBodySchema.safeParse(body);
-  if (!parsed.success) return undefined;
-  const { message, error } = parsed.data;
-  if (Array.isArray(message)) return message.length > 0 ? message.join('; ') : error;
-  return message ?? error;
-}
+/** @deprecated Renamed {@link PortalIdSchema}, as every schema of the SDK is named. */
+export const portalIdSchema: typeof PortalIdSchema = PortalIdSchema;
+/** @deprecated Renamed {@link ExternalIdSchema}, as every schema of the SDK is named. */
+export const externalIdSchema: typeof ExternalIdSchema = ExternalIdSchema;
+/** @deprecated Renamed {@link ErrorBodySchema}, as every schema of the SDK is named. */
+export const errorBodySchema: typeof ErrorBodySchema = ErrorBodySchema;

@@ -5,12 +5,12 @@ import {
   ANNOUNCEMENT_TYPES,
   CURRENCIES,
   DESCRIPTION_LENGTH,
-  externalIdSchema,
+  ExternalIdSchema,
   MIN_PHOTOS_TO_PUBLISH,
   PAY_PERIODS,
+  PortalIdSchema,
   PROPERTY_SECONDARY_TYPES,
   PROPERTY_TYPES,
-  portalIdSchema,
 } from './common.js';
 
 const nonNegative = z.number().finite().nonnegative();
@@ -21,20 +21,20 @@ function oneOf<const T extends readonly string[]>(values: T) {
 }
 
 /** A photo given by URL; the same `externalFileId` reuses the file already uploaded. */
-export const listingFileInputSchema = z.object({
+export const ListingFileInputSchema = z.object({
   /** Where the portal downloads the photo from. */
   url: z.url({ protocol: /^https?$/ }),
   /** The CRM's id of the photo. */
-  externalFileId: externalIdSchema.optional(),
+  externalFileId: ExternalIdSchema.optional(),
 });
 
 /** A photo of a listing input. */
-export type ListingFileInput = z.input<typeof listingFileInputSchema>;
+export type ListingFileInput = z.input<typeof ListingFileInputSchema>;
 
 /** The agent of a listing: the CRM's agent id (after linking) or the Rentix user id. */
-export const listingUserInputSchema = z
+export const ListingUserInputSchema = z
   .object({
-    externalUserId: externalIdSchema.optional(),
+    externalUserId: ExternalIdSchema.optional(),
     id: z.string().min(1).optional(),
   })
   .refine((u) => u.externalUserId !== undefined || u.id !== undefined, {
@@ -42,16 +42,16 @@ export const listingUserInputSchema = z
   });
 
 /** The agent of a listing input. */
-export type ListingUserInput = z.input<typeof listingUserInputSchema>;
+export type ListingUserInput = z.input<typeof ListingUserInputSchema>;
 
 /** Map coordinates; preferred to an address. */
-export const coordinatesSchema = z.object({
+export const CoordinatesSchema = z.object({
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),
 });
 
 /** Map coordinates. */
-export type Coordinates = z.infer<typeof coordinatesSchema>;
+export type Coordinates = z.infer<typeof CoordinatesSchema>;
 
 /** The form fields of a listing, all optional so a partial upsert sends only what changed. */
 export const listingFieldsShape = {
@@ -69,14 +69,14 @@ export const listingFieldsShape = {
   propertyHousingMarket: z.string().min(1).optional(),
   propertyVisualState: z.string().min(1).optional(),
   propertyAddress: z.string().min(1).optional(),
-  propertyCoordinates: coordinatesSchema.optional(),
+  propertyCoordinates: CoordinatesSchema.optional(),
   announcementDescription: z
     .string()
     .min(DESCRIPTION_LENGTH.min, `must be at least ${DESCRIPTION_LENGTH.min} characters`)
     .max(DESCRIPTION_LENGTH.max, `must be at most ${DESCRIPTION_LENGTH.max} characters`)
     .optional(),
-  files: z.array(listingFileInputSchema).optional(),
-  user: listingUserInputSchema.optional(),
+  files: z.array(ListingFileInputSchema).optional(),
+  user: ListingUserInputSchema.optional(),
   userId: z.string().min(1).optional(),
   announcementStatus: oneOf(ANNOUNCEMENT_STATUSES).optional(),
 };
@@ -136,10 +136,10 @@ function checkKey(value: { id?: string | undefined; externalId?: string | undefi
  * (without `files`, the photos already on the portal count). Fields not listed here
  * are sent as they are.
  */
-export const listingInputSchema = z
+export const ListingInputSchema = z
   .object({
     id: z.string().min(1).optional(),
-    externalId: externalIdSchema.optional(),
+    externalId: ExternalIdSchema.optional(),
     ...listingFieldsShape,
   })
   .superRefine((value, ctx) => {
@@ -148,11 +148,11 @@ export const listingInputSchema = z
   });
 
 /** A listing to create or update. */
-export type ListingInput = z.input<typeof listingInputSchema>;
+export type ListingInput = z.input<typeof ListingInputSchema>;
 
 /** A photo of a listing as the portal returns it (`size` is a string here). */
-export const listingFileSchema = z.looseObject({
-  id: portalIdSchema,
+export const ListingFileSchema = z.looseObject({
+  id: PortalIdSchema,
   externalId: z.string().nullable().optional(),
   contentType: z.string().nullable().optional(),
   size: z.union([z.string(), z.number()]).nullable().optional(),
@@ -160,11 +160,11 @@ export const listingFileSchema = z.looseObject({
 });
 
 /** A photo of a listing. */
-export type ListingFile = z.infer<typeof listingFileSchema>;
+export type ListingFile = z.infer<typeof ListingFileSchema>;
 
 /** A user as embedded in a listing. */
-export const listingUserSchema = z.looseObject({
-  id: portalIdSchema,
+export const ListingUserSchema = z.looseObject({
+  id: PortalIdSchema,
   externalId: z.string().nullable().optional(),
   name: z.string().nullable().optional(),
   phone: z.string().nullable().optional(),
@@ -172,11 +172,11 @@ export const listingUserSchema = z.looseObject({
 });
 
 /** A user as embedded in a listing. */
-export type ListingUser = z.infer<typeof listingUserSchema>;
+export type ListingUser = z.infer<typeof ListingUserSchema>;
 
 /** The form data of a stored listing; fields not described here pass through. */
-export const listingFormDataSchema = z.looseObject({
-  id: portalIdSchema.optional(),
+export const ListingFormDataSchema = z.looseObject({
+  id: PortalIdSchema.optional(),
   announcementStatus: z.string().optional(),
   announcementType: z.string().nullable().optional(),
   propertyType: z.string().nullable().optional(),
@@ -188,59 +188,84 @@ export const listingFormDataSchema = z.looseObject({
 });
 
 /** The form data of a stored listing. */
-export type ListingFormData = z.infer<typeof listingFormDataSchema>;
+export type ListingFormData = z.infer<typeof ListingFormDataSchema>;
 
 /** A listing as stored on the portal (`GET /listings/:id`). */
-export const listingSchema = z.looseObject({
-  id: portalIdSchema,
+export const ListingSchema = z.looseObject({
+  id: PortalIdSchema,
   externalId: z.string().nullable(),
   publicUrl: z.string().nullable().optional(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
   lastSyncedAt: z.string().nullable().optional(),
-  formData: listingFormDataSchema,
-  user: listingUserSchema.nullable().optional(),
-  files: z.array(listingFileSchema).optional(),
+  formData: ListingFormDataSchema,
+  user: ListingUserSchema.nullable().optional(),
+  files: z.array(ListingFileSchema).optional(),
 });
 
 /** A listing as stored on the portal. */
-export type Listing = z.infer<typeof listingSchema>;
+export type Listing = z.infer<typeof ListingSchema>;
 
 /** `GET /listings` response. */
-export const listingListSchema = z.looseObject({ items: z.array(listingSchema) });
+export const ListingListSchema = z.looseObject({ items: z.array(ListingSchema) });
 
 /** The answer to `PUT /listings`: `created` or `updated`, with a job when publishing started. */
-export const listingUpsertResultSchema = z.looseObject({
-  id: portalIdSchema,
+export const ListingUpsertResultSchema = z.looseObject({
+  id: PortalIdSchema,
   externalId: z.string().nullable().optional(),
   status: z.string().optional(),
   publicUrl: z.string().nullable().optional(),
   created: z.boolean().optional(),
   updated: z.boolean().optional(),
-  jobId: portalIdSchema.nullable().optional(),
+  jobId: PortalIdSchema.nullable().optional(),
 });
 
 /** The answer to `PUT /listings`. */
-export type ListingUpsertResult = z.infer<typeof listingUpsertResultSchema>;
+export type ListingUpsertResult = z.infer<typeof ListingUpsertResultSchema>;
 
 /** The answer to linking an external id to a listing or user. */
-export const linkResultSchema = z.looseObject({
-  id: portalIdSchema,
+export const LinkResultSchema = z.looseObject({
+  id: PortalIdSchema,
   externalId: z.string().nullable().optional(),
   linked: z.boolean().optional(),
 });
 
 /** The answer to linking. */
-export type LinkResult = z.infer<typeof linkResultSchema>;
+export type LinkResult = z.infer<typeof LinkResultSchema>;
 
 /** The answer to unlinking. */
-export const unlinkResultSchema = z.looseObject({
-  id: portalIdSchema,
+export const UnlinkResultSchema = z.looseObject({
+  id: PortalIdSchema,
   externalId: z.string().nullable().optional(),
   unlinked: z.boolean().optional(),
 });
 
 /** The answer to unlinking. */
-export type UnlinkResult = z.infer<typeof unlinkResultSchema>;
+export type UnlinkResult = z.infer<typeof UnlinkResultSchema>;
 
 export { checkKey as checkListingKey, checkListingRules };
+
+/** @deprecated Renamed {@link ListingFileInputSchema}, as every schema of the SDK is named. */
+export const listingFileInputSchema: typeof ListingFileInputSchema = ListingFileInputSchema;
+/** @deprecated Renamed {@link ListingUserInputSchema}, as every schema of the SDK is named. */
+export const listingUserInputSchema: typeof ListingUserInputSchema = ListingUserInputSchema;
+/** @deprecated Renamed {@link CoordinatesSchema}, as every schema of the SDK is named. */
+export const coordinatesSchema: typeof CoordinatesSchema = CoordinatesSchema;
+/** @deprecated Renamed {@link ListingInputSchema}, as every schema of the SDK is named. */
+export const listingInputSchema: typeof ListingInputSchema = ListingInputSchema;
+/** @deprecated Renamed {@link ListingFileSchema}, as every schema of the SDK is named. */
+export const listingFileSchema: typeof ListingFileSchema = ListingFileSchema;
+/** @deprecated Renamed {@link ListingUserSchema}, as every schema of the SDK is named. */
+export const listingUserSchema: typeof ListingUserSchema = ListingUserSchema;
+/** @deprecated Renamed {@link ListingFormDataSchema}, as every schema of the SDK is named. */
+export const listingFormDataSchema: typeof ListingFormDataSchema = ListingFormDataSchema;
+/** @deprecated Renamed {@link ListingSchema}, as every schema of the SDK is named. */
+export const listingSchema: typeof ListingSchema = ListingSchema;
+/** @deprecated Renamed {@link ListingListSchema}, as every schema of the SDK is named. */
+export const listingListSchema: typeof ListingListSchema = ListingListSchema;
+/** @deprecated Renamed {@link ListingUpsertResultSchema}, as every schema of the SDK is named. */
+export const listingUpsertResultSchema: typeof ListingUpsertResultSchema = ListingUpsertResultSchema;
+/** @deprecated Renamed {@link LinkResultSchema}, as every schema of the SDK is named. */
+export const linkResultSchema: typeof LinkResultSchema = LinkResultSchema;
+/** @deprecated Renamed {@link UnlinkResultSchema}, as every schema of the SDK is named. */
+export const unlinkResultSchema: typeof UnlinkResultSchema = UnlinkResultSchema;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { externalIdSchema, portalIdSchema } from './common.js';
+import { ExternalIdSchema, PortalIdSchema } from './common.js';
 
 const settingValue = z.union([z.string(), z.boolean()]).nullable();
 
@@ -7,10 +7,10 @@ const settingValue = z.union([z.string(), z.boolean()]).nullable();
  * An agent to create or update (`PUT /users`), keyed by `id` or `externalId` — not
  * both. `description` is a text or a text per language.
  */
-export const userInputSchema = z
+export const UserInputSchema = z
   .object({
     id: z.string().min(1).optional(),
-    externalId: externalIdSchema.optional(),
+    externalId: ExternalIdSchema.optional(),
     name: z.string().min(1).optional(),
     phone: z.string().min(1).optional(),
     description: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
@@ -38,11 +38,11 @@ export const userInputSchema = z
   });
 
 /** An agent to create or update. */
-export type UserInput = z.input<typeof userInputSchema>;
+export type UserInput = z.input<typeof UserInputSchema>;
 
 /** A Rentix user (agent); fields not described here pass through. */
-export const userSchema = z.looseObject({
-  id: portalIdSchema,
+export const UserSchema = z.looseObject({
+  id: PortalIdSchema,
   externalId: z.string().nullable().optional(),
   name: z.string().nullable().optional(),
   phone: z.string().nullable().optional(),
@@ -50,18 +50,27 @@ export const userSchema = z.looseObject({
 });
 
 /** A Rentix user (agent). */
-export type User = z.infer<typeof userSchema>;
+export type User = z.infer<typeof UserSchema>;
 
 /** `GET /users` response. */
-export const userListSchema = z.looseObject({ items: z.array(userSchema) });
+export const UserListSchema = z.looseObject({ items: z.array(UserSchema) });
 
 /** The answer to `PUT /users`. */
-export const userUpsertResultSchema = z.looseObject({
-  id: portalIdSchema,
+export const UserUpsertResultSchema = z.looseObject({
+  id: PortalIdSchema,
   externalId: z.string().nullable().optional(),
   created: z.boolean().optional(),
   updated: z.boolean().optional(),
 });
 
 /** The answer to `PUT /users`. */
-export type UserUpsertResult = z.infer<typeof userUpsertResultSchema>;
+export type UserUpsertResult = z.infer<typeof UserUpsertResultSchema>;
+
+/** @deprecated Renamed {@link UserInputSchema}, as every schema of the SDK is named. */
+export const userInputSchema: typeof UserInputSchema = UserInputSchema;
+/** @deprecated Renamed {@link UserSchema}, as every schema of the SDK is named. */
+export const userSchema: typeof UserSchema = UserSchema;
+/** @deprecated Renamed {@link UserListSchema}, as every schema of the SDK is named. */
+export const userListSchema: typeof UserListSchema = UserListSchema;
+/** @deprecated Renamed {@link UserUpsertResultSchema}, as every schema of the SDK is named. */
+export const userUpsertResultSchema: typeof UserUpsertResultSchema = UserUpsertResultSchema;
