@@ -19,6 +19,8 @@ interface Manifest {
 export interface PackageBuildOptions {
   /** Entries beyond `index` and `msw/index`, e.g. `{ postgres: 'src/postgres.ts' }` → `dist/postgres.{js,cjs,d.ts,d.cts}`. */
   entry?: Record<string, string>;
+  /** `false` for a package that ships no mock handlers (no `src/msw/index.ts`). */
+  msw?: boolean;
 }
 
 interface Installed {
@@ -112,7 +114,11 @@ export function packageBuild(packageJson: URL, options: PackageBuildOptions = {}
   // Both formats build at the same time and write into the same folder: empty it once, before either starts.
   rmSync(join(packageDir, 'dist'), { recursive: true, force: true });
   const shared: Options = {
-    entry: { index: 'src/index.ts', 'msw/index': 'src/msw/index.ts', ...options.entry },
+    entry: {
+      index: 'src/index.ts',
+      ...(options.msw !== false && { 'msw/index': 'src/msw/index.ts' }),
+      ...options.entry,
+    },
     dts: true,
     sourcemap: true,
     target: 'node22',

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { benchCorePipeline } from './core-pipeline.ts';
 import { benchIndomioFeed, benchIndomioFeedMemory, benchIndomioWritePath } from './indomio.ts';
 import { benchPfcrmIterate } from './pfcrm-iterate.ts';
+import { benchQueueFleet } from './queue-fleet.ts';
 import { benchRentixInitialSync } from './rentix-sync.ts';
 import { benchStateStores } from './state-stores.ts';
 
@@ -26,6 +27,7 @@ const benches: Record<string, () => Promise<Result>> = {
   'indomio-feed': benchIndomioFeed,
   'indomio-feed-memory': benchIndomioFeedMemory,
   pfcrm: benchPfcrmIterate,
+  queue: benchQueueFleet,
   state: benchStateStores,
 };
 

@@ -3,6 +3,7 @@
 import type { AccessToken, Listing, SyncState } from '@sync/core';
 import type { IndomioClient } from '@sync/indomio';
 import type { PfCrmClient, PropertyCreateInput } from '@sync/pfcrm';
+import type { FleetConfig } from '@sync/queue';
 import type { ListingInput, ListingOperation, RentixClient } from '@sync/rentix';
 
 declare global {
@@ -32,6 +33,11 @@ declare global {
   function save(item: unknown): Promise<void>;
   function sleep(ms: number): Promise<void>;
   function queueForLater(item: unknown): void;
+  // The fleet's config module: the vendor's agencies, listings and secrets.
+  const fleetConfig: FleetConfig;
+  function agencyIds(): Promise<string[]>;
+  function loadAgencyListings(agency: string): Promise<Listing[]>;
+  function secretOf(agency: string, name: string): Promise<string>;
   // Jest's globals, for the guide's Jest block.
   function beforeAll(fn: () => unknown): void;
   function afterEach(fn: () => unknown): void;

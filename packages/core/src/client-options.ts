@@ -1,6 +1,7 @@
 import type { HttpClientOptions } from './http-client.js';
 import type { Logger } from './logger.js';
 import { ownOption } from './options.js';
+import type { SharedRateLimiter } from './rate-limiter.js';
 import type { RetryOptions } from './retry.js';
 
 /**
@@ -22,6 +23,11 @@ export interface ClientOptions {
   retry?: Partial<RetryOptions> | false | undefined;
   /** Most calls in flight at once (also the client's number of sockets on the default transport). */
   concurrency?: number | undefined;
+  /**
+   * A rate limiter shared with the other clients of the same account (e.g. `@sync/queue`'s
+   * `RedisRateLimiter`, shared by every worker), used instead of the client's own limits.
+   */
+  rateLimiter?: SharedRateLimiter | undefined;
   /** A `fetch` to send through instead of `node:http`, e.g. for instrumentation. */
   fetch?: typeof globalThis.fetch | undefined;
   /** Most bytes read from one response, after decoding; each portal has its default. */
@@ -68,6 +74,7 @@ export function httpClientOptions(options: ClientOptions, portal: PortalHttpOpti
     deadlineMs: options.deadlineMs,
     retry: options.retry,
     concurrency: options.concurrency,
+    rateLimiter: options.rateLimiter,
     fetch: options.fetch,
     maxResponseBytes: options.maxResponseBytes ?? portal.maxResponseBytes,
     logger: options.logger,

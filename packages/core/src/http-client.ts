@@ -13,7 +13,7 @@ import {
 } from './failure.js';
 import { environmentLogger, logHttpEvents } from './logger.js';
 import { booleanOption, checkOptions, checkServiceUrl, HttpClientOptionsSchema, ownOption } from './options.js';
-import { RateLimiter, readRateLimitHeaders, sleep } from './rate-limiter.js';
+import { RateLimiter, readRateLimitHeaders, type SharedRateLimiter, sleep } from './rate-limiter.js';
 import { Redactor } from './redact.js';
 import type { HttpClientOptions, HttpResponse, RequestOptions } from './request.js';
 import {
@@ -74,7 +74,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   readonly portal: string;
   /** Removes the client's secrets from anything it reports. */
   readonly redactor = new Redactor();
-  /** The client's rate-limit buckets. */
+  /** The client's own rate-limit buckets (unused when a shared `rateLimiter` was injected). */
   readonly rateLimiter: RateLimiter;
   /** The client's retry budget, when enabled. */
   readonly retryBudget: RetryBudget | undefined;
@@ -91,6 +91,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   readonly #requestIdHeaders: readonly string[];
   readonly #headers: Record<string, string>;
   readonly #limited: boolean;
+  /** The limiter calls wait on: the injected one, else {@link rateLimiter}. */
+  readonly #limiter: SharedRateLimiter;
   readonly #maxResponseBytes: number;
 
   constructor(options: HttpClientOptions) {
@@ -109,7 +111,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     this.#retry = retryPolicy(DEFAULT_RETRY, options.retry);
     this.retryBudget = this.#retry.budget ? new RetryBudget(this.#retry.budget) : undefined;
     this.rateLimiter = new RateLimiter(options.rateLimits ?? {});
-    this.#limited = this.rateLimiter.names.length > 0;
+    this.#limiter = options.rateLimiter ?? this.rateLimiter;
+    this.#limited = options.rateLimiter !== undefined || this.rateLimiter.names.length > 0;
     this.#defaultBuckets = options.defaultBuckets ?? ['default'];
     this.#limit = options.concurrency ? pLimit(options.concurrency) : undefined;
     this.#transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport;
@@ -206,7 +209,7 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
         });
       }
       const wait = this.#limited
-        ? await this.rateLimiter.acquire(buckets, signal, deadlineAt).catch((error: unknown) => {
+        ? await this.#limiter.acquire(buckets, signal, deadlineAt).catch((error: unknown) => {
             throw this.#waitError(error, call, deadlineMs);
           })
         : undefined;
@@ -222,14 +225,14 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       const connection = this.#pool?.acquire(signal, deadlineAt);
       if (connection) {
         await connection.catch((error: unknown) => {
-          if (this.#limited) this.rateLimiter.release(buckets);
+          if (this.#limited) this.#limiter.release(buckets);
           throw this.#waitError(error, call, deadlineMs, 'while waiting for a connection');
         });
       }
       const remaining = deadlineAt - Date.now();
       if (remaining <= 0) {
         // The slots taken above go back: no request is sent with them.
-        if (this.#limited) this.rateLimiter.release(buckets);
+        if (this.#limited) this.#limiter.release(buckets);
         this.#pool?.release();
         throw deadlineError(this.#context(options), call.attempts, deadlineMs);
       }
@@ -241,11 +244,11 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
           raw = await this.#attempt(call, url, headers, body, Math.min(timeoutMs, remaining), remaining < timeoutMs);
           if (serverBucket) {
             const state = readRateLimitHeaders(raw.headers);
-            if (state) this.rateLimiter.sync(serverBucket, state);
+            if (state) this.#limiter.sync(serverBucket, state);
           }
         } finally {
           // The slots taken for this attempt are done, answered or not.
-          if (this.#limited) this.rateLimiter.release(buckets);
+          if (this.#limited) this.#limiter.release(buckets);
           this.#pool?.release();
         }
         const is2xx = raw.status >= 200 && raw.status < 300;

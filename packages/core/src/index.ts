@@ -158,6 +158,7 @@ export {
   raceAbort,
   readRateLimitHeaders,
   type ServerRateLimitState,
+  type SharedRateLimiter,
   sleep,
 } from './rate-limiter.js';
 export { isSensitiveName, MAX_REQUEST_ID, REDACTED, Redactor } from './redact.js';

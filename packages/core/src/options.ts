@@ -112,6 +112,15 @@ export const HttpClientOptionsSchema = z.looseObject({
   deadlineMs: DurationMsSchema.optional(),
   retry: falseOr(RetryOptionsSchema),
   rateLimits: z.record(z.string(), RateLimitSchema).optional(),
+  rateLimiter: z
+    .custom<object>(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        ['acquire', 'release', 'sync'].every((m) => typeof (value as Record<string, unknown>)[m] === 'function'),
+      'must have acquire, release and sync methods (a RateLimiter, or one shared in Redis)',
+    )
+    .optional(),
   defaultBuckets: z.array(z.string()).optional(),
   concurrency: PositiveIntegerSchema.optional(),
   maxResponseBytes: ByteLimitSchema.optional(),

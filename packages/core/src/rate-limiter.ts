@@ -178,10 +178,28 @@ export interface RateLimitWait {
 }
 
 /**
+ * What an `HttpClient` needs of a rate limiter: {@link RateLimiter}, or one whose
+ * buckets several processes share (a Redis-backed limiter for a fleet of workers), so
+ * that a portal's per-account limit holds however many clients send for that account.
+ */
+export interface SharedRateLimiter {
+  /**
+   * Waits until each named bucket has a free slot, then takes one in each (unknown
+   * names are ignored); rejects with the signal's reason on abort, or a `TimeoutError`
+   * `DOMException` once `deadline` (epoch milliseconds) passes.
+   */
+  acquire(names: readonly string[], signal?: AbortSignal, deadline?: number): Promise<RateLimitWait | undefined>;
+  /** Ends the requests taken in the named buckets (once per acquired slot). */
+  release(names: readonly string[]): void;
+  /** Feeds a response's `X-RateLimit-*` state to the named bucket. */
+  sync(name: string, state: ServerRateLimitState): void;
+}
+
+/**
  * Named rate-limit buckets. A request names the buckets it counts against and waits
  * until every one of them has a free slot — it never fails for lack of one.
  */
-export class RateLimiter {
+export class RateLimiter implements SharedRateLimiter {
   readonly #buckets = new Map<string, RateLimitBucket>();
   /** Requests waiting, in arrival order, so slots are handed out fairly. */
   #queue: Promise<void> = Promise.resolve();

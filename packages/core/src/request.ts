@@ -1,6 +1,6 @@
 import type { AuthStrategy } from './auth.js';
 import type { Logger } from './logger.js';
-import type { RateLimit } from './rate-limiter.js';
+import type { RateLimit, SharedRateLimiter } from './rate-limiter.js';
 import type { RetryOptions } from './retry.js';
 
 /** HTTP methods the client sends. */
@@ -121,6 +121,12 @@ export interface HttpClientOptions {
   retry?: Partial<RetryOptions> | false | undefined;
   /** Named rate-limit buckets. */
   rateLimits?: Record<string, RateLimit> | undefined;
+  /**
+   * A limiter to use instead of the client's own buckets, e.g. one kept in Redis that
+   * every worker sending for the same account shares. Calls name the same buckets
+   * (`defaultBuckets` or their own); `rateLimits` then configures nothing.
+   */
+  rateLimiter?: SharedRateLimiter | undefined;
   /** Buckets every call counts against unless it names its own (default: `["default"]`). */
   defaultBuckets?: readonly string[] | undefined;
   /**

@@ -352,3 +352,49 @@ describe('a client recovers from one poisoned rate-limit answer', () => {
     expect((error as RateLimitError).retryAfterMs).toBe(100);
   });
 });
+
+describe('a client with an injected rate limiter', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('waits on the injected limiter for the buckets a call names, releases each slot and feeds it the server state', async () => {
+    server = await startServer((_req, res) => {
+      res.setHeader('x-ratelimit-limit', '30');
+      res.setHeader('x-ratelimit-remaining', '7');
+      json(res, 200, {});
+    });
+    const calls: string[] = [];
+    const synced: Array<{ name: string; remaining: number | undefined }> = [];
+    const shared = {
+      async acquire(names: readonly string[]) {
+        calls.push(`acquire ${names.join(',')}`);
+        return undefined;
+      },
+      release(names: readonly string[]) {
+        calls.push(`release ${names.join(',')}`);
+      },
+      sync(name: string, state: { remaining?: number | undefined }) {
+        synced.push({ name, remaining: state.remaining });
+      },
+    };
+    const http = new HttpClient({
+      portal: 't',
+      baseUrl: server.url,
+      allowInsecureHttp: true,
+      userAgent: 't',
+      // The client's own buckets are not used once a limiter is injected.
+      rateLimits: { default: { limit: 1, windowMs: 60_000 } },
+      rateLimiter: shared,
+    });
+    await http.request({ method: 'GET', path: '/', operation: 'x' });
+    await http.request({ method: 'GET', path: '/', operation: 'x', buckets: ['default', 'bulk'] });
+    expect(calls).toEqual(['acquire default', 'release default', 'acquire default,bulk', 'release default,bulk']);
+    expect(synced).toEqual([
+      { name: 'default', remaining: 7 },
+      { name: 'bulk', remaining: 7 },
+    ]);
+  });
+});

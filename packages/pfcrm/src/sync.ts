@@ -32,6 +32,12 @@ export interface PfCrmSyncOptions extends SyncOptions, Omit<PfFromListingOptions
   images?: PfFromListingOptions['images'] | 'upload' | undefined;
   /** Limits and clock of `images: 'upload'`. */
   photos?: PfPhotoOptions | undefined;
+  /**
+   * Runs each lookup by reference → create inside it (default: runs it as it is). Workers
+   * sharing the state pass a lease held per listing until the round has recorded the new id
+   * (`@sync/queue` does), so two rounds of the same agency never both find nothing and create.
+   */
+  guardCreate?: (<T>(key: string, create: () => Promise<T>) => Promise<T>) | undefined;
 }
 
 /** `true` when the portal answered that the property is not there (404). */
@@ -63,7 +69,8 @@ export async function syncListings(
   listings: readonly Listing[],
   options: PfCrmSyncOptions,
 ): Promise<SyncReport<Listing>> {
-  const { state, concurrency, signal, onProgress, photos, images, ...rest } = options;
+  const { state, concurrency, signal, onProgress, guardCreate, photos, images, ...rest } = options;
+  const guarded = guardCreate ?? (<T>(_key: string, create: () => Promise<T>) => create());
   const mapping: Omit<PfFromListingOptions, 'id'> = images === 'upload' ? rest : { ...rest, images };
   // Photos by URL: checked (and new content uploaded) before the plan, so a listing's
   // fingerprint follows its photos' content; tokens are put in only when it is written.
@@ -114,12 +121,14 @@ export async function syncListings(
             if (!isGone(error)) throw error;
           }
         }
-        const found = await lookUp(key, signal);
-        if (found !== undefined) return { portalId: await update(prepared, key, found, signal), action: 'updated' };
-        const { property, fresh } = await photosFor(prepared, key, undefined, signal);
-        const created = await client.properties.create(property, { signal });
-        await uploader?.learnImages(created.id, fresh, signal);
-        return { portalId: String(created.id), action: 'created' };
+        return guarded(key, async (): Promise<SyncWritten> => {
+          const found = await lookUp(key, signal);
+          if (found !== undefined) return { portalId: await update(prepared, key, found, signal), action: 'updated' };
+          const { property, fresh } = await photosFor(prepared, key, undefined, signal);
+          const created = await client.properties.create(property, { signal });
+          await uploader?.learnImages(created.id, fresh, signal);
+          return { portalId: String(created.id), action: 'created' };
+        });
       },
       async remove(key, { portalId, signal }) {
         const id = portalId === undefined ? await lookUp(key, signal) : Number(portalId);

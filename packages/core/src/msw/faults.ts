@@ -1,7 +1,10 @@
 /** A fault a mock portal answers a request with instead of its real answer. */
 export type MockFault =
-  /** An error status, with the portal's own error body. */
-  | { readonly status: number }
+  /**
+   * An error status, with the portal's own error body. A 429 announces `retryAfterMs` in its
+   * `Retry-After` and `X-RateLimit-Reset` (default {@link DEFAULT_PLANNED_RETRY_AFTER_MS}).
+   */
+  | { readonly status: number; readonly retryAfterMs?: number | undefined }
   /** The connection is dropped without an answer. */
   | { readonly drop: true };
 
@@ -40,6 +43,12 @@ export interface SeededFaultPlan extends FaultPlan {
   /** Faults given so far. */
   readonly injected: number;
 }
+
+/**
+ * The wait a planned 429 announces unless its fault says otherwise: a plan spreads faults over
+ * a long run, so its 429s ask for short waits.
+ */
+export const DEFAULT_PLANNED_RETRY_AFTER_MS = 100;
 
 /** The faults {@link seededFaults} draws from by default. */
 export const DEFAULT_MOCK_FAULTS: readonly MockFault[] = [

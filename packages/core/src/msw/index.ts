@@ -1,7 +1,9 @@
 /**
  * Serves MSW request handlers over real HTTP, so a mock portal can be reached by any
- * client, process or tool — end-to-end tests, the demo, a notebook; and the fault plans
- * the portal packages' mocks take ({@link seededFaults}: faults per request, seeded).
+ * client, process or tool — end-to-end tests, the demo, a notebook; the fault plans
+ * the portal packages' mocks take ({@link seededFaults}: faults per request, seeded); and
+ * the kit those mocks are built on: fault switches and the request log
+ * ({@link MockPortalBase}), fixed rate-limit windows with their headers ({@link MockRateWindow}).
  *
  * @packageDocumentation
  */
@@ -11,6 +13,7 @@ import { getResponse, type RequestHandler } from 'msw';
 
 export {
   DEFAULT_MOCK_FAULTS,
+  DEFAULT_PLANNED_RETRY_AFTER_MS,
   type FaultPlan,
   type MockFault,
   type SeededFaultPlan,
@@ -18,6 +21,24 @@ export {
   seededFaults,
   seededRandom,
 } from './faults.js';
+export {
+  injected429Headers,
+  type MockRateLimit,
+  type MockRateState,
+  MockRateWindow,
+  type MockRateWindowOptions,
+  type RateHeaderFormat,
+  rateLimitHeaders,
+  secondsHeader,
+} from './rate-window.js';
+export {
+  DEFAULT_INJECTED_RETRY_AFTER_MS,
+  type InjectedFailure,
+  type InjectedFailureOptions,
+  type InjectedFault,
+  MockPortalBase,
+  plannedFailure,
+} from './switches.js';
 
 /** A running {@link serveHandlers} server. */
 export interface HandlerServer {

@@ -9,8 +9,6 @@ export interface IndomioHandlersOptions {
   baseUrl?: string | undefined;
 }
 
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * MSW handlers answering like the portal's import endpoints, backed by an in-memory
  * {@link IndomioMockPortal}. Add them to your own MSW server, or serve them over HTTP.
@@ -19,25 +17,12 @@ export function createIndomioHandlers(options: IndomioHandlersOptions = {}): Req
   const portal = options.portal ?? new IndomioMockPortal();
   const base = (options.baseUrl ?? 'https://feed.immobiliare.it').replace(/\/+$/, '');
   const route = `${base}/ws/import/immobiliare/property/:id`;
-  const respond = async (
-    method: string,
-    pathId: string,
-    run: () => Promise<{ status: number; body: string; headers: Record<string, string> }>,
-  ) => {
-    if (portal.latencyMs > 0) await wait(portal.latencyMs);
-    const fault = portal.takeFault(method, pathId);
-    if (fault === 'drop') return HttpResponse.error();
-    const answer = fault ?? (await run());
-    return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers });
-  };
-  return [
-    http.put(route, ({ request, params }) =>
-      respond('PUT', String(params.id), async () =>
-        portal.put(String(params.id), request.headers, await request.text()),
-      ),
-    ),
-    http.delete(route, ({ request, params }) =>
-      respond('DELETE', String(params.id), async () => portal.delete(String(params.id), request.headers)),
-    ),
-  ];
+  const respond =
+    (method: 'PUT' | 'DELETE') =>
+    async ({ request, params }: { request: Request; params: Record<string, unknown> }) => {
+      const answer = await portal.serve(method, String(params.id), request);
+      if (answer === 'drop') return HttpResponse.error();
+      return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers });
+    };
+  return [http.put(route, respond('PUT')), http.delete(route, respond('DELETE'))];
 }

@@ -7,6 +7,7 @@
 export { createIndomioHandlers, type IndomioHandlersOptions } from './handlers.js';
 export {
   DEFAULT_TYPOLOGIES,
+  type IndomioFailNextOptions,
   IndomioMockPortal,
   type IndomioMockPortalOptions,
   type MockAgency,

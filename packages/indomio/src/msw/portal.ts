@@ -1,9 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import type { FaultPlan } from '@sync/core/msw';
+import {
+  type InjectedFailure,
+  injected429Headers,
+  MockPortalBase,
+  MockRateWindow,
+  plannedFailure,
+  type RateHeaderFormat,
+  rateLimitHeaders,
+} from '@sync/core/msw';
 import { create } from 'xmlbuilder2';
 import { ErrorCode, errorCodeInfo } from '../error-codes.js';
 import { xsDateTimeToMs } from '../schemas/property.js';
-import { parseXmlSafely, textOf, XmlParseError } from '../xml/parse.js';
+import { parseXmlSafely, XmlParseError } from '../xml/parse.js';
+import {
+  attr,
+  checkStructure,
+  child,
+  children,
+  nameOf,
+  OPERATIONS,
+  type Ordered,
+  Refusal,
+  text,
+  withExtra,
+} from './document.js';
 
 /** An agency known to the mock portal. */
 export interface MockAgency {
@@ -53,6 +73,23 @@ export interface MockRequest {
   errorCode?: number | undefined;
 }
 
+/**
+ * The portal sends `X-RateLimit-Reset` in seconds from now, only once the window is used up
+ * (clients read it as a wait before any retry), and `Retry-After` with a 429.
+ */
+const RATE_HEADERS: RateHeaderFormat = { reset: 'seconds', resetWhenExhausted: true, retryAfterWhenLimited: true };
+
+/** Options of {@link IndomioMockPortal.failNext} (a number is the error code). */
+export interface IndomioFailNextOptions {
+  /** `ErrorCode` of the `ServiceResponse` (default: the status; with status 200, `GENERIC_ERROR`). */
+  errorCode?: number | undefined;
+  /**
+   * For a 429: the wait its `Retry-After` and `X-RateLimit-*` headers announce, in
+   * milliseconds (default 1000). The portal's own window is not touched.
+   */
+  retryAfterMs?: number | undefined;
+}
+
 /** Options of {@link IndomioMockPortal}. */
 export interface IndomioMockPortalOptions {
   /** Accepted username (default `user`). */
@@ -99,96 +136,6 @@ export interface MockAnswer {
   errorCode?: number | undefined;
 }
 
-/** Children of `<property>` in the XSD's order. */
-const PROPERTY_CHILDREN = [
-  'unique-id',
-  'published-on',
-  'date-updated',
-  'date-deletion',
-  'agent|user',
-  'location',
-  'pictures',
-  'videos',
-  'visits',
-  'estates',
-  'fotoplan',
-  'date-expiration',
-  'reference-code',
-  'publish',
-  'transactions',
-  'building',
-  'features',
-  'extra-features',
-  'extended',
-  'auction-features',
-  'documents',
-  'blueprints',
-  'raw-360s',
-  'registrar-data',
-  'work-start-date',
-  'work-end-date',
-  'project-name',
-  'proposer',
-  'sales-officer-address',
-  'housing-units',
-  'commercial-units',
-  'project-status',
-  'contact-infos',
-];
-const REQUIRED = ['unique-id', 'date-updated', 'agent|user', 'location', 'transactions', 'building', 'features'];
-const OPERATIONS = new Set(['write', 'force', 'delete', 'archive', 'partial', 'secret']);
-const XS_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
-
-type Ordered = Record<string, unknown>[];
-
-class Refusal extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function nameOf(node: Record<string, unknown>): string | undefined {
-  return Object.keys(node).find((k) => k !== ':@' && k !== '#text' && k !== '#cdata');
-}
-
-function childrenOf(node: Record<string, unknown> | undefined): Ordered {
-  if (!node) return [];
-  const name = nameOf(node);
-  const value = name ? node[name] : undefined;
-  return Array.isArray(value) ? (value as Ordered) : [];
-}
-
-function child(node: Record<string, unknown> | undefined, name: string): Record<string, unknown> | undefined {
-  return childrenOf(node).find((c) => nameOf(c) === name);
-}
-
-function children(node: Record<string, unknown> | undefined, name: string): Ordered {
-  return childrenOf(node).filter((c) => nameOf(c) === name);
-}
-
-function attr(node: Record<string, unknown> | undefined, name: string): string | undefined {
-  const attrs = node?.[':@'] as Record<string, unknown> | undefined;
-  const value = attrs?.[`@${name}`];
-  return value === undefined ? undefined : textOf(String(value));
-}
-
-function text(node: Record<string, unknown> | undefined): string {
-  return childrenOf(node)
-    .map((c) => {
-      if (c['#text'] !== undefined) return textOf(String(c['#text']));
-      // CDATA: raw text, never entity-decoded.
-      const cdata = c['#cdata'];
-      if (Array.isArray(cdata))
-        return cdata.map((part) => String((part as Record<string, unknown>)['#text'] ?? '')).join('');
-      return '';
-    })
-    .join('')
-    .trim();
-}
-
 /**
  * An in-memory Indomio import portal: checks credentials and the `X-IMMO-SOURCE`
  * header, validates documents, refuses them with the portal's codes, applies the
@@ -196,34 +143,24 @@ function text(node: Record<string, unknown> | undefined): string {
  * node order varies as the real portal's may. State is inspectable and resettable; fault
  * switches simulate latency, failures and dropped connections.
  */
-export class IndomioMockPortal {
+export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
   /** Accepted credentials and source. */
   readonly credentials: { username: string; password: string; source: string };
   /** Agencies by e-mail. */
   readonly agencies = new Map<string, MockAgency>();
   /** Typologies by id. */
   readonly typologies = new Map<number, MockTypology>();
-  /** Every request received, in order. */
-  readonly requests: MockRequest[] = [];
   /** Requests allowed per window. */
   rateLimit: { limit: number; windowMs: number };
-  /** Milliseconds every answer waits. */
-  latencyMs = 0;
-  /**
-   * Faults chosen per request (e.g. `seededFaults({ seed, rate })` from `@sync/core/msw`),
-   * after the `failNext`/`dropNext` switches; asked once for every request.
-   */
-  faultPlan: FaultPlan | undefined;
 
   readonly #options: IndomioMockPortalOptions;
   readonly #listings = new Map<string, MockListing>();
+  readonly #window = new MockRateWindow(() => this.rateLimit);
   #nextId = 100_000_001;
-  #failures: { status: number; errorCode: number }[] = [];
-  #drops = 0;
-  #window = { start: 0, count: 0 };
   #answers = 0;
 
   constructor(options: IndomioMockPortalOptions = {}) {
+    super();
     this.#options = options;
     this.credentials = {
       username: options.username ?? 'user',
@@ -236,14 +173,10 @@ export class IndomioMockPortal {
 
   /** Back to the initial state: no listings, no requests, no faults, initial agencies and typologies. */
   reset(): void {
+    this.resetMock();
     this.#listings.clear();
-    this.requests.length = 0;
-    this.#failures = [];
-    this.#drops = 0;
-    this.latencyMs = 0;
-    this.faultPlan = undefined;
     this.#nextId = 100_000_001;
-    this.#window = { start: 0, count: 0 };
+    this.#window.reset();
     this.agencies.clear();
     const agencies = this.#options.agencies ?? ['agency@example.com'];
     agencies.forEach((a, i) => {
@@ -288,16 +221,35 @@ export class IndomioMockPortal {
   }
 
   /**
-   * The next `count` requests fail with `status` before any processing. With status 200
-   * and `errorCode` 500 they answer `Result=false GENERIC_ERROR` with a 200.
+   * The next `count` requests fail with `status`, after authentication and before any other
+   * processing, with `errorCode` in the `ServiceResponse` (default: the status; with status
+   * 200, `GENERIC_ERROR`, answered as `Result=false` with a 200). A 429 carries `Retry-After`
+   * and `X-RateLimit-*` headers announcing `retryAfterMs` (default 1 s), so a client waits that
+   * long, not for the portal's window.
+   *
+   * @example
+   * ```ts
+   * portal.failNext(1, 429, { retryAfterMs: 200 });
+   * portal.failNext(2, 200, ErrorCode.GENERIC_ERROR);
+   * ```
    */
-  failNext(count: number, status = 500, errorCode: number = status === 200 ? ErrorCode.GENERIC_ERROR : status): void {
-    for (let i = 0; i < count; i++) this.#failures.push({ status, errorCode });
+  failNext(count: number, status = 500, options?: number | IndomioFailNextOptions): void {
+    const { errorCode, retryAfterMs } = typeof options === 'number' ? { errorCode: options } : (options ?? {});
+    const detail = errorCode ?? (status === 200 ? ErrorCode.GENERIC_ERROR : status);
+    this.injectFailures(count, status, { retryAfterMs, detail });
   }
 
-  /** The next `count` requests have their connection dropped without an answer. */
-  dropNext(count: number): void {
-    this.#drops += count;
+  /**
+   * Answers one request to `…/property/{pathId}` as the handlers do: latency, the fault
+   * switches, then {@link put} or {@link delete}. `'drop'` means the connection is dropped.
+   */
+  async serve(method: 'PUT' | 'DELETE', pathId: string, request: Request): Promise<'drop' | MockAnswer> {
+    await this.applyLatency();
+    const fault = this.takeFault(method, pathId);
+    if (fault) return fault;
+    return method === 'PUT'
+      ? this.put(pathId, request.headers, await request.text())
+      : this.delete(pathId, request.headers);
   }
 
   /**
@@ -305,21 +257,14 @@ export class IndomioMockPortal {
    * answer with (from the fault plan), or `undefined` to handle it. Asks the plan once.
    */
   takeFault(method: string, pathId: string): 'drop' | MockAnswer | undefined {
-    const planned = this.faultPlan?.next();
-    if (this.#drops > 0) {
-      this.#drops--;
-      return 'drop';
-    }
+    const planned = this.drawPlannedFault();
+    if (this.takeDrop()) return 'drop';
     // A `failNext` failure, answered after authentication, comes first.
-    if (!planned || this.#failures.length > 0) return undefined;
-    if ('drop' in planned) return 'drop';
-    const answer = this.#response({ errorCode: planned.status }, planned.status);
-    this.requests.push({
-      method,
-      path: `/ws/import/immobiliare/property/${pathId}`,
-      status: answer.status,
-      errorCode: answer.errorCode,
-    });
+    if (!planned || this.pendingFailures > 0) return undefined;
+    const fault = plannedFailure<number>(planned);
+    if ('drop' in fault) return 'drop';
+    const answer = this.#failure(fault);
+    this.#log(method, pathId, answer);
     return answer;
   }
 
@@ -340,13 +285,25 @@ export class IndomioMockPortal {
 
   #handle(method: string, pathId: string, headers: Headers, run: () => MockAnswer): MockAnswer {
     const answer = this.#answer(headers, run);
+    this.#log(method, pathId, answer);
+    return answer;
+  }
+
+  #log(method: string, pathId: string, answer: MockAnswer): void {
     this.requests.push({
       method,
       path: `/ws/import/immobiliare/property/${pathId}`,
       status: answer.status,
       errorCode: answer.errorCode,
     });
-    return answer;
+  }
+
+  /** An injected failure's answer; a 429 announces the wait the test chose. */
+  #failure(failure: InjectedFailure<number>): MockAnswer {
+    const answer = this.#response({ errorCode: failure.detail ?? failure.status }, failure.status);
+    if (failure.status !== 429) return answer;
+    const headers = injected429Headers(failure.retryAfterMs, Date.now(), this.#window.peek(), RATE_HEADERS);
+    return { ...answer, headers: { ...answer.headers, ...headers } };
   }
 
   #answer(headers: Headers, run: () => MockAnswer): MockAnswer {
@@ -358,35 +315,15 @@ export class IndomioMockPortal {
         headers: { 'content-type': 'text/plain', 'www-authenticate': 'Basic realm="import"' },
       };
     }
-    const now = Date.now();
-    if (now - this.#window.start >= this.rateLimit.windowMs) this.#window = { start: now, count: 0 };
-    const resetSeconds = Math.max(1, Math.ceil((this.#window.start + this.rateLimit.windowMs - now) / 1000));
-    const remaining = Math.max(0, this.rateLimit.limit - this.#window.count - 1);
-    // Reset is sent only once the window is used up: clients read it as a wait before any retry.
-    const limitHeaders: Record<string, string> = {
-      'x-ratelimit-limit': String(this.rateLimit.limit),
-      'x-ratelimit-remaining': String(remaining),
-      ...(remaining === 0 ? { 'x-ratelimit-reset': String(resetSeconds) } : {}),
-    };
-    if (this.#window.count >= this.rateLimit.limit) {
-      return {
-        status: 429,
-        body: 'Too Many Requests',
-        headers: {
-          'content-type': 'text/plain',
-          'retry-after': String(resetSeconds),
-          ...limitHeaders,
-          'x-ratelimit-remaining': '0',
-          'x-ratelimit-reset': String(resetSeconds),
-        },
-      };
+    const window = this.#window.take();
+    const limitHeaders = rateLimitHeaders(window, RATE_HEADERS);
+    if (window.limited) {
+      return { status: 429, body: 'Too Many Requests', headers: { 'content-type': 'text/plain', ...limitHeaders } };
     }
-    this.#window.count++;
-    const failure = this.#failures.shift();
+    const failure = this.takeQueuedFailure();
     let answer: MockAnswer;
-    if (failure) {
-      answer = this.#response({ errorCode: failure.errorCode }, failure.status);
-    } else {
+    if (failure) answer = this.#failure(failure);
+    else {
       try {
         answer = run();
       } catch (error) {
@@ -398,7 +335,8 @@ export class IndomioMockPortal {
         );
       }
     }
-    return { ...answer, headers: { ...answer.headers, ...limitHeaders } };
+    // An injected 429's own headers win over the window's.
+    return { ...answer, headers: { ...limitHeaders, ...answer.headers } };
   }
 
   #write(pathId: string, body: string): MockAnswer {
@@ -415,7 +353,7 @@ export class IndomioMockPortal {
     }
     const operation = attr(root, 'operation') ?? 'write';
     if (!OPERATIONS.has(operation)) throw new Refusal(ErrorCode.UNKNOWN_CMD, `unknown operation "${operation}"`);
-    this.#checkStructure(root);
+    checkStructure(root);
 
     const uniqueId = text(child(root, 'unique-id'));
     const agent = child(root, 'agent') ?? child(root, 'user');
@@ -493,49 +431,6 @@ export class IndomioMockPortal {
     return this.#response({ ...owner, idListing: listing.idListing, errorCode: 0, errorMessage: 'Success' }, 200);
   }
 
-  #checkStructure(root: Record<string, unknown>): void {
-    let last = -1;
-    const present = new Set<string>();
-    for (const c of childrenOf(root)) {
-      const name = nameOf(c);
-      if (name === undefined) {
-        if (typeof c['#text'] === 'string' && c['#text'].trim() !== '') {
-          throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'text directly inside <property>');
-        }
-        continue;
-      }
-      const slot = PROPERTY_CHILDREN.findIndex((n) => n.split('|').includes(name));
-      if (slot < 0) throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `unexpected element <${name}>`);
-      if (slot <= last) throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `element <${name}> is out of order or repeated`);
-      last = slot;
-      present.add(PROPERTY_CHILDREN[slot] ?? name);
-    }
-    for (const required of REQUIRED) {
-      if (!present.has(required)) {
-        throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `missing element <${required.replace('|', '> or <')}>`);
-      }
-    }
-    const date = text(child(root, 'date-updated'));
-    if (!XS_DATE_TIME.test(date) || Number.isNaN(xsDateTimeToMs(date))) {
-      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `date-updated "${date}" is not an xs:dateTime`);
-    }
-    const transactions = children(child(root, 'transactions'), 'transaction');
-    if (transactions.length < 1 || transactions.length > 3) {
-      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'transactions must hold 1 to 3 transaction elements');
-    }
-    for (const t of transactions) {
-      const type = attr(t, 'type');
-      if (type !== 'S' && type !== 'R') throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `transaction type "${type}"`);
-      if (!/^-?\d+$/.test(text(child(t, 'price')))) {
-        throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'transaction/price must be an integer');
-      }
-    }
-    if (!child(child(root, 'location'), 'city')) throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'missing location/city');
-    if (!child(child(root, 'features'), 'energy-class')) {
-      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'missing features/energy-class');
-    }
-  }
-
   #remove(pathId: string): MockAnswer {
     if (!/^\d+$/.test(pathId)) throw new Refusal(ErrorCode.ID_MISMATCH, `"${pathId}" is not a numeric idListing`);
     for (const [key, listing] of this.#listings) {
@@ -589,9 +484,4 @@ export class IndomioMockPortal {
       errorCode: fields.errorCode,
     };
   }
-}
-
-function withExtra(refusal: Refusal, extra: object): Refusal {
-  Object.assign(refusal, { extra });
-  return refusal;
 }

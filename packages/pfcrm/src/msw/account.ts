@@ -76,3 +76,14 @@ export const LOCATION_IDS: readonly string[] = LOCATIONS.map((l) => String(l.id)
 export function sampleLocations(): MockRecord[] {
   return LOCATIONS.map((l) => ({ ...l }));
 }
+
+/** `GET /locations`: the locations whose city, community, sub-community or tower contains `filters[string]`. */
+export function searchLocations(locations: readonly MockRecord[], filters: unknown): MockRecord[] {
+  const search = (filters ?? {}) as Record<string, unknown>;
+  const text = typeof search.string === 'string' ? search.string.toLowerCase() : '';
+  return locations.filter((l) =>
+    [l.city, l.community, l.sub_community, l.tower].some(
+      (v) => typeof v === 'string' && v.toLowerCase().includes(text),
+    ),
+  );
+}

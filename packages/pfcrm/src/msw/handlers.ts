@@ -1,8 +1,10 @@
 import { parseJsonSafely } from '@sync/core';
 import { delay, HttpResponse, http, type RequestHandler } from 'msw';
 import { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, DEFAULT_UPLOAD_URL } from '../urls.js';
+import { searchLocations } from './account.js';
 import { MockHttpError } from './errors.js';
-import { type PhpValue, parsePhpQuery } from './php-query.js';
+import { pageBody, propertyListWarning, readListQuery, singleValue } from './pages.js';
+import type { PhpValue } from './php-query.js';
 import { PfCrmMockPortal } from './portal.js';
 import type { MockRecord } from './properties.js';
 
@@ -58,7 +60,7 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
   const tokenUrl = options.tokenUrl ?? (options.baseUrl ? `${base}/auth/oauth/v1/token` : DEFAULT_TOKEN_URL);
   const uploadBase = (options.uploadBaseUrl ?? (options.baseUrl ? base : DEFAULT_UPLOAD_URL)).replace(/\/+$/, '');
 
-  /** Wraps an API endpoint: faults, latency, rate limit, auth and rights, warning header, errors. */
+  /** Wraps an API endpoint: the portal's admission (log, latency, faults, rate limit), auth and rights, errors. */
   const api =
     (
       rights: readonly string[] | ((request: Request, body: unknown) => readonly string[]),
@@ -77,30 +79,10 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
       request: Request;
       params: Record<string, string | readonly string[] | undefined>;
     }) => {
+      const admitted = await portal.admit(request);
+      if ('response' in admitted) return admitted.response;
+      const { headers } = admitted;
       const url = new URL(request.url);
-      portal.requests.push({
-        method: request.method,
-        path: url.pathname,
-        search: url.search,
-        expand: request.headers.get(EXPAND_HEADER),
-      });
-      if (portal.latencyMs > 0) await delay(portal.latencyMs);
-      const fault = portal.takeFault();
-      if (fault && 'drop' in fault) return HttpResponse.error();
-      const limit = portal.rateLimit();
-      const headers: Record<string, string> = { ...limit.headers };
-      if (portal.warning !== undefined) headers[WARNING_HEADER] = portal.warning;
-      // An injected failure carries no rate-limit headers: a client would read X-RateLimit-Reset as a wait.
-      if (fault) {
-        const faultHeaders: Record<string, string> =
-          portal.warning !== undefined ? { [WARNING_HEADER]: portal.warning } : {};
-        return HttpResponse.json(fault.body as Record<string, unknown>, {
-          status: fault.status,
-          headers: faultHeaders,
-        });
-      }
-      if (limit.limited)
-        return HttpResponse.json({ code: 429, message: 'rate limit exceeded' }, { status: 429, headers });
       try {
         const body = readBody ? await readJson(request) : undefined;
         portal.authorize(
@@ -123,40 +105,13 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
     return id;
   };
 
-  const page = (url: URL) => {
-    // Decoded as PHP does, max_input_vars included: variables past the limit are dropped silently.
-    const query = parsePhpQuery(url.search, { maxInputVars: portal.maxInputVars });
-    const pageNo = Math.max(1, Number(query.page) || 1);
-    const perPage = Math.min(100, Math.max(1, Number(query.per_page) || 50));
-    return { query, pageNo, perPage };
-  };
-
-  const listResponse = <T>(
-    key: string,
-    items: readonly T[],
-    pageNo: number,
-    perPage: number,
-    map: (item: T) => unknown,
-  ) =>
-    HttpResponse.json({
-      [key]: items.slice((pageNo - 1) * perPage, pageNo * perPage).map(map),
-      count: items.length,
-      page: pageNo,
-      per_page: perPage,
-    });
+  const page = (url: URL) => readListQuery(url.search, portal.maxInputVars);
 
   const readList = (key: string, right: string, records: (filters: PhpValue | undefined) => readonly MockRecord[]) =>
     api([right], ({ url }) => {
-      const { query, pageNo, perPage } = page(url);
-      return listResponse(key, records(query.filters), pageNo, perPage, (x) => x);
+      const list = page(url);
+      return HttpResponse.json(pageBody(key, records(list.query.filters), list, (x) => x));
     });
-
-  /** A query parameter that must be a single value, when given. */
-  const single = (query: Record<string, PhpValue>, name: string): string | undefined => {
-    const value = query[name];
-    if (value === undefined || typeof value === 'string') return value;
-    throw new MockHttpError(400, `invalid ${name}`, [{ field: name, message: 'expected a single value' }]);
-  };
 
   const readOne = (key: string, records: () => ReadonlyArray<Record<string, unknown>>, right: string) =>
     api([right], ({ params }) => {
@@ -184,13 +139,13 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
     http.get(
       `${base}/properties`,
       api(['property.read'], ({ request, url }) => {
-        const { query, pageNo, perPage } = page(url);
-        const found = portal.query(query.filters, single(query, 'sort'), single(query, 'sort_order'));
+        const list = page(url);
+        const { query } = list;
+        const found = portal.query(query.filters, singleValue(query, 'sort'), singleValue(query, 'sort_order'));
         const expand = request.headers.get(EXPAND_HEADER);
-        const response = listResponse('property', found, pageNo, perPage, (p) => portal.present(p, expand));
-        if (typeof query.filters === 'object' && !Array.isArray(query.filters) && 'amenities' in query.filters) {
-          response.headers.set(WARNING_HEADER, 'filters[amenities] is deprecated, use filters[amenities_or]');
-        }
+        const response = HttpResponse.json(pageBody('property', found, list, (p) => portal.present(p, expand)));
+        const warning = propertyListWarning(query.filters);
+        if (warning !== undefined) response.headers.set(WARNING_HEADER, warning);
         return response;
       }),
     ),
@@ -314,16 +269,7 @@ export function createPfCrmHandlers(options: PfCrmHandlersOptions = {}): Request
     http.get(
       `${base}/locations`,
       api([], ({ url }) => {
-        const filters = (parsePhpQuery(url.search, { maxInputVars: portal.maxInputVars }).filters ?? {}) as Record<
-          string,
-          unknown
-        >;
-        const text = typeof filters.string === 'string' ? filters.string.toLowerCase() : '';
-        const found = portal.locations.filter((l) =>
-          [l.city, l.community, l.sub_community, l.tower].some(
-            (v) => typeof v === 'string' && v.toLowerCase().includes(text),
-          ),
-        );
+        const found = searchLocations(portal.locations, page(url).query.filters);
         return HttpResponse.json({ location: found });
       }),
     ),

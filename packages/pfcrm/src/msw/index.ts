@@ -11,16 +11,16 @@ export type { FilterRecord, FilterRule, FilterScope, FilterTable } from './filte
 export { createPfCrmHandlers, type PfCrmHandlersOptions } from './handlers.js';
 export { LANDLORD_FILTERS } from './landlords.js';
 export { LEAD_FILTERS } from './leads.js';
-export { type PhpQueryOptions, type PhpValue, parsePhpQuery } from './php-query.js';
 export {
   ALL_RIGHTS,
   type MockApiClient,
   type MockEmail,
   type MockRequestLog,
   type MockUpload,
-  PfCrmMockPortal,
   type PfCrmMockPortalOptions,
-} from './portal.js';
+} from './model.js';
+export { type PhpQueryOptions, type PhpValue, parsePhpQuery } from './php-query.js';
+export { type PfCrmFailNextOptions, PfCrmMockPortal } from './portal.js';
 export {
   MOCK_AMENITIES,
   MOCK_TYPES,

@@ -1,4 +1,11 @@
-import type { FaultPlan } from '@sync/core/msw';
+import {
+  type InjectedFailure,
+  injected429Headers,
+  MockPortalBase,
+  MockRateWindow,
+  type RateHeaderFormat,
+  rateLimitHeaders,
+} from '@sync/core/msw';
 import { PORTALS } from '../schemas/common.js';
 import { type PropertyCreateInput, PropertyCreateInputSchema } from '../schemas/property.js';
 import { LOCATION_IDS, sampleLocations, sampleSettings, sampleUsers } from './account.js';
@@ -6,6 +13,14 @@ import { MockHttpError } from './errors.js';
 import { compileFilters, type FilterScope, type FilterTable, sortRecords } from './filters.js';
 import { LANDLORD_FILTERS, sampleLandlords } from './landlords.js';
 import { LEAD_FILTERS, sampleLeads } from './leads.js';
+import {
+  ALL_RIGHTS,
+  type MockApiClient,
+  type MockEmail,
+  type MockRequestLog,
+  type MockUpload,
+  type PfCrmMockPortalOptions,
+} from './model.js';
 import { patchProperties, rightsForOperations } from './operations.js';
 import type { PhpValue } from './php-query.js';
 import {
@@ -20,85 +35,27 @@ import {
 } from './properties.js';
 import { PROPERTY_FILTERS, propertySort } from './property-filters.js';
 
-/** Every right the mock knows; a client with all of them may call every endpoint. */
-export const ALL_RIGHTS = [
-  'property.read',
-  'property.update',
-  'property.update.other',
-  'property.approve',
-  'landlord.read',
-  'landlord.update.other',
-  'lead.read',
-  'user.read',
-  'user.update',
-] as const;
-
-/** API credentials the mock accepts, with the rights their tokens carry. */
-export interface MockApiClient {
-  /** Client id. */
-  apiKey: string;
-  /** Client secret. */
-  apiSecret: string;
-  /** Rights of the tokens issued to it (default: {@link ALL_RIGHTS}). */
-  rights?: readonly string[] | undefined;
+/** Options of {@link PfCrmMockPortal.failNext} (any other value is the error body). */
+export interface PfCrmFailNextOptions {
+  /** The error body (default `{ code, message }`, the mock's error shape). */
+  body?: unknown;
+  /**
+   * For a 429: the wait its `Retry-After` and `X-RateLimit-*` headers announce, in
+   * milliseconds (default 1000). The account's own window is not touched.
+   */
+  retryAfterMs?: number | undefined;
 }
 
-/** Options of {@link PfCrmMockPortal}. */
-export interface PfCrmMockPortalOptions {
-  /** Accepted credentials (default: one client `test-key` / `test-secret` with every right). */
-  clients?: readonly MockApiClient[] | undefined;
-  /** Lifetime of issued tokens in seconds (default 1800, as the real API). */
-  tokenLifetimeSeconds?: number | undefined;
-  /** Requests allowed per window on the API (default 10 000 per minute). */
-  rateLimit?: { limit: number; windowMs: number } | undefined;
-  /** Clock of tokens, upload tokens (24 h), `current_month`, build years and license expiries (default `Date.now`). */
-  now?: (() => number) | undefined;
-  /** PHP's `max_input_vars`: query variables read before the rest is silently dropped (default 1000). */
-  maxInputVars?: number | undefined;
-}
+/** The API sends `X-RateLimit-Reset` in seconds from now, and `Retry-After` with a 429. */
+const RATE_HEADERS: RateHeaderFormat = { reset: 'seconds', retryAfterWhenLimited: true };
 
-/** A request the mock received. */
-export interface MockRequestLog {
-  /** HTTP method. */
-  method: string;
-  /** Path of the URL. */
-  path: string;
-  /** Query string, with `?`, or `''`. */
-  search: string;
-  /** The `X-MyCRM-Expand-Data` header, if sent. */
-  expand: string | null;
-}
+const WARNING_HEADER = 'x-mycrm-api-warning';
+const EXPAND_HEADER = 'x-mycrm-expand-data';
 
-/** An e-mail the mock accepted. */
-export interface MockEmail {
-  /** Property ids. */
-  properties: number[];
-  /** Recipients. */
-  to: string[];
-  /** Subject. */
-  subject: string;
-  /** Body. */
-  body: string;
-  /** Copy to the sender. */
-  copy: boolean;
-  /** Language. */
-  language: string;
-}
-
-/** An upload the mock holds. */
-export interface MockUpload {
-  /** Token to put in a property (for 24 hours after `createdAt`). */
-  token: string;
-  /** Upload type. */
-  type: string;
-  /** File name. */
-  filename: string;
-  /** Size in bytes. */
-  size: number;
-  /** Media type. */
-  contentType: string;
-  /** When it was uploaded, on the portal's clock (milliseconds). */
-  createdAt: number;
+function isFailNextOptions(value: unknown): value is PfCrmFailNextOptions {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((k) => k === 'body' || k === 'retryAfterMs');
 }
 
 /**
@@ -108,7 +65,7 @@ export interface MockUpload {
  * locations, client settings, uploads and e-mails, plus fault switches. Its state is
  * public for assertions and {@link reset} restores the start state.
  */
-export class PfCrmMockPortal {
+export class PfCrmMockPortal extends MockPortalBase<MockRequestLog, unknown> {
   /** Properties by id. */
   readonly properties = new Map<number, MockProperty>();
   /** Landlords. */
@@ -125,23 +82,14 @@ export class PfCrmMockPortal {
   readonly uploads = new Map<string, MockUpload>();
   /** E-mails accepted by `POST /properties/email`. */
   emails: MockEmail[] = [];
-  /** Every API request received, oldest first (token requests excluded). */
-  requests: MockRequestLog[] = [];
   /** Token requests received. */
   tokenRequests = 0;
   /** Account-wide settings changed by `/listing_level` and `/renewal` operations. */
   account: { listingLevel?: unknown; renewal?: unknown } = {};
   /** Text sent in `X-MyCRM-API-Warning` with every API response while set. */
   warning: string | undefined;
-  /** Delay before each answer, in milliseconds. */
-  latencyMs = 0;
   /** PHP's `max_input_vars` the handlers decode queries with. */
   readonly maxInputVars: number;
-  /**
-   * Faults chosen per API call (e.g. `seededFaults({ seed, rate })` from `@sync/core/msw`),
-   * after the `failNext`/`dropNext` switches; asked once for every call.
-   */
-  faultPlan: FaultPlan | undefined;
 
   readonly #options: PfCrmMockPortalOptions;
   readonly #now: () => number;
@@ -149,13 +97,12 @@ export class PfCrmMockPortal {
   #tokens = new Map<string, { rights: ReadonlySet<string>; expiresAt: number }>();
   #nextId = 1;
   #tokenCounter = 0;
-  #failures: Array<{ status: number; body: unknown }> = [];
-  #drops = 0;
-  #window = { start: 0, used: 0 };
+  readonly #window = new MockRateWindow(() => this.#options.rateLimit ?? { limit: 10_000, windowMs: 60_000 });
 
   constructor(options: PfCrmMockPortalOptions = {}) {
+    super();
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => Date.now());
     this.maxInputVars = options.maxInputVars ?? 1000;
     this.reset();
   }
@@ -168,17 +115,13 @@ export class PfCrmMockPortal {
     this.properties.clear();
     this.uploads.clear();
     this.emails = [];
-    this.requests = [];
+    this.resetMock();
     this.tokenRequests = 0;
     this.account = {};
     this.warning = undefined;
-    this.latencyMs = 0;
-    this.faultPlan = undefined;
     this.#clients = [...(this.#options.clients ?? [{ apiKey: 'test-key', apiSecret: 'test-secret' }])];
     this.#nextId = 1;
-    this.#failures = [];
-    this.#drops = 0;
-    this.#window = { start: 0, used: 0 };
+    this.#window.reset();
     this.users = sampleUsers();
     this.landlords = sampleLandlords();
     this.leads = sampleLeads();
@@ -188,14 +131,21 @@ export class PfCrmMockPortal {
 
   // ------------------------------------------------------------ switches
 
-  /** The next `count` API calls fail with `status` (and `body`, default the mock's error shape). */
-  failNext(count: number, status = 500, body?: unknown): void {
-    for (let i = 0; i < count; i++) this.#failures.push({ status, body });
-  }
-
-  /** The next `count` API calls lose their connection without an answer. */
-  dropNext(count: number): void {
-    this.#drops += count;
+  /**
+   * The next `count` API calls fail with `status` and a body (default the mock's error shape):
+   * the third argument is the body, or {@link PfCrmFailNextOptions} (`{ body, retryAfterMs }`).
+   * A 429 carries `Retry-After` and `X-RateLimit-*` headers announcing `retryAfterMs` (default
+   * 1 s), so a client waits that long, not for the account's window.
+   *
+   * @example
+   * ```ts
+   * portal.failNext(1, 429, { retryAfterMs: 200 });
+   * portal.failNext(1, 422, { code: 422, message: 'the account is suspended' });
+   * ```
+   */
+  failNext(count: number, status = 500, bodyOrOptions?: unknown): void {
+    const { body, retryAfterMs } = isFailNextOptions(bodyOrOptions) ? bodyOrOptions : { body: bodyOrOptions };
+    this.injectFailures(count, status, { retryAfterMs, detail: body });
   }
 
   /** Adds accepted credentials. */
@@ -282,41 +232,55 @@ export class PfCrmMockPortal {
 
   // ------------------------------------------------------------ protocol (used by the handlers)
 
+  /**
+   * What every API call goes through before its route, in the API's order: the request log,
+   * latency, the fault switches, the rate limit. Returns the answer to send instead (a dropped
+   * connection is `Response.error()`), or the headers every answer to the call carries.
+   */
+  async admit(request: Request): Promise<{ response: Response } | { headers: Record<string, string> }> {
+    const url = new URL(request.url);
+    this.requests.push({
+      method: request.method,
+      path: url.pathname,
+      search: url.search,
+      expand: request.headers.get(EXPAND_HEADER),
+    });
+    await this.applyLatency();
+    const fault = this.nextFault();
+    if (fault && 'drop' in fault) return { response: Response.error() };
+    const limit = this.rateLimit();
+    const warning: Record<string, string> = this.warning === undefined ? {} : { [WARNING_HEADER]: this.warning };
+    if (fault) {
+      // Other injected failures carry no rate-limit headers: a client would read X-RateLimit-Reset as a wait.
+      const headers = fault.status === 429 ? this.#injected429(fault) : {};
+      const body = fault.detail ?? { code: fault.status, message: `injected failure ${fault.status}` };
+      return { response: Response.json(body, { status: fault.status, headers: { ...warning, ...headers } }) };
+    }
+    const headers = { ...limit.headers, ...warning };
+    if (limit.limited) {
+      return { response: Response.json({ code: 429, message: 'rate limit exceeded' }, { status: 429, headers }) };
+    }
+    return { headers };
+  }
+
+  #injected429(failure: InjectedFailure<unknown>): Record<string, string> {
+    return injected429Headers(failure.retryAfterMs, Date.now(), this.#window.peek(), RATE_HEADERS);
+  }
+
   /** Applies the fault switches; returns what to do instead of answering normally. */
   takeFault(): { drop: true } | { status: number; body: unknown } | undefined {
-    const planned = this.faultPlan?.next();
-    if (this.#drops > 0) {
-      this.#drops--;
-      return { drop: true };
-    }
-    const failure: { status: number; body?: unknown } | undefined =
-      this.#failures.shift() ?? (planned && 'status' in planned ? { status: planned.status } : undefined);
-    if (failure) {
-      return {
-        status: failure.status,
-        body: failure.body ?? { code: failure.status, message: `injected failure ${failure.status}` },
-      };
-    }
-    return planned && 'drop' in planned ? { drop: true } : undefined;
+    const fault = this.nextFault();
+    if (!fault || 'drop' in fault) return fault;
+    return {
+      status: fault.status,
+      body: fault.detail ?? { code: fault.status, message: `injected failure ${fault.status}` },
+    };
   }
 
   /** Counts a call against the rate limit; returns the `X-RateLimit-*` headers and whether the call is refused. */
   rateLimit(): { headers: Record<string, string>; limited: boolean } {
-    const { limit, windowMs } = this.#options.rateLimit ?? { limit: 10_000, windowMs: 60_000 };
-    const now = Date.now();
-    if (now - this.#window.start >= windowMs) this.#window = { start: now, used: 0 };
-    const resetS = Math.max(1, Math.ceil((this.#window.start + windowMs - now) / 1000));
-    const limited = this.#window.used >= limit;
-    if (!limited) this.#window.used++;
-    return {
-      limited,
-      headers: {
-        'X-RateLimit-Limit': String(limit),
-        'X-RateLimit-Remaining': String(Math.max(0, limit - this.#window.used)),
-        'X-RateLimit-Reset': String(resetS),
-        ...(limited ? { 'Retry-After': String(resetS) } : {}),
-      },
-    };
+    const state = this.#window.take();
+    return { limited: state.limited, headers: rateLimitHeaders(state, RATE_HEADERS) };
   }
 
   /** Issues a token for Basic credentials; throws 401 for unknown ones. */

@@ -6,15 +6,14 @@
  * @packageDocumentation
  */
 export { createRentixHandlers, type RentixHandlersOptions } from './handlers.js';
-export {
-  DEFAULT_MOCK_API_KEY,
-  type MockAgency,
-  type MockJob,
-  type MockListing,
-  type MockMedia,
-  type MockRateLimit,
-  type MockRequestRecord,
-  type MockUser,
-  RentixMockPortal,
-  type RentixMockPortalOptions,
-} from './portal.js';
+export type {
+  MockAgency,
+  MockJob,
+  MockListing,
+  MockMedia,
+  MockRateLimit,
+  MockRequestRecord,
+  MockUser,
+  RentixMockPortalOptions,
+} from './model.js';
+export { DEFAULT_MOCK_API_KEY, type RentixFailNextOptions, RentixMockPortal } from './portal.js';

@@ -1,0 +1,186 @@
+// Aggregate throughput of the fleet with 1, 2 and 4 worker processes, every agency on its own Rentix
+// mock with the bulk limit scaled down to 30 calls per 2 s, against the fleet's theoretical ceiling:
+// every agency sending its bulk calls exactly as fast as its limit allows. Also counts requests the
+// mocks refused for being over an agency's limit (429), which must be 0.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Listing, SyncState } from '@sync/core';
+import { serveHandlers } from '@sync/core/msw';
+import { RedisIdentifierMap } from '@sync/core/redis';
+import type { FleetConfig } from '@sync/queue';
+import { SyncFleet } from '@sync/queue';
+import { RentixClient, rentixTarget } from '@sync/rentix';
+import { createRentixHandlers, RentixMockPortal } from '@sync/rentix/msw';
+import { Redis } from 'ioredis';
+import { startRedis } from '../../packages/core/test/support/services.ts';
+
+const AGENCIES = 8;
+/** Bulk calls per agency per round: 4 windows' worth, so the ceiling is set by the limit, not the start. */
+const CALLS = 120;
+const PER_CALL = 10;
+const BULK = { limit: 30, windowMs: 2_000 };
+const LIMITS = { default: { limit: 1_000, windowMs: 2_000 }, bulk: BULK };
+const WORKERS = [1, 2, 4];
+/** Rounds per worker process at once, per portal queue. */
+const CONCURRENCY = 2;
+
+/** What the bench's processes agree on. */
+export interface BenchWorld {
+  redisPort: number;
+  prefix: string;
+  concurrency: number;
+  agencies: Array<{ id: string; url: string }>;
+}
+
+function listings(agency: string): Listing[] {
+  return Array.from({ length: CALLS * PER_CALL }, (_, i) => ({
+    id: `${agency}-${i}`,
+    offer: 'rent',
+    rentPeriod: 'month',
+    price: 300 + (i % 900),
+    currency: 'EUR',
+    category: 'residential',
+    type: 'apartment',
+    area: 30 + (i % 120),
+    address: { country: 'MD', city: 'Chișinău' },
+    title: { en: `Listing ${i}` },
+    description: { en: `Listing ${i}: a bright home close to parks, schools and public transport.` },
+    photos: [1, 2, 3].map((k) => ({ url: `https://img.example.com/${agency}/${i}/${k}.jpg` })),
+    status: 'active',
+    updatedAt: '2026-11-01T10:00:00Z',
+  }));
+}
+
+/** The fleet's shared state: core's RedisIdentifierMap in the bench's Redis. */
+const store = (redis: Redis) => RedisIdentifierMap.open({ client: redis, prefix: 'bench-ids' });
+
+/** Connections the bench's configs opened, closed when a run ends. */
+const opened: Redis[] = [];
+
+/** The bench's config module: Rentix only, the agency's key looked up by agency id. */
+export function benchConfig(world: BenchWorld): FleetConfig {
+  const redis = new Redis({ host: '127.0.0.1', port: world.redisPort, maxRetriesPerRequest: null });
+  opened.push(redis);
+  redis.on('error', () => undefined);
+  const urls = new Map(world.agencies.map((a) => [a.id, a.url]));
+  return {
+    redis: { host: '127.0.0.1', port: world.redisPort },
+    prefix: world.prefix,
+    store: store(redis),
+    listings: async (agency) => listings(agency),
+    portals: {
+      rentix: {
+        limits: LIMITS,
+        target(agency, { state, rateLimiter, observe }) {
+          const client = new RentixClient({
+            apiKey: `key-${agency}`,
+            baseUrl: `${urls.get(agency)}/api/v1`,
+            allowInsecureHttp: true,
+            rateLimiter,
+            bulk: { maxOperations: PER_CALL, concurrency: 4 },
+          });
+          observe(client.http);
+          return rentixTarget(client, { state, agent: 'omit' });
+        },
+      },
+    },
+  };
+}
+
+/** The shortest time in which an agency can send `calls` bulk calls under its limit: the start of the last one. */
+const ceilingMs = (calls: number) => Math.floor((calls - 1) / BULK.limit) * BULK.windowMs;
+
+async function runWith(workers: number, redisPort: number, dir: string) {
+  const mocks = Array.from(
+    { length: AGENCIES },
+    (_, i) => new RentixMockPortal({ apiKeys: [`key-w${workers}-a${i}`], rateLimits: LIMITS }),
+  );
+  const servers = await Promise.all(
+    mocks.map((portal) => serveHandlers((url) => createRentixHandlers({ portal, baseUrl: `${url}/api/v1` }))),
+  );
+  const world: BenchWorld = {
+    redisPort,
+    prefix: `bench-${workers}`,
+    concurrency: CONCURRENCY,
+    agencies: servers.map((s, i) => ({ id: `w${workers}-a${i}`, url: s.url })),
+  };
+  const file = join(dir, `world-${workers}.json`);
+  await writeFile(file, JSON.stringify(world));
+  const script = fileURLToPath(new URL('./queue-worker.ts', import.meta.url));
+  const children: ChildProcess[] = [];
+  const fleet = new SyncFleet(benchConfig(world));
+  try {
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+        children.push(child);
+        await new Promise<void>((resolve, reject) => {
+          child.stdout?.on('data', (chunk: Buffer) => {
+            if (chunk.toString('utf8').includes('ready')) resolve();
+          });
+          child.once('exit', (code) => reject(new Error(`a bench worker exited (${code})`)));
+        });
+      }),
+    );
+    const started = performance.now();
+    await Promise.all(world.agencies.map((a) => fleet.enqueue(a.id)));
+    for (let i = 0; i < 3000; i++) {
+      const { rentix } = (await fleet.metrics()).portals;
+      if (rentix && rentix.queue.waiting + rentix.queue.active + rentix.queue.delayed === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const elapsedMs = performance.now() - started;
+    const bulkCalls = mocks.reduce((n, m) => n + m.requests.filter((r) => r.path === '/listings/bulk').length, 0);
+    const rejected = mocks.reduce((n, m) => n + m.requests.filter((r) => r.status === 429).length, 0);
+    // Every listing made it: the state of every agency holds them all.
+    let recorded = 0;
+    const redis = new Redis({ host: '127.0.0.1', port: redisPort });
+    for (const a of world.agencies)
+      recorded += (await new SyncState((await store(redis)).forAccount(a.id), 'rentix').fingerprints()).size;
+    await redis.quit();
+    const rounds = await fleet.queue('rentix').getCompleted();
+    const roundMs = rounds.map((j) => (j.returnvalue as { durationMs: number } | undefined)?.durationMs ?? 0);
+    return { workers, elapsedMs, bulkCalls, rejected, recorded, slowestRoundMs: Math.max(...roundMs) };
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+    await fleet.close();
+    await Promise.all(opened.splice(0).map((r) => r.quit()));
+    await Promise.all(servers.map((s) => s.close()));
+  }
+}
+
+export async function benchQueueFleet() {
+  const redis = await startRedis();
+  const dir = await mkdtemp(join(tmpdir(), 'sync-queue-bench-'));
+  try {
+    const ideal = ceilingMs(CALLS);
+    const rows: Array<Awaited<ReturnType<typeof runWith>>> = [];
+    for (const workers of WORKERS) rows.push(await runWith(workers, redis.port, dir));
+    const ceilingPerSecond = (AGENCIES * CALLS * 1000) / ideal;
+    const table = rows
+      .map(
+        (r) =>
+          `${r.workers} worker(s): ${(r.elapsedMs / 1000).toFixed(1)} s, ${((r.bulkCalls * 1000) / r.elapsedMs).toFixed(1)} bulk calls/s = ${((r.bulkCalls * 1000) / r.elapsedMs / ceilingPerSecond).toFixed(2)} × ceiling, 429s ${r.rejected}, listings recorded ${r.recorded}/${AGENCIES * CALLS * PER_CALL}, slowest round ${(r.slowestRoundMs / 1000).toFixed(1)} s`,
+      )
+      .join('\n  ');
+    const best = rows.at(-1) as (typeof rows)[number];
+    const complete = rows.every((r) => r.recorded === AGENCIES * CALLS * PER_CALL && r.rejected === 0);
+    return {
+      name: `fleet: ${AGENCIES} agencies × ${CALLS} Rentix bulk calls (${BULK.limit} per ${BULK.windowMs / 1000} s each), 1/2/4 worker processes × ${CONCURRENCY} rounds`,
+      baselineMs: ideal,
+      measuredMs: best.elapsedMs,
+      ratio: best.elapsedMs / ideal,
+      // ≥ 0.9 × the ceiling's throughput with the most workers.
+      target: 1 / 0.9,
+      extra: `ceiling ${ceilingPerSecond.toFixed(1)} bulk calls/s (${(ideal / 1000).toFixed(1)} s per round at the limit)\n  ${table}`,
+      failed: !complete,
+    };
+  } finally {
+    await redis.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
