@@ -34,6 +34,13 @@ export {
 } from './batch.js';
 export { type ClientOptions, httpClientOptions, type PortalHttpOptions } from './client-options.js';
 export {
+  DEFAULT_DOWNLOAD_MAX_BYTES,
+  DEFAULT_DOWNLOAD_TIMEOUT_MS,
+  type DownloadOptions,
+  type DownloadResult,
+  download,
+} from './download.js';
+export {
   AuthenticationError,
   ConflictError,
   createHttpError,
