@@ -2,6 +2,7 @@ import {
   AuthenticationError,
   type BatchProgress,
   compiledSchema,
+  type InputIssue,
   InputValidationError,
   PermissionError,
   runBatches,
@@ -77,6 +78,8 @@ interface BulkEndpoint<Op> {
   operation: string;
   schema: z.ZodType;
   idempotent: (op: Op) => boolean;
+  /** Checks beyond the schema, run on operations the schema accepted. */
+  check?: ((op: Op) => InputIssue[]) | undefined;
 }
 
 const ENVELOPE_BYTES = Buffer.byteLength('{"operations":[]}');
@@ -147,6 +150,10 @@ export async function runBulk<Op>(
             operation: endpoint.operation,
             itemId,
           });
+        }
+        const extra = endpoint.check?.(op) ?? [];
+        if (extra.length > 0) {
+          return new InputValidationError(extra, { portal: PORTAL, operation: endpoint.operation, itemId });
         }
         const size = sizeOf(op);
         if (size + ENVELOPE_BYTES > maxBodyBytes) {

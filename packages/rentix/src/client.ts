@@ -112,10 +112,11 @@ export class RentixClient {
     this.http = transport.http;
     this.agency = new AgencyResource(transport);
     this.users = new UsersResource(transport, limits);
-    this.listings = new ListingsResource(transport, limits);
+    const reference = new ReferenceResource(transport);
+    this.listings = new ListingsResource(transport, limits, () => reference.secondaryTypes);
     this.media = new MediaResource(transport);
     this.jobs = new JobsResource(transport);
-    this.reference = new ReferenceResource(transport);
+    this.reference = reference;
   }
 
   /** {@link initialSync} with this client: connection check, agents by phone, then `syncListings`. */

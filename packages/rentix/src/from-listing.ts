@@ -9,13 +9,16 @@ import {
 } from '@sync/core';
 import {
   type AnnouncementStatus,
+  allowedSecondaryTypes,
   CURRENCIES,
   type Currency,
   DESCRIPTION_LENGTH,
+  DOCUMENTED_SECONDARY_TYPES,
   MIN_PHOTOS_TO_PUBLISH,
   type PayPeriod,
   type PROPERTY_SECONDARY_TYPES,
   type PropertyType,
+  type SecondaryTypeTable,
 } from './schemas/common.js';
 import { type ListingInput, listingInputSchema } from './schemas/listing.js';
 import { PORTAL } from './transport.js';
@@ -102,6 +105,13 @@ export interface RentixFromListingOptions {
    * uploaded file). At most 255 characters.
    */
   photoId?: ((photo: Listing['photos'][number], listing: Listing) => string) | undefined;
+  /**
+   * Secondary types allowed per announcement type and property type (default
+   * {@link DOCUMENTED_SECONDARY_TYPES}; `syncListings` passes the client's
+   * `reference.secondaryTypes`, the portal's own once its schema was fetched). A kind
+   * the table refuses for the offer (a residential land for rent) is refused here.
+   */
+  secondaryTypes?: SecondaryTypeTable | undefined;
 }
 
 function defaultPhotoId(photo: Listing['photos'][number], listing: Listing): string {
@@ -149,6 +159,19 @@ export function fromListing(listing: Listing, options: RentixFromListingOptions 
   const kind: ListingTypeKey = `${l.category}.${l.type}`;
   const type = (options.types ?? RENTIX_TYPES)[kind];
   if (!type) refuse('type', `no Rentix type for a ${l.category} ${l.type}: add "${kind}" to options.types`);
+  else {
+    const allowed = allowedSecondaryTypes(
+      options.secondaryTypes ?? DOCUMENTED_SECONDARY_TYPES,
+      l.offer,
+      type.propertyType,
+    );
+    if (allowed && !allowed.includes(type.propertySecondaryType)) {
+      refuse(
+        'type',
+        `Rentix has no ${type.propertyType} ${type.propertySecondaryType} for ${l.offer} (allowed: ${allowed.join(', ')})`,
+      );
+    }
+  }
 
   if (!(CURRENCIES as readonly string[]).includes(l.currency)) {
     refuse('currency', `Rentix takes prices in ${CURRENCIES.join(', ')}, not ${l.currency}`);

@@ -32,7 +32,7 @@ export { AgencyResource } from './resources/agency.js';
 export { JobsResource, type WaitOptions } from './resources/jobs.js';
 export { ListingsResource, type ListListingsOptions } from './resources/listings.js';
 export { MediaResource } from './resources/media.js';
-export { ReferenceResource } from './resources/reference.js';
+export { ReferenceResource, type SchemaOptions } from './resources/reference.js';
 export type { CallOptions } from './resources/shared.js';
 export {
   type CrmAgent,

@@ -79,7 +79,7 @@ export function syncListings(
     listings,
     {
       key: (listing) => listing.id,
-      prepare: (listing) => fromListing(listing, mapping),
+      prepare: (listing) => fromListing(listing, { secondaryTypes: client.reference.secondaryTypes, ...mapping }),
       async write(writes, context) {
         const operations = writes.map((w) => (w.kind === 'upsert' ? ops.upsert(w.item) : hide(w.key)));
         const report = await client.listings.bulk(operations, {

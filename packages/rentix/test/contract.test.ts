@@ -20,7 +20,7 @@ describe('agency and reference', () => {
   it('reads the base schema and the currencies', async () => {
     const client = mock.client();
     const schema = await client.reference.schema();
-    expect(schema.statuses).toContain('pending_active');
+    expect(schema.announcementStatus).toContain('pending_active');
     const currencies = await client.reference.currencies();
     expect(currencies.baseCurrency).toBe('EUR');
     expect(currencies.currencies.map((c) => c.code)).toEqual(['EUR', 'USD', 'MDL']);

@@ -101,7 +101,10 @@ describe('fromListing (Rentix)', () => {
     expect(garage.announcementPayPeriod).toBe('daily');
     for (const [key, mapping] of Object.entries(RENTIX_TYPES)) {
       const [category, type] = key.split('.') as [Listing['category'], Listing['type']];
-      expect(fromListing(crmListing({ category, type }))).toMatchObject(mapping);
+      // Rentix has no land for rent: file land as a sale.
+      const sale = mapping.propertySecondaryType === 'residential-land';
+      const offer = sale ? ({ offer: 'sale', rentPeriod: undefined } as const) : {};
+      expect(fromListing(crmListing({ category, type, ...offer }))).toMatchObject(mapping);
     }
   });
 

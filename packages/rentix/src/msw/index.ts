@@ -18,3 +18,4 @@ export {
   RentixMockPortal,
   type RentixMockPortalOptions,
 } from './portal.js';
+export type { MockBaseSchema } from './reference.js';

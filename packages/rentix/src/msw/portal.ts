@@ -1,28 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FaultPlan } from '@sync/core/msw';
-import {
-  ALL_PROPERTY_SECONDARY_TYPES,
-  ANNOUNCEMENT_STATUSES,
-  ANNOUNCEMENT_TYPES,
-  CURRENCIES,
-  DESCRIPTION_LENGTH,
-  MAX_BODY_BYTES,
-  MAX_BULK_OPERATIONS,
-  MAX_EXTERNAL_ID_LENGTH,
-  MIN_PHOTOS_TO_PUBLISH,
-  PAY_PERIODS,
-  PROPERTY_SECONDARY_TYPES,
-  PROPERTY_TYPES,
-} from '../schemas/common.js';
+import { MAX_BODY_BYTES, MAX_BULK_OPERATIONS } from '../schemas/common.js';
 import { ExternalIdIndex } from './external-index.js';
+import { checkCombination, type MockBaseSchema, mockBaseSchema, mockContextSchema } from './reference.js';
 import { errorBody, json, MockHttpError } from './responses.js';
-import {
-  checkExternalId,
-  checkListingFields,
-  checkMergedListing,
-  checkUserFields,
-  REQUIRED_FOR_PUBLISHING,
-} from './validate.js';
+import { checkExternalId, checkListingFields, checkMergedListing, checkUserFields } from './validate.js';
 
 /** A limit of `limit` requests per fixed window of `windowMs` milliseconds. */
 export interface MockRateLimit {
@@ -223,6 +205,8 @@ export class RentixMockPortal {
       { code: 'MDL', nominal: 1, rate: 0.052 },
     ],
   };
+  /** The base schema served by `GET /reference/schema/base`; listings are validated against its secondary types. */
+  referenceSchema: MockBaseSchema = mockBaseSchema();
   /** Delay before every answer, in milliseconds. */
   latencyMs = 0;
   /**
@@ -263,6 +247,7 @@ export class RentixMockPortal {
     this.#failures = [];
     this.#drops = 0;
     this.latencyMs = 0;
+    this.referenceSchema = mockBaseSchema();
     this.faultPlan = undefined;
     this.jobDurationMs = this.#options.jobDurationMs ?? 100;
     const limits = this.#options.rateLimits;
@@ -503,7 +488,8 @@ export class RentixMockPortal {
         if (n === 1) return { body: this.agency };
         break;
       case 'GET reference':
-        if (a === 'schema' && b === 'base') return { body: baseSchema() };
+        if (a === 'schema' && b === 'base') return { body: this.referenceSchema };
+        if (a === 'schema' && n === 2) return { body: mockContextSchema(this.referenceSchema, query) };
         if (a === 'currencies' && n === 2) return { body: this.currencies };
         break;
       case 'GET job':
@@ -639,7 +625,10 @@ export class RentixMockPortal {
       : undefined;
     const photoCount = files ? files.length : (existing?.fileIds.length ?? 0);
     const requested = body.announcementStatus ?? (existing ? undefined : 'draft');
-    const mergedProblems = checkMergedListing({ formData, photoCount }, requested ?? previousStatus);
+    const mergedProblems = [
+      ...checkCombination(this.referenceSchema, formData),
+      ...checkMergedListing({ formData, photoCount }, requested ?? previousStatus),
+    ];
     if (mergedProblems.length > 0) throw new MockHttpError(400, mergedProblems);
     const userId = this.#resolveUser(body);
     if (!existing) {
@@ -1005,41 +994,5 @@ function freshAgency(options: RentixMockPortalOptions): MockAgency {
     status: a.status ?? 'active',
     isCrmEnabled: a.isCrmEnabled ?? true,
     limits: { monthlyListings: { used: 0, limit: a.monthlyListingLimit ?? 50_000 } },
-  };
-}
-
-function baseSchema() {
-  const bothTypes = Object.fromEntries(ANNOUNCEMENT_TYPES.map((t) => [t, PROPERTY_SECONDARY_TYPES]));
-  return {
-    fields: {
-      announcementType: ANNOUNCEMENT_TYPES,
-      propertyType: PROPERTY_TYPES,
-      propertySecondaryType: ALL_PROPERTY_SECONDARY_TYPES,
-      announcementCurrency: CURRENCIES,
-      announcementPayPeriod: PAY_PERIODS,
-    },
-    secondaryTypes: bothTypes,
-    currencies: CURRENCIES,
-    statuses: ANNOUNCEMENT_STATUSES,
-    formFields: [
-      ...REQUIRED_FOR_PUBLISHING,
-      'announcementPayPeriod',
-      'announcementDescription',
-      'propertyArea',
-      'propertyFloorNumber',
-      'propertyFloorsTotal',
-      'propertyQuantitySize',
-      'propertyQuantitySizeValue',
-      'propertyHousingMarket',
-      'propertyVisualState',
-      'propertyAddress',
-      'propertyCoordinates',
-    ],
-    constraints: {
-      announcementDescription: { minLength: DESCRIPTION_LENGTH.min, maxLength: DESCRIPTION_LENGTH.max },
-      externalId: { maxLength: MAX_EXTERNAL_ID_LENGTH },
-      files: { minForActive: MIN_PHOTOS_TO_PUBLISH },
-      bulk: { maxOperations: MAX_BULK_OPERATIONS, maxBodyBytes: MAX_BODY_BYTES },
-    },
   };
 }

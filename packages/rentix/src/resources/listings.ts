@@ -1,9 +1,10 @@
-import { InputValidationError, parseInput, path } from '@sync/core';
+import { type InputIssue, InputValidationError, parseInput, path } from '@sync/core';
 import { type BulkLimits, type BulkOptions, type BulkReport, keyOfUnknown, runBulk } from '../bulk.js';
 import { ops } from '../operations.js';
 import { type ListingOperation, listingOperationSchema } from '../schemas/bulk.js';
-import { MAX_BODY_BYTES } from '../schemas/common.js';
+import { DOCUMENTED_SECONDARY_TYPES, MAX_BODY_BYTES, type SecondaryTypeTable } from '../schemas/common.js';
 import {
+  checkSecondaryType,
   type LinkResult,
   type Listing,
   type ListingInput,
@@ -29,23 +30,40 @@ export interface ListListingsOptions extends CallOptions {
 export class ListingsResource {
   readonly #transport: Transport;
   readonly #limits: BulkLimits;
+  readonly #secondaryTypes: () => SecondaryTypeTable;
 
   /** @internal */
-  constructor(transport: Transport, limits: BulkLimits) {
+  constructor(
+    transport: Transport,
+    limits: BulkLimits,
+    secondaryTypes: () => SecondaryTypeTable = () => DOCUMENTED_SECONDARY_TYPES,
+  ) {
     this.#transport = transport;
     this.#limits = limits;
+    this.#secondaryTypes = secondaryTypes;
   }
+
+  /** The announcement × property × secondary type check, for upserts and validations. */
+  #checkTypes = (op: object): InputIssue[] => {
+    const kind = (op as { op?: unknown }).op;
+    return kind === undefined || kind === 'upsert' || kind === 'validate'
+      ? checkSecondaryType(op, this.#secondaryTypes())
+      : [];
+  };
 
   /**
    * Creates or updates one listing (`PUT /listings`), keyed by `externalId` or `id`.
    * Omitted fields keep their value. Publishing (`announcementStatus: 'active'`)
    * answers `pending_active` with a `jobId` to wait for. The input is checked first:
-   * a bad field throws `InputValidationError` naming it, before any request.
+   * a bad field, or a secondary type the announcement type does not allow (see
+   * `reference.secondaryTypes`), throws `InputValidationError` naming it, before any request.
    */
   async upsert(listing: ListingInput, options: CallOptions = {}): Promise<ListingUpsertResult> {
     const itemId = keyOfUnknown(listing);
     const context = { portal: PORTAL, operation: 'listings.upsert', itemId };
     parseInput(listingInputSchema, listing, context);
+    const typeIssues = this.#checkTypes(listing);
+    if (typeIssues.length > 0) throw new InputValidationError(typeIssues, context);
     const bytes = Buffer.byteLength(JSON.stringify(listing));
     if (bytes > MAX_BODY_BYTES) {
       throw new InputValidationError(
@@ -155,6 +173,7 @@ export class ListingsResource {
         schema: listingOperationSchema,
         // Repeating a delete could report a listing deleted by the first attempt as missing.
         idempotent: (op) => op.op !== 'delete',
+        check: this.#checkTypes,
       },
       operations,
       this.#limits,

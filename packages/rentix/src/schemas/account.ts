@@ -96,20 +96,3 @@ export const currenciesSchema = z.looseObject({
 
 /** Exchange rates. */
 export type Currencies = z.infer<typeof currenciesSchema>;
-
-/**
- * `GET /reference/schema/base`: allowed values per field, secondary types per
- * announcement and property type, currencies, statuses, form fields, constraints.
- * Its layout is not published, so every part is optional and passes through.
- */
-export const baseSchemaSchema = z.looseObject({
-  fields: z.unknown().optional(),
-  secondaryTypes: z.unknown().optional(),
-  currencies: z.unknown().optional(),
-  statuses: z.unknown().optional(),
-  formFields: z.unknown().optional(),
-  constraints: z.unknown().optional(),
-});
-
-/** The portal's base schema. */
-export type BaseSchema = z.infer<typeof baseSchemaSchema>;

@@ -6,9 +6,11 @@ export {
   ANNOUNCEMENT_TYPES,
   type AnnouncementStatus,
   type AnnouncementType,
+  allowedSecondaryTypes,
   CURRENCIES,
   type Currency,
   DESCRIPTION_LENGTH,
+  DOCUMENTED_SECONDARY_TYPES,
   type ErrorBody,
   errorBodySchema,
   externalIdSchema,
@@ -25,9 +27,11 @@ export {
   type PropertyType,
   portalIdSchema,
   rentixErrorMessage,
+  type SecondaryTypeTable,
 } from './common.js';
 export {
   type Coordinates,
+  checkSecondaryType,
   coordinatesSchema,
   type LinkResult,
   type Listing,
@@ -52,4 +56,5 @@ export {
   type UnlinkResult,
   unlinkResultSchema,
 } from './listing.js';
+export * from './reference.js';
 export * from './user.js';

@@ -1,8 +1,10 @@
+import type { InputIssue } from '@sync/core';
 import { z } from 'zod';
 import {
   ALL_PROPERTY_SECONDARY_TYPES,
   ANNOUNCEMENT_STATUSES,
   ANNOUNCEMENT_TYPES,
+  allowedSecondaryTypes,
   CURRENCIES,
   DESCRIPTION_LENGTH,
   externalIdSchema,
@@ -11,6 +13,7 @@ import {
   PROPERTY_SECONDARY_TYPES,
   PROPERTY_TYPES,
   portalIdSchema,
+  type SecondaryTypeTable,
 } from './common.js';
 
 const nonNegative = z.number().finite().nonnegative();
@@ -242,5 +245,30 @@ export const unlinkResultSchema = z.looseObject({
 
 /** The answer to unlinking. */
 export type UnlinkResult = z.infer<typeof unlinkResultSchema>;
+
+/**
+ * Checks the announcement type × property type × secondary type combination of a
+ * listing (or bulk operation) against `table` — the documented one, or the portal's
+ * own from `GET /reference/schema/base` — as the portal would: a rent has no
+ * `residential-land`, for example. Says nothing when the input lacks one of the three
+ * (a partial update) or the table does not know the pair.
+ */
+export function checkSecondaryType(
+  value: { announcementType?: unknown; propertyType?: unknown; propertySecondaryType?: unknown },
+  table: SecondaryTypeTable,
+): InputIssue[] {
+  const { announcementType, propertyType, propertySecondaryType } = value;
+  if (typeof announcementType !== 'string' || typeof propertyType !== 'string') return [];
+  if (typeof propertySecondaryType !== 'string') return [];
+  const allowed = allowedSecondaryTypes(table, announcementType, propertyType);
+  if (!allowed || allowed.includes(propertySecondaryType)) return [];
+  return [
+    {
+      path: 'propertySecondaryType',
+      message: `"${propertySecondaryType}" is not allowed for a ${announcementType} of ${propertyType} (allowed: ${allowed.join(', ')})`,
+      code: 'custom',
+    },
+  ];
+}
 
 export { checkKey as checkListingKey, checkListingRules };
