@@ -26,11 +26,28 @@ export {
   type RentixTypeMapping,
   type RentixTypeTable,
 } from './from-listing.js';
+export {
+  type InitialLinkingOptions,
+  type LinkOutcome,
+  type LinkPlan,
+  normalizeAddress,
+  type PlannedLink,
+  planInitialLinks,
+} from './linking.js';
 export { ops, type RecordKey, userOps } from './operations.js';
 export { type NormalizePhoneOptions, normalizePhone } from './phone.js';
 export { AgencyResource } from './resources/agency.js';
 export { JobsResource, type WaitOptions } from './resources/jobs.js';
-export { ListingsResource, type ListListingsOptions } from './resources/listings.js';
+export {
+  type CollectListingsOptions,
+  type InitialLinkingReport,
+  type IterateListingsOptions,
+  type ListingFilters,
+  type ListingPage,
+  type ListingPageOptions,
+  ListingsResource,
+  type ListListingsOptions,
+} from './resources/listings.js';
 export { MediaResource } from './resources/media.js';
 export { ReferenceResource, type SchemaOptions } from './resources/reference.js';
 export type { CallOptions } from './resources/shared.js';

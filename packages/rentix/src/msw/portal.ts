@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FaultPlan } from '@sync/core/msw';
 import { MAX_BODY_BYTES, MAX_BULK_OPERATIONS } from '../schemas/common.js';
 import { ExternalIdIndex } from './external-index.js';
+import { queryListings } from './listings-query.js';
 import { checkCombination, type MockBaseSchema, mockBaseSchema, mockContextSchema } from './reference.js';
 import { errorBody, json, MockHttpError } from './responses.js';
 import { checkExternalId, checkListingFields, checkMergedListing, checkUserFields } from './validate.js';
@@ -496,7 +497,8 @@ export class RentixMockPortal {
         if (a === 'status' && n === 2) return { body: this.#jobStatus(query.get('id')) };
         break;
       case 'GET listings':
-        if (n === 1) return { body: { items: this.#listListings(query.get('limit')) } };
+        if (n === 1)
+          return { body: { items: queryListings(this.listings.values(), query).map((l) => this.#listingView(l)) } };
         if (n === 2 && a) return { body: this.#listingView(this.#listingById(a)) };
         if (n === 3 && a === 'external' && b) return { body: this.#listingView(this.#listingByExternal(b)) };
         break;
@@ -552,14 +554,6 @@ export class RentixMockPortal {
     const listing = this.listingByExternalId(externalId);
     if (!listing) throw new MockHttpError(404, 'Listing not found');
     return listing;
-  }
-
-  #listListings(limitParam: string | null): unknown[] {
-    const limit = limitParam === null ? 20 : Number(limitParam);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      throw new MockHttpError(400, ['limit must not be greater than 100', 'limit must not be less than 1']);
-    }
-    return [...this.listings.values()].slice(0, limit).map((l) => this.#listingView(l));
   }
 
   #listingView(listing: MockListing) {
