@@ -1,11 +1,4 @@
-import {
-  apiKeyAuth,
-  type HttpClient,
-  type HttpClientOptions,
-  type Listing,
-  type RateLimit,
-  type SyncReport,
-} from '@sync/core';
+import { apiKeyAuth, type HttpClient, type HttpClientOptions, type Listing, type RateLimit } from '@sync/core';
 import type { BulkLimits } from './bulk.js';
 import { AgencyResource } from './resources/agency.js';
 import { JobsResource } from './resources/jobs.js';
@@ -20,6 +13,7 @@ import {
   type InitialSyncReport,
   initialSync,
   type RentixSyncOptions,
+  type RentixSyncReport,
 } from './sync.js';
 import { PORTAL, Transport } from './transport.js';
 import { VERSION } from './version.js';
@@ -125,7 +119,7 @@ export class RentixClient {
   }
 
   /** `syncListings` with this client: one change-only round over the CRM's complete current set. */
-  continuousSync(listings: readonly Listing[], options: RentixSyncOptions): Promise<SyncReport<Listing>> {
+  continuousSync(listings: readonly Listing[], options: RentixSyncOptions): Promise<RentixSyncReport> {
     return continuousSync(this, listings, options);
   }
 }

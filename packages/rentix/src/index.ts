@@ -58,12 +58,15 @@ export {
   UsersResource,
 } from './resources/users.js';
 export * from './schemas/index.js';
+export { STATUS_GUIDANCE, type StatusGuidance, statusGuidance } from './status.js';
 export {
   continuousSync,
   type InitialSyncOptions,
   type InitialSyncReport,
   initialSync,
+  type ListingAttention,
   type RentixSyncOptions,
+  type RentixSyncReport,
   RentixSyncState,
   rentixTarget,
   syncListings,

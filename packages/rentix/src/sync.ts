@@ -20,6 +20,7 @@ import type { CrmAgent, LinkByPhoneReport } from './resources/users.js';
 import type { Agency } from './schemas/account.js';
 import type { ListingOperation } from './schemas/bulk.js';
 import type { ListingInput } from './schemas/listing.js';
+import { type StatusGuidance, statusGuidance } from './status.js';
 import { PORTAL } from './transport.js';
 
 /**
@@ -49,6 +50,22 @@ export class RentixSyncState extends SyncState {
   }
 }
 
+/** A listing whose status, as Rentix answered the sync, asks for a person to act. */
+export interface ListingAttention {
+  /** The CRM id. */
+  key: string;
+  /** The status Rentix reported. */
+  status: string;
+  /** What to do about it. */
+  guidance: StatusGuidance;
+}
+
+/** Core's `SyncReport`, with the listings whose status needs someone to act (`publish_failed`, `blocked`). */
+export interface RentixSyncReport extends SyncReport<Listing> {
+  /** Listings Rentix reported in a status that needs attention, with what to do. */
+  attention: ListingAttention[];
+}
+
 /** Options of {@link syncListings}: core's sync options and the mapping of `fromListing`. */
 export interface RentixSyncOptions extends SyncOptions, RentixFromListingOptions {}
 
@@ -69,13 +86,14 @@ const hide = (externalId: string): ListingOperation => ({ op: 'upsert', external
  * const report = await syncListings(rentix, crmListings, { state, agent: 'omit' });
  * for (const o of report.items) if (o.action === 'failed') console.error(o.key, o.reason);
  */
-export function syncListings(
+export async function syncListings(
   client: RentixClient,
   listings: readonly Listing[],
   options: RentixSyncOptions,
-): Promise<SyncReport<Listing>> {
+): Promise<RentixSyncReport> {
   const { state, concurrency, signal, onProgress, ...mapping } = options;
-  return syncItems(
+  const attention: ListingAttention[] = [];
+  const report = await syncItems(
     listings,
     {
       key: (listing) => listing.id,
@@ -87,6 +105,12 @@ export function syncListings(
           onProgress: context.onProgress,
           concurrency,
         });
+        report.results.forEach((r, k) => {
+          const status = r.response?.status;
+          const guidance = typeof status === 'string' ? statusGuidance(status) : undefined;
+          const key = writes[k]?.key;
+          if (guidance?.needsAttention && key !== undefined) attention.push({ key, status: String(status), guidance });
+        });
         return report.results.map((r): WorkerOutcome<string | undefined> => {
           if (r.status === 'succeeded') return { status: 'succeeded', value: r.id };
           if (r.status === 'failed') return { status: 'failed', error: r.error ?? new Error(r.message ?? 'failed') };
@@ -96,6 +120,7 @@ export function syncListings(
     },
     { state, removeMissing: ownOption(options, 'removeMissing'), signal, onProgress, operation: 'syncListings' },
   );
+  return { ...report, attention };
 }
 
 /**
@@ -124,7 +149,7 @@ export interface InitialSyncReport {
   /** Agent linking, when agents were given. */
   agents: LinkByPhoneReport | undefined;
   /** One outcome per listing, in input order, as {@link syncListings} reports them. */
-  report: SyncReport<Listing>;
+  report: RentixSyncReport;
   /** Duration of the whole sync in milliseconds. */
   elapsedMs: number;
 }
@@ -161,6 +186,6 @@ export function continuousSync(
   client: RentixClient,
   listings: readonly Listing[],
   options: RentixSyncOptions,
-): Promise<SyncReport<Listing>> {
+): Promise<RentixSyncReport> {
   return syncListings(client, listings, options);
 }

@@ -323,12 +323,15 @@ export class RentixMockPortal {
     this.#finish(job, 'completed');
   }
 
-  /** Fails a job now with a public message: a published listing becomes `publish_failed`. */
-  failJob(id: string, message = 'Processing failed'): void {
+  /**
+   * Fails a job now with a public message: a published listing becomes `publish_failed`.
+   * `retryable` ends it as `failed_retryable`, a temporary error the client may retry.
+   */
+  failJob(id: string, message = 'Processing failed', options: { retryable?: boolean } = {}): void {
     const job = this.jobs.get(id);
     if (!job) throw new Error(`no job ${id}`);
     job.publicErrorMessage = message;
-    this.#finish(job, 'failed');
+    this.#finish(job, options.retryable ? 'failed_retryable' : 'failed');
   }
 
   /** Finishes every open job now. */
@@ -654,7 +657,10 @@ export class RentixMockPortal {
     if (userId !== undefined) listing.userId = userId;
     let jobId: string | null = null;
     const wasLive = previousStatus === 'active' || previousStatus === 'pending_active';
-    if (body.announcementStatus === 'active' && !wasLive) {
+    if (previousStatus === 'blocked') {
+      // Only Rentix's support lifts a block: the listing's other fields change, its status does not.
+      formData.announcementStatus = 'blocked';
+    } else if (body.announcementStatus === 'active' && !wasLive) {
       formData.announcementStatus = 'pending_active';
       jobId = this.#startJob('announcement_finalize', listing.id).id;
     } else if (body.announcementStatus === 'active' && wasLive) {
@@ -938,7 +944,7 @@ export class RentixMockPortal {
     return job;
   }
 
-  #finish(job: MockJob, status: 'completed' | 'failed'): void {
+  #finish(job: MockJob, status: 'completed' | 'failed' | 'failed_retryable'): void {
     if (!this.#openJobs.has(job.id)) return;
     this.#openJobs.delete(job.id);
     job.status = status;
@@ -950,7 +956,7 @@ export class RentixMockPortal {
     } else {
       const media = this.media.get(job.targetId);
       if (media) {
-        media.optimization = status;
+        media.optimization = status === 'completed' ? 'completed' : 'failed';
         if (status === 'completed') {
           media.size = 245_760;
           media.contentType = 'image/jpeg';

@@ -12,10 +12,19 @@ export interface WaitOptions extends CallOptions {
   intervalMs?: number | undefined;
   /** Longest pause between polls (default 5 s). */
   maxIntervalMs?: number | undefined;
+  /**
+   * Repeats the operation behind the job after a `failed_retryable` (a temporary error)
+   * and returns the new job's id — e.g. `() => rentix.listings.upsert({ externalId,
+   * announcementStatus: 'active' }).then((r) => String(r.jobId))`. Without it, such a
+   * job throws a retryable {@link JobFailedError} at once.
+   */
+  retry?: (() => Promise<string>) | undefined;
+  /** Most repetitions through `retry` (default 2); the last retryable failure is then thrown. */
+  maxRetries?: number | undefined;
 }
 
 const DONE = new Set(['completed']);
-const FAILED = new Set(['failed']);
+const FAILED = new Set(['failed', 'failed_retryable']);
 
 /** Background jobs: the finalisation of published listings, file processing. */
 export class JobsResource {
@@ -40,9 +49,11 @@ export class JobsResource {
 
   /**
    * Polls a job, with growing pauses, until it is `completed` (resolves with it) or
-   * `failed` (throws {@link JobFailedError} with the portal's public message).
-   * `failed_retryable` keeps polling: the portal retries such jobs itself. Throws
-   * core's `TimeoutError` after `timeoutMs`.
+   * `failed` (throws {@link JobFailedError} with the portal's public message). A
+   * `failed_retryable` job — a temporary error, which Rentix says to retry — is
+   * repeated through `options.retry` (at most `maxRetries` times, polling the new job),
+   * or else thrown as a {@link JobFailedError} with `retryable: true`. Throws core's
+   * `TimeoutError` after `timeoutMs`, which covers the retries.
    */
   async wait(id: string, options: WaitOptions = {}): Promise<Job> {
     const timeoutMs = options.timeoutMs ?? 120_000;
@@ -51,15 +62,26 @@ export class JobsResource {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const context = { portal: PORTAL, operation: 'jobs.wait', itemId: id };
+    const maxRetries = options.maxRetries ?? 2;
+    let retries = 0;
+    let current = id;
     try {
       for (;;) {
-        const job = await raceAbort(this.get(id, { signal }), signal);
+        const job = await raceAbort(this.get(current, { signal }), signal);
         if (DONE.has(job.status)) return job;
+        const retryable = job.status === 'failed_retryable';
+        if (retryable && options.retry && retries < maxRetries) {
+          retries++;
+          current = await raceAbort(options.retry(), signal);
+          interval = options.intervalMs ?? 500;
+          continue;
+        }
         if (FAILED.has(job.status)) {
+          const detail = retryable ? ' (a temporary error: the operation can be retried)' : '';
           throw new JobFailedError(
-            `job ended as ${job.status}${job.publicErrorMessage ? `: ${job.publicErrorMessage}` : ''}`,
+            `job ended as ${job.status}${detail}${job.publicErrorMessage ? `: ${job.publicErrorMessage}` : ''}`,
             job,
-            context,
+            { ...context, itemId: current, retryable },
           );
         }
         await sleep(interval, signal);

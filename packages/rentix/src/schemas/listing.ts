@@ -1,5 +1,6 @@
 import type { InputIssue } from '@sync/core';
 import { z } from 'zod';
+import { statusGuidance } from '../status.js';
 import {
   ALL_PROPERTY_SECONDARY_TYPES,
   ANNOUNCEMENT_STATUSES,
@@ -193,18 +194,20 @@ export const listingFormDataSchema = z.looseObject({
 /** The form data of a stored listing. */
 export type ListingFormData = z.infer<typeof listingFormDataSchema>;
 
-/** A listing as stored on the portal (`GET /listings/:id`). */
-export const listingSchema = z.looseObject({
-  id: portalIdSchema,
-  externalId: z.string().nullable(),
-  publicUrl: z.string().nullable().optional(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  lastSyncedAt: z.string().nullable().optional(),
-  formData: listingFormDataSchema,
-  user: listingUserSchema.nullable().optional(),
-  files: z.array(listingFileSchema).optional(),
-});
+/** A listing as stored on the portal (`GET /listings/:id`), with `next`: what its status asks for. */
+export const listingSchema = z
+  .looseObject({
+    id: portalIdSchema,
+    externalId: z.string().nullable(),
+    publicUrl: z.string().nullable().optional(),
+    createdAt: z.string().optional(),
+    updatedAt: z.string().optional(),
+    lastSyncedAt: z.string().nullable().optional(),
+    formData: listingFormDataSchema,
+    user: listingUserSchema.nullable().optional(),
+    files: z.array(listingFileSchema).optional(),
+  })
+  .transform((listing) => Object.assign(listing, { next: statusGuidance(listing.formData.announcementStatus) }));
 
 /** A listing as stored on the portal. */
 export type Listing = z.infer<typeof listingSchema>;
@@ -212,16 +215,18 @@ export type Listing = z.infer<typeof listingSchema>;
 /** `GET /listings` response. */
 export const listingListSchema = z.looseObject({ items: z.array(listingSchema) });
 
-/** The answer to `PUT /listings`: `created` or `updated`, with a job when publishing started. */
-export const listingUpsertResultSchema = z.looseObject({
-  id: portalIdSchema,
-  externalId: z.string().nullable().optional(),
-  status: z.string().optional(),
-  publicUrl: z.string().nullable().optional(),
-  created: z.boolean().optional(),
-  updated: z.boolean().optional(),
-  jobId: portalIdSchema.nullable().optional(),
-});
+/** The answer to `PUT /listings`: `created` or `updated`, with a job when publishing started, and `next` for its status. */
+export const listingUpsertResultSchema = z
+  .looseObject({
+    id: portalIdSchema,
+    externalId: z.string().nullable().optional(),
+    status: z.string().optional(),
+    publicUrl: z.string().nullable().optional(),
+    created: z.boolean().optional(),
+    updated: z.boolean().optional(),
+    jobId: portalIdSchema.nullable().optional(),
+  })
+  .transform((result) => Object.assign(result, { next: statusGuidance(result.status) }));
 
 /** The answer to `PUT /listings`. */
 export type ListingUpsertResult = z.infer<typeof listingUpsertResultSchema>;
