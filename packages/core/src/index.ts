@@ -90,6 +90,8 @@ export {
 export { type IdentifierEntry, type IdentifierMap, MemoryIdentifierMap } from './identifier-map.js';
 export { JsonFileIdentifierMap } from './json-file-identifier-map.js';
 export {
+  HOUSING_MARKETS,
+  type HousingMarket,
   type Listing,
   type ListingAddress,
   ListingAddressSchema,
@@ -102,8 +104,10 @@ export {
   type LocalizedText,
   LocalizedTextSchema,
   PROPERTY_CATEGORIES,
+  PROPERTY_CONDITIONS,
   PROPERTY_TYPES,
   type PropertyCategory,
+  type PropertyCondition,
   type PropertyType,
 } from './listing.js';
 export { booleanOption, ownOption } from './options.js';

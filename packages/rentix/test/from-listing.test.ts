@@ -108,6 +108,22 @@ describe('fromListing (Rentix)', () => {
     }
   });
 
+  it('maps total floors, housing market and condition through its tables, leaving out what has no Rentix value', () => {
+    const input = fromListing(crmListing({ floor: 3, floorsTotal: 9, housingMarket: 'new', condition: 'renovated' }));
+    expect(input).toMatchObject({
+      propertyFloorNumber: 3,
+      propertyFloorsTotal: 9,
+      propertyHousingMarket: 'new-build',
+      propertyVisualState: 'euro-renovation',
+    });
+    const resale = fromListing(crmListing({ housingMarket: 'secondary', condition: 'good' }));
+    expect(resale).not.toHaveProperty('propertyHousingMarket');
+    expect(resale).not.toHaveProperty('propertyVisualState');
+    const mine = fromListing(crmListing({ housingMarket: 'secondary' }), { housingMarkets: { secondary: 'resale' } });
+    expect(mine.propertyHousingMarket).toBe('resale');
+    expect(() => fromListing(crmListing({ floor: 10, floorsTotal: 9 }))).toThrow(/floor: floor 10 is above/);
+  });
+
   it('gives each photo an externalFileId that stays the same across syncs and reorderings', () => {
     const first = fromListing(crmListing()).files ?? [];
     const again = fromListing(crmListing({ price: 500 })).files ?? [];
