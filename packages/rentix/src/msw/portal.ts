@@ -5,6 +5,7 @@ import { ExternalIdIndex } from './external-index.js';
 import { queryListings } from './listings-query.js';
 import { checkCombination, type MockBaseSchema, mockBaseSchema, mockContextSchema } from './reference.js';
 import { errorBody, json, MockHttpError } from './responses.js';
+import { storedUserFields } from './users.js';
 import { checkExternalId, checkListingFields, checkMergedListing, checkUserFields } from './validate.js';
 
 /** A limit of `limit` requests per fixed window of `windowMs` milliseconds. */
@@ -155,7 +156,7 @@ type Body = Record<string, unknown>;
 
 /** The API key a mock portal accepts unless told otherwise. */
 export const DEFAULT_MOCK_API_KEY = 'rentix-test-key';
-const LISTING_RESERVED = new Set(['op', 'id', 'externalId', 'files', 'user', 'userId']);
+const LISTING_RESERVED = new Set(['op', 'id', 'externalId', 'files', 'fileIds', 'user', 'userId']);
 
 function isObject(value: unknown): value is Body {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -620,7 +621,13 @@ export class RentixMockPortal {
     const files = Array.isArray(body.files)
       ? (body.files as Array<{ url: string; externalFileId?: string }>)
       : undefined;
-    const photoCount = files ? files.length : (existing?.fileIds.length ?? 0);
+    const fileIds = Array.isArray(body.fileIds) ? (body.fileIds as unknown[]).map(String) : undefined;
+    const missingFiles = (fileIds ?? []).flatMap((id, i) =>
+      this.media.has(id) ? [] : [`fileIds.${i}: media ${id} not found`],
+    );
+    if (missingFiles.length > 0) throw new MockHttpError(400, missingFiles);
+    const photoCount =
+      (files || fileIds ? 0 : (existing?.fileIds.length ?? 0)) + (files?.length ?? 0) + (fileIds?.length ?? 0);
     const requested = body.announcementStatus ?? (existing ? undefined : 'draft');
     const mergedProblems = [
       ...checkCombination(this.referenceSchema, formData),
@@ -653,7 +660,9 @@ export class RentixMockPortal {
       this.agency.limits.monthlyListings.used++;
     }
     if (typeof body.externalId === 'string') this.#setListingExternalId(listing, body.externalId);
-    if (files) listing.fileIds = files.map((f) => this.#fileFor(f.url, f.externalFileId));
+    if (files || fileIds) {
+      listing.fileIds = [...(fileIds ?? []), ...(files ?? []).map((f) => this.#fileFor(f.url, f.externalFileId))];
+    }
     if (userId !== undefined) listing.userId = userId;
     let jobId: string | null = null;
     const wasLive = previousStatus === 'active' || previousStatus === 'pending_active';
@@ -807,8 +816,10 @@ export class RentixMockPortal {
     if (messages.length > 0) throw new MockHttpError(400, messages);
     const { id: _id, externalId, ...fields } = body;
     let user = typeof body.id === 'string' ? this.#userById(body.id) : this.userByExternalId(externalId as string);
+    const stored = (created: boolean, current?: MockUser) =>
+      storedUserFields(fields, { created, current, mediaExists: (id) => this.media.has(id), newId: randomUUID });
     if (user) {
-      Object.assign(user, fields);
+      Object.assign(user, stored(false, user));
       return { body: { id: user.id, externalId: user.externalId, updated: true } };
     }
     const missing = ['name', 'phone'].filter((f) => typeof fields[f] !== 'string' || fields[f] === '');
@@ -817,8 +828,9 @@ export class RentixMockPortal {
         400,
         missing.map((f) => `${f} should not be empty`),
       );
-    user = { ...fields, id: randomUUID(), externalId: externalId as string, name: null, phone: null, role: 'agent' };
-    Object.assign(user, { name: fields.name, phone: fields.phone });
+    const created = stored(true);
+    user = { ...created, id: randomUUID(), externalId: externalId as string, name: null, phone: null, role: 'agent' };
+    Object.assign(user, { name: created.name, phone: created.phone });
     this.users.set(user.id, user);
     return { body: { id: user.id, externalId: user.externalId, created: true } };
   }

@@ -6,8 +6,10 @@ import { type UserOperation, userOperationSchema } from '../schemas/bulk.js';
 import { type LinkResult, linkResultSchema, type UnlinkResult, unlinkResultSchema } from '../schemas/listing.js';
 import {
   type User,
+  type UserCreateInput,
   type UserInput,
   type UserUpsertResult,
+  userCreateInputSchema,
   userInputSchema,
   userListSchema,
   userSchema,
@@ -97,6 +99,31 @@ export class UsersResource {
       json: user,
       operation: 'users.upsert',
       itemId,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Creates an agent from the CRM (`PUT /users` with `externalId`, `name` and `phone`),
+   * as Rentix's newer docs allow. The phone is sent in international format
+   * (`+37369123456`), normalised as Rentix does ({@link normalizePhone}), so later
+   * reads and {@link UsersResource.linkByPhone} see the same number; Rentix enables
+   * every contact channel of a new agent. An `externalId` Rentix knows already updates
+   * that agent (`updated: true`).
+   *
+   * @example
+   * const { id } = await rentix.users.create({ externalId: 'agent-7', name: 'Ana Rusu', phone: '069 123 456' });
+   */
+  async create(user: UserCreateInput, options: CallOptions & NormalizePhoneOptions = {}): Promise<UserUpsertResult> {
+    const context = { portal: PORTAL, operation: 'users.create', itemId: user.externalId };
+    const body = parseInput(userCreateInputSchema, user, context);
+    const digits = normalizePhone(body.phone, options);
+    return this.#transport.call(userUpsertResultSchema, {
+      method: 'PUT',
+      path: '/users',
+      json: { ...body, phone: digits === undefined ? body.phone : `+${digits}` },
+      operation: 'users.create',
+      itemId: body.externalId,
       signal: options.signal,
     });
   }

@@ -80,6 +80,8 @@ export const listingFieldsShape = {
     .max(DESCRIPTION_LENGTH.max, `must be at most ${DESCRIPTION_LENGTH.max} characters`)
     .optional(),
   files: z.array(listingFileInputSchema).optional(),
+  /** Ids of files already uploaded (`media.uploadFromUrl`, a signed upload), in order; shown before `files`. */
+  fileIds: z.array(z.string().min(1)).optional(),
   user: listingUserInputSchema.optional(),
   userId: z.string().min(1).optional(),
   announcementStatus: oneOf(ANNOUNCEMENT_STATUSES).optional(),
@@ -92,6 +94,7 @@ interface ListingRuleInput {
   announcementPayPeriod?: string | undefined;
   announcementStatus?: string | undefined;
   files?: readonly unknown[] | undefined;
+  fileIds?: readonly unknown[] | undefined;
 }
 
 /** The rules that tie listing fields together; checked on what the input carries. */
@@ -114,11 +117,12 @@ function checkListingRules(value: ListingRuleInput, ctx: z.RefinementCtx): void 
       message: 'a pay period is only allowed when announcementType is rent',
     });
   }
-  if (value.announcementStatus === 'active' && value.files && value.files.length < MIN_PHOTOS_TO_PUBLISH) {
+  const photos = value.files || value.fileIds ? (value.files?.length ?? 0) + (value.fileIds?.length ?? 0) : undefined;
+  if (value.announcementStatus === 'active' && photos !== undefined && photos < MIN_PHOTOS_TO_PUBLISH) {
     ctx.addIssue({
       code: 'custom',
-      path: ['files'],
-      message: `publishing (announcementStatus active) needs at least ${MIN_PHOTOS_TO_PUBLISH} photos, got ${value.files.length}`,
+      path: [value.files ? 'files' : 'fileIds'],
+      message: `publishing (announcementStatus active) needs at least ${MIN_PHOTOS_TO_PUBLISH} photos, got ${photos}`,
     });
   }
 }
