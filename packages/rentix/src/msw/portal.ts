@@ -130,6 +130,12 @@ export interface RentixMockPortalOptions {
    */
   rateLimits?: { default?: MockRateLimit | undefined; bulk?: MockRateLimit | undefined } | false | undefined;
   /**
+   * Where a rate-limit window starts: at the first request after the last one ended
+   * (`'first-request'`, default, as a per-key counter with a time to live works), or on
+   * multiples of the window on the clock (`'clock'`).
+   */
+  windowStart?: 'first-request' | 'clock' | undefined;
+  /**
    * How long a job takes on the portal clock (default 100 ms). `Infinity` leaves jobs
    * pending until the test calls {@link RentixMockPortal.completeJob}.
    */
@@ -166,9 +172,9 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** `X-RateLimit-Reset` as a server sends it: Unix seconds, rounded up so the client never comes back early. */
 function resetHeaderValue(ms: number): string {
-  const seconds = ms / 1000;
-  return Number.isInteger(seconds) ? String(seconds) : seconds.toFixed(3);
+  return String(Math.ceil(ms / 1000));
 }
 
 /**
@@ -436,7 +442,7 @@ export class RentixMockPortal {
     };
   }
 
-  /** Fixed windows aligned to the clock; a bulk call counts against both buckets, and its headers describe the bulk one. */
+  /** Fixed windows (see `windowStart`); a bulk call counts against both buckets, and its headers describe the bulk one. */
   #takeRateLimit(isBulk: boolean): Record<string, string> {
     const buckets = this.#bucketsFor(isBulk);
     if (buckets.length === 0) return {};
@@ -453,7 +459,8 @@ export class RentixMockPortal {
 
   #roll(bucket: Bucket, now: number): void {
     if (now >= bucket.windowStart + bucket.windowMs) {
-      bucket.windowStart = Math.floor(now / bucket.windowMs) * bucket.windowMs;
+      const aligned = this.#options.windowStart === 'clock';
+      bucket.windowStart = aligned ? Math.floor(now / bucket.windowMs) * bucket.windowMs : now;
       bucket.count = 0;
     }
   }
