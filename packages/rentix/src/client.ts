@@ -108,7 +108,7 @@ export class RentixClient {
     this.users = new UsersResource(transport, limits);
     const reference = new ReferenceResource(transport);
     this.listings = new ListingsResource(transport, limits, () => reference.secondaryTypes);
-    this.media = new MediaResource(transport);
+    this.media = new MediaResource(transport, rest.allowInsecureHttp === true);
     this.jobs = new JobsResource(transport);
     this.reference = reference;
   }

@@ -50,7 +50,7 @@ export {
   ListingsResource,
   type ListListingsOptions,
 } from './resources/listings.js';
-export { MediaResource } from './resources/media.js';
+export { MediaResource, type SignedUploadOptions } from './resources/media.js';
 export { ReferenceResource, type SchemaOptions } from './resources/reference.js';
 export type { CallOptions } from './resources/shared.js';
 export {

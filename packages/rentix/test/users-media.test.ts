@@ -1,4 +1,4 @@
-import { InputValidationError } from '@sync/core';
+import { HttpError, InputValidationError } from '@sync/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listing, type MockSetup, startMock } from './helpers.js';
 
@@ -73,5 +73,40 @@ describe('listings with uploaded files', () => {
       .catch((e) => e);
     expect(tooFew).toBeInstanceOf(InputValidationError);
     expect(tooFew.issues[0].path).toBe('fileIds');
+  });
+});
+
+describe('signed uploads from the client', () => {
+  it('sign a URL, take the bytes there without the API key, and give a media id for fileIds', async () => {
+    const client = mock.client();
+    const bytes = new Uint8Array(2048).fill(7);
+    const photo = await client.media.upload({ fileName: 'a.jpg', contentType: 'image/jpeg', externalId: 'p-1' }, bytes);
+    const upload = mock.portal.requests.find((r) => r.path.startsWith('/media/signed-upload/'));
+    expect(upload).toBeUndefined(); // the storage PUT is not an API request
+    const media = await client.media.get(photo.mediaId);
+    expect(media).toMatchObject({
+      externalId: 'p-1',
+      size: 2048,
+      contentType: 'image/jpeg',
+      optimization: 'completed',
+    });
+    const others = await Promise.all(
+      [2, 3].map((k) => client.media.upload({ fileName: `${k}.jpg`, contentType: 'image/jpeg' }, bytes)),
+    );
+    const result = await client.listings.upsert(
+      listing(1, { files: undefined, fileIds: [photo.mediaId, ...others.map((o) => o.mediaId)] }),
+    );
+    expect(result.status).toBe('pending_active');
+  });
+
+  it('refuse a used signature, and a file that is not an image before asking', async () => {
+    const client = mock.client();
+    const signed = await client.media.createSignedUpload({ fileName: 'a.jpg', contentType: 'image/jpeg' });
+    const bytes = new Uint8Array([1, 2, 3]);
+    await client.media.uploadToSignedUrl(signed, bytes, 'image/jpeg');
+    await expect(client.media.uploadToSignedUrl(signed, bytes, 'image/jpeg')).rejects.toBeInstanceOf(HttpError);
+    await expect(
+      client.media.createSignedUpload({ fileName: 'a.pdf', contentType: 'application/pdf' }),
+    ).rejects.toBeInstanceOf(InputValidationError);
   });
 });

@@ -3,6 +3,7 @@ import type { FaultPlan } from '@sync/core/msw';
 import { MAX_BODY_BYTES, MAX_BULK_OPERATIONS } from '../schemas/common.js';
 import { ExternalIdIndex } from './external-index.js';
 import { queryListings } from './listings-query.js';
+import { SIGNED_UPLOAD_PATH, SignedUploads } from './media-upload.js';
 import { checkCombination, type MockBaseSchema, mockBaseSchema, mockContextSchema } from './reference.js';
 import { errorBody, json, MockHttpError } from './responses.js';
 import { storedUserFields } from './users.js';
@@ -232,6 +233,7 @@ export class RentixMockPortal {
   #failures: PendingFailure[] = [];
   #drops = 0;
   #openJobs = new Set<string>();
+  #signedUploads = new SignedUploads();
 
   constructor(options: RentixMockPortalOptions = {}) {
     this.#options = options;
@@ -363,6 +365,12 @@ export class RentixMockPortal {
    * `/listings/bulk`). A dropped connection is `Response.error()`.
    */
   async handle(request: Request, path: string): Promise<Response> {
+    // The bytes of a signed upload go to storage, signed by the URL itself: no API key, no JSON.
+    if (path.startsWith(SIGNED_UPLOAD_PATH)) {
+      return this.#signedUploads.receive(request, path.slice(SIGNED_UPLOAD_PATH.length), this.#now(), (id) =>
+        this.media.get(id),
+      );
+    }
     const record: MockRequestRecord = {
       method: request.method,
       path,
@@ -415,7 +423,7 @@ export class RentixMockPortal {
       }
       this.tick();
       const url = new URL(request.url);
-      const result = this.#route(request.method, path, url.searchParams, body, record);
+      const result = this.#route(request.method, path, url.searchParams, body, record, request.url);
       response = json(result.body, result.status ?? 200, rateHeaders);
     } catch (error) {
       if (!(error instanceof MockHttpError)) throw error;
@@ -490,6 +498,7 @@ export class RentixMockPortal {
     query: URLSearchParams,
     body: unknown,
     record: MockRequestRecord,
+    requestUrl: string,
   ): { body: unknown; status?: number } {
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
     const [root, a, b] = segments;
@@ -540,6 +549,7 @@ export class RentixMockPortal {
         break;
       case 'POST media':
         if (n === 2 && a === 'upload-from-url') return { body: this.#uploadMedia(body) };
+        if (n === 2 && a === 'signed-url') return { body: this.#signMediaUpload(body, requestUrl, path) };
         break;
       case 'GET media':
         if (n === 2 && a) return { body: this.#mediaView(this.#mediaById(a)) };
@@ -939,6 +949,30 @@ export class RentixMockPortal {
     }
     const job = this.#startJob('media_upload', media.id);
     return { mediaId: media.id, status: 'pending', externalId, jobId: job.id };
+  }
+
+  #signMediaUpload(body: unknown, requestUrl: string, path: string) {
+    if (!isObject(body)) throw new MockHttpError(400, 'Request body must be an object');
+    const problems = checkExternalId(body.externalId);
+    if (problems.length > 0) throw new MockHttpError(400, problems);
+    const externalId = typeof body.externalId === 'string' ? body.externalId : null;
+    const known = externalId === null ? undefined : this.mediaByExternalId(externalId);
+    const id = known?.id ?? randomUUID();
+    const signed = this.#signedUploads.sign(id, body, requestUrl, path, this.#now());
+    if (!known) {
+      const media: MockMedia = {
+        id,
+        externalId,
+        originalUrl: '',
+        size: null,
+        contentType: null,
+        optimization: 'pending',
+        blurhash: null,
+      };
+      this.media.set(media.id, media);
+      this.#mediaIndex.note(media);
+    }
+    return { ...signed, externalId };
   }
 
   #deleteMedia(media: MockMedia) {

@@ -96,3 +96,33 @@ export const currenciesSchema = z.looseObject({
 
 /** Exchange rates. */
 export type Currencies = z.infer<typeof currenciesSchema>;
+
+/** Input of `media.createSignedUpload`: what the file is, so the portal can sign a URL for it. */
+export const signedUploadInputSchema = z.object({
+  /** The file's name, e.g. `living-room.jpg`. */
+  fileName: z.string().min(1).max(255),
+  /** Its MIME type; photos only. */
+  contentType: z.string().regex(/^image\/[a-z0-9.+-]+$/i, 'must be an image MIME type, e.g. image/jpeg'),
+  /** The CRM's id of the file, so listings can reuse it. */
+  externalId: z.string().min(1).max(255).optional(),
+});
+
+/** Input of `media.createSignedUpload`. */
+export type SignedUploadInput = z.input<typeof signedUploadInputSchema>;
+
+/**
+ * A signed upload: where to `PUT` the file's bytes (without the API key), until when,
+ * with which headers, and the media id to name in a listing's `fileIds` afterwards.
+ */
+export const signedUploadSchema = z.looseObject({
+  mediaId: portalIdSchema,
+  uploadUrl: z.url(),
+  method: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  expiresAt: z.string().nullable().optional(),
+  externalId: z.string().nullable().optional(),
+  jobId: portalIdSchema.nullable().optional(),
+});
+
+/** A signed upload. */
+export type SignedUpload = z.infer<typeof signedUploadSchema>;
