@@ -15,6 +15,12 @@ interface Manifest {
   peerDependencies?: Record<string, string>;
 }
 
+/** What a package adds to the shared build. */
+export interface PackageBuildOptions {
+  /** Entries beyond `index` and `msw/index`, e.g. `{ postgres: 'src/postgres.ts' }` → `dist/postgres.{js,cjs,d.ts,d.cts}`. */
+  entry?: Record<string, string>;
+}
+
 interface Installed {
   dir: string;
   manifest: Manifest;
@@ -91,21 +97,22 @@ function notice(packageName: string, bundled: readonly Installed[]): string {
 }
 
 /**
- * The build of every `@sync` package: its main and `msw` entries as ESM and CJS with types
- * and source maps, for Node, with the package's version compiled in (`__PACKAGE_VERSION__`).
+ * The build of every `@sync` package: its main and `msw` entries (plus its own extra ones) as
+ * ESM and CJS with types and source maps, for Node, with the package's version compiled in
+ * (`__PACKAGE_VERSION__`).
  *
  * The CJS build bundles the dependencies that publish only ES modules (p-limit): `require()`
  * of an ES module hands back its namespace object, and the CJS interop would then call that
  * object instead of its default export. The ESM build keeps every dependency external.
  */
-export function packageBuild(packageJson: URL) {
+export function packageBuild(packageJson: URL, options: PackageBuildOptions = {}) {
   const packageDir = dirname(fileURLToPath(packageJson));
   const manifest = JSON.parse(readFileSync(packageJson, 'utf8')) as Manifest;
   const bundled = bundledInCommonJs(packageDir, manifest);
   // Both formats build at the same time and write into the same folder: empty it once, before either starts.
   rmSync(join(packageDir, 'dist'), { recursive: true, force: true });
   const shared: Options = {
-    entry: { index: 'src/index.ts', 'msw/index': 'src/msw/index.ts' },
+    entry: { index: 'src/index.ts', 'msw/index': 'src/msw/index.ts', ...options.entry },
     dts: true,
     sourcemap: true,
     target: 'node22',

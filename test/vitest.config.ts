@@ -11,10 +11,14 @@ const versionOf = (name: string): string =>
   (JSON.parse(readFileSync(`${root}packages/${name}/package.json`, 'utf8')) as { version: string }).version;
 
 // Tests run against the sources, so a change needs no build before `npm test`.
-const alias = packages.flatMap((name) => [
-  { find: new RegExp(`^@sync/${name}/msw$`), replacement: `${root}packages/${name}/src/msw/index.ts` },
-  { find: new RegExp(`^@sync/${name}$`), replacement: `${root}packages/${name}/src/index.ts` },
-]);
+const alias = [
+  // The fleet stores of @sync/core, each in its own subpath.
+  { find: /^@sync\/core\/(postgres|redis)$/, replacement: `${root}packages/core/src/$1-identifier-map.ts` },
+  ...packages.flatMap((name) => [
+    { find: new RegExp(`^@sync/${name}/msw$`), replacement: `${root}packages/${name}/src/msw/index.ts` },
+    { find: new RegExp(`^@sync/${name}$`), replacement: `${root}packages/${name}/src/index.ts` },
+  ]),
+];
 
 export default defineConfig({
   root,

@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark measures its baseline in the same run and prints the ratio.
 // Each runs in a fresh process, so no benchmark inherits another's heap or warm-up.
+// `npm run bench -- state core` runs only the benchmarks named.
 import { execFileSync } from 'node:child_process';
 import { benchCorePipeline } from './core-pipeline.ts';
 import { benchIndomioFeed, benchIndomioFeedMemory, benchIndomioWritePath } from './indomio.ts';
 import { benchPfcrmIterate } from './pfcrm-iterate.ts';
 import { benchRentixInitialSync } from './rentix-sync.ts';
+import { benchStateStores } from './state-stores.ts';
 
 interface Result {
   name: string;
@@ -25,17 +27,22 @@ const benches: Record<string, () => Promise<Result>> = {
   'indomio-feed': benchIndomioFeed,
   'indomio-feed-memory': benchIndomioFeedMemory,
   pfcrm: benchPfcrmIterate,
+  state: benchStateStores,
 };
 
-const only = process.argv[2];
-if (only !== undefined) {
-  const bench = benches[only];
-  if (!bench) throw new Error(`no benchmark named ${only}: ${Object.keys(benches).join(', ')}`);
+const [first, second] = process.argv.slice(2);
+if (first === '--child') {
+  // One benchmark, in the process the loop below started for it: its result as JSON.
+  const bench = second === undefined ? undefined : benches[second];
+  if (!bench) throw new Error(`no benchmark named ${second}: ${Object.keys(benches).join(', ')}`);
   process.stdout.write(JSON.stringify(await bench()));
 } else {
+  const names = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(benches);
+  const unknown = names.filter((name) => !benches[name]);
+  if (unknown.length) throw new Error(`no benchmark named ${unknown.join(', ')}: ${Object.keys(benches).join(', ')}`);
   let missed = 0;
-  for (const name of Object.keys(benches)) {
-    const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1] ?? '', name], {
+  for (const name of names) {
+    const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1] ?? '', '--child', name], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
       maxBuffer: 1 << 20,

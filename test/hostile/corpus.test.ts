@@ -64,6 +64,7 @@ async function runCase(c: HostileCase): Promise<void> {
     expect(threw, 'the call failed').toBe(true);
     expectTyped(thrown, expected.error);
     if ('itemId' in expected) expect(thrown.itemId).toBe(expected.itemId);
+    if (expected.status !== undefined) expect((thrown as { status?: unknown }).status).toBe(expected.status);
     if (expected.mustNotContain !== undefined) {
       const rendered = `${thrown.message}\n${JSON.stringify(thrown)}\n${inspect(thrown, { depth: 10 })}`;
       expect(rendered).not.toContain(expected.mustNotContain);

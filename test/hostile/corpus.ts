@@ -76,6 +76,8 @@ export type Expected =
       outcome: 'fails';
       error: ErrorClass;
       itemId?: string | undefined;
+      /** The HTTP status the error must keep. */
+      status?: number;
       /** Text the error must not contain (e.g. an external entity's content). */
       mustNotContain?: string;
     };
@@ -177,6 +179,18 @@ const EXTERNAL_ENTITY = `<?xml version="1.0"?>
 const CONTROL_TEXT = `Tab\there, bell\u0007, escape\u001b, NUL\u0000 and DEL\u007f inside a description long enough.`;
 const SURROGATE_TEXT = `A lone high surrogate \ud800 and a lone low one \udc00 inside a long enough description.`;
 const MARKUP_TEXT = `Ends a CDATA ]]> early, opens <b>tags</b> & &amp; entities &lol; <!DOCTYPE x> and ]]]]><![CDATA[ too.`;
+
+/** 100,000 nested arrays: more than any parser's caller can walk on the stack. */
+const DEEP_JSON = `{"message":"deep","deep":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+const deepJson = (status: number): Reply => ({
+  status,
+  body: DEEP_JSON,
+  headers: { 'content-type': 'application/json' },
+});
+/** `__proto__` keys spelled with JSON escapes, which JSON.parse decodes to the real name. */
+const ESCAPED_PROTO = '"\\u005f_proto__"';
+const FULLY_ESCAPED_PROTO = `"${[...'__proto__'].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"`;
+const LONE = 'crm-\ud800-1';
 
 const notPolluted = () => {
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -357,6 +371,37 @@ const rentixCases: HostileCase[] = [
       expected: { outcome: 'refused', error: InputValidationError, paths: ['id'], itemId: id },
     }),
   ),
+  {
+    name: 'rentix: an external id with a lone surrogate is refused before any call, naming the item',
+    portal: 'rentix',
+    call: 'listings.getByExternalId',
+    category: 'unpaired surrogate',
+    input: LONE,
+    run: (c, input) => c.rentix.listings.getByExternalId(input as string),
+    expected: { outcome: 'refused', error: InputValidationError, paths: ['id'], itemId: LONE },
+  },
+  {
+    name: 'rentix: an escaped "__proto__" key in an error body does not reach HttpError.body',
+    portal: 'rentix',
+    call: 'listings.upsert',
+    category: 'prototype keys',
+    input: { externalId: 'crm-1', announcementValue: 1 },
+    reply: under(RENTIX_PREFIX, {
+      status: 422,
+      headers: { 'content-type': 'application/json' },
+      body: `{"statusCode":422,"message":["refused"],${ESCAPED_PROTO}:{"polluted":"rentix"},"detail":{${FULLY_ESCAPED_PROTO}:{"polluted":"rentix"}}}`,
+    }),
+    run: async (c, input) => {
+      const error = await c.rentix.listings.upsert(input as ListingInput).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HttpError);
+      const body = (error as HttpError).body as { detail: object };
+      expect(Object.hasOwn(body, '__proto__')).toBe(false);
+      expect(Object.hasOwn(body.detail, '__proto__')).toBe(false);
+      notPolluted();
+      return error;
+    },
+    expected: { outcome: 'sent' },
+  },
   {
     name: 'rentix: a "constructor" language key in a title is refused',
     portal: 'rentix',
@@ -715,6 +760,46 @@ const LOCATION_IDS = ['a&b=c#d]e[f', 'x y', '../..', '%2F'];
 
 const pfCases: HostileCase[] = [
   {
+    name: 'pfcrm: a location id with a lone surrogate is refused before any call, naming the field',
+    portal: 'pfcrm',
+    call: 'properties.list',
+    category: 'unpaired surrogate',
+    input: { filters: { location_ids: ['are.3.12', 'are.\udc00'] } },
+    run: (c, input) => c.pfcrm.properties.list(input as PropertyListParams),
+    expected: {
+      outcome: 'refused',
+      error: InputValidationError,
+      paths: ['filters.location_ids.1'],
+      itemId: undefined,
+    },
+  },
+  {
+    name: 'pfcrm: a property id answer with escaped "__proto__" keys in publication and fields carries none',
+    portal: 'pfcrm',
+    call: 'properties.get',
+    category: 'prototype keys',
+    input: 5,
+    reply: under(PF_PREFIX, {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: `{"property":{"id":5,"publication":{${ESCAPED_PROTO}:{"polluted":"pf"},"state":"live"},"fields":{${FULLY_ESCAPED_PROTO}:{"polluted":"pf"}}}}`,
+    }),
+    run: (c, input) => c.pfcrm.properties.get(input as number),
+    expected: {
+      outcome: 'sent',
+      requests: 2,
+      check: (_received, result) => {
+        const property = result as { publication: object; fields: object };
+        expect(Object.hasOwn(property.publication, '__proto__')).toBe(false);
+        expect(Object.hasOwn(property.fields, '__proto__')).toBe(false);
+        expect(property.publication).toEqual({ state: 'live' });
+        // Merging what was read cannot change a prototype.
+        expect(Object.getPrototypeOf(Object.assign({}, property.publication, property.fields))).toBe(Object.prototype);
+        notPolluted();
+      },
+    },
+  },
+  {
     name: 'pfcrm: a bedroom filter given as a string is refused',
     portal: 'pfcrm',
     call: 'properties.list',
@@ -920,18 +1005,21 @@ const pfCases: HostileCase[] = [
 const malformed: HostileCase[] = [
   ...(
     [
-      ['truncated JSON', truncatedJson(), UnexpectedResponseError],
+      ['truncated JSON', truncatedJson(), UnexpectedResponseError, undefined],
       [
         'a text/plain answer',
         { status: 200, body: 'OK', headers: { 'content-type': 'text/plain' } },
         UnexpectedResponseError,
+        undefined,
       ],
-      ['JSON of the wrong shape', json(200, [1, 2, 3]), UnexpectedResponseError],
-      ['an HTML page with 200', html(200), UnexpectedResponseError],
-      ['an HTML page with 500', html(500), ServerError],
-      ['a body cut in the middle', cutMidBody(), NetworkError],
+      ['JSON of the wrong shape', json(200, [1, 2, 3]), UnexpectedResponseError, undefined],
+      ['an HTML page with 200', html(200), UnexpectedResponseError, undefined],
+      ['an HTML page with 500', html(500), ServerError, 500],
+      ['a body cut in the middle', cutMidBody(), NetworkError, undefined],
+      ['100,000-deep JSON with 200', deepJson(200), UnexpectedResponseError, 200],
+      ['100,000-deep JSON with 500', deepJson(500), ServerError, 500],
     ] as const
-  ).flatMap(([what, reply, error]): HostileCase[] => [
+  ).flatMap(([what, reply, error, status]): HostileCase[] => [
     {
       name: `rentix: ${what} ends in ${error.name}`,
       portal: 'rentix',
@@ -940,7 +1028,7 @@ const malformed: HostileCase[] = [
       input: { externalId: 'crm-1', announcementValue: 1 },
       reply: under(RENTIX_PREFIX, reply),
       run: (c, input) => c.rentix.listings.upsert(input as ListingInput),
-      expected: { outcome: 'fails', error, itemId: 'crm-1' },
+      expected: { outcome: 'fails', error, itemId: 'crm-1', status },
     },
     {
       name: `pfcrm: ${what} ends in ${error.name}`,
@@ -950,7 +1038,7 @@ const malformed: HostileCase[] = [
       input: 12,
       reply: under(PF_PREFIX, reply),
       run: (c, input) => c.pfcrm.properties.get(input as number),
-      expected: { outcome: 'fails', error, itemId: '12' },
+      expected: { outcome: 'fails', error, itemId: '12', status },
     },
   ]),
   {

@@ -43,6 +43,8 @@ export interface ClientOptions {
   timeoutMs?: number;
   deadlineMs?: number;
   retry?: false | typeof FAST_RETRY;
+  /** Sends through this `fetch` instead of `node:http`. */
+  fetch?: typeof globalThis.fetch | undefined;
 }
 
 export function makeClients(url: string, credentials: Credentials = PLAIN_CREDENTIALS, options: ClientOptions = {}) {
@@ -51,6 +53,7 @@ export function makeClients(url: string, credentials: Credentials = PLAIN_CREDEN
     timeoutMs: options.timeoutMs ?? 2_000,
     deadlineMs: options.deadlineMs ?? 4_000,
     retry: options.retry ?? FAST_RETRY,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   };
   return {
     rentix: new RentixClient({

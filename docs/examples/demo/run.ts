@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonFileIdentifierMap, type Listing, ListingSchema } from '@sync/core';
+import { type Listing, ListingSchema, SqliteIdentifierMap } from '@sync/core';
 import { IMAGE_ORIGIN } from '../generate-data.ts';
 import { startImageHost } from './image-host.ts';
 import { type DemoPortal, type PortalRun, startPortals, syncDemoPortals } from './portals.ts';
@@ -57,8 +57,8 @@ function table(title: string, runs: Map<string, PortalRun>): string {
 async function main(): Promise<number> {
   const images = await startImageHost();
   const dir = await mkdtemp(join(tmpdir(), 'sync-demo-'));
-  const stateFile = join(dir, 'state.json');
-  const state = await JsonFileIdentifierMap.open(stateFile);
+  const stateFile = join(dir, 'state.db');
+  const state = await SqliteIdentifierMap.open(stateFile);
   const listings = await loadListings(images.url);
   const portals = await startPortals(listings, { state, retry: { baseDelayMs: 50, maxDelayMs: 500 } });
   try {
@@ -72,7 +72,6 @@ async function main(): Promise<number> {
     const day2 = nextDay(listings);
     console.log('\ncontinuous sync after changing and removing listings');
     const second = await syncAll(portals, day2);
-    await state.flush();
 
     console.log(`\n${table('initial sync', first)}\n\n${table('continuous sync', second)}\n`);
     const failures = [...first, ...second].flatMap(([name, run]) =>

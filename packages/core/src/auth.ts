@@ -1,4 +1,37 @@
+import { type ErrorContext, type InputIssue, InputValidationError, SyncError } from './errors.js';
 import type { Redactor } from './redact.js';
+
+/** Control characters (CR, LF, NUL…): in a header they break it or forge another one. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** What a header value cannot carry at all: control characters and anything beyond Latin-1. */
+const NOT_HEADER_SAFE = /[^\u0020-\u007e\u0080-\u00ff]/;
+
+/**
+ * Refuses credentials a request cannot carry as they are, before anything is sent: one
+ * that is not a string or is blank, one that holds a CR, an LF, a NUL or another control
+ * character, and — for those in `sentAsHeader`, which go into a header value unencoded —
+ * one with characters beyond Latin-1. The {@link InputValidationError} names each field
+ * and never quotes a value: `fetch` and `node:http` would refuse such a header later with
+ * a message that quotes it.
+ */
+export function checkCredentials(
+  credentials: Record<string, unknown>,
+  context: ErrorContext = {},
+  sentAsHeader: readonly string[] = Object.keys(credentials),
+): void {
+  const issues: InputIssue[] = [];
+  for (const [path, value] of Object.entries(credentials)) {
+    if (typeof value !== 'string' || value.trim() === '') {
+      issues.push({ path, message: 'expected a non-empty string', code: 'invalid_type' });
+    } else if (CONTROL.test(value)) {
+      issues.push({ path, message: 'holds a control character (CR, LF, NUL…)', code: 'invalid_credential' });
+    } else if (sentAsHeader.includes(path) && NOT_HEADER_SAFE.test(value)) {
+      issues.push({ path, message: 'holds a character a header cannot carry', code: 'invalid_credential' });
+    }
+  }
+  if (issues.length > 0) throw new InputValidationError(issues, context);
+}
 
 /**
  * How a client authenticates its requests. Build one with {@link apiKeyAuth},
@@ -23,6 +56,7 @@ export interface AuthStrategy {
 
 /** Credentials sent in one header, e.g. `X-API-Key: …` or `Authorization: Api-Key …`. */
 export function apiKeyAuth(options: { key: string; header?: string; prefix?: string }): AuthStrategy {
+  checkCredentials({ key: options.key });
   const header = (options.header ?? 'X-API-Key').toLowerCase();
   const value = options.prefix ? `${options.prefix} ${options.key}` : options.key;
   return {
@@ -35,15 +69,13 @@ export function apiKeyAuth(options: { key: string; header?: string; prefix?: str
 
 /** HTTP Basic authentication. */
 export function basicAuth(options: { username: string; password: string }): AuthStrategy {
+  checkCredentials({ username: options.username, password: options.password }, {}, []);
   const encoded = Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64');
   return {
     apply: (headers) => {
       headers.authorization = `Basic ${encoded}`;
     },
-    registerSecrets: (redactor) => {
-      redactor.addSecret(options.password);
-      redactor.addSecret(encoded);
-    },
+    registerSecrets: (redactor) => redactor.addBasicCredentials(options.username, options.password),
   };
 }
 
@@ -128,6 +160,7 @@ export interface BearerAuthOptions {
 export function bearerAuth(provider: TokenProvider | string, options: BearerAuthOptions = {}): AuthStrategy {
   if (typeof provider === 'string') {
     const token = provider;
+    checkCredentials({ token });
     return {
       apply: (headers) => {
         headers.authorization = `Bearer ${token}`;
@@ -149,6 +182,9 @@ export function bearerAuth(provider: TokenProvider | string, options: BearerAuth
         const issuedAt = now();
         const fresh = await provider(controller.signal);
         redactor?.addSecret(fresh.token);
+        if (typeof fresh.token !== 'string' || fresh.token === '' || NOT_HEADER_SAFE.test(fresh.token)) {
+          throw new SyncError('the token provider returned a token that cannot be sent in a header');
+        }
         const expiresAt =
           fresh.expiresAt !== undefined
             ? Number(fresh.expiresAt)

@@ -1,8 +1,18 @@
 import pLimit from 'p-limit';
+import { z } from 'zod';
+import { InputValidationError } from './errors.js';
+import { checkOptions, PositiveIntegerSchema } from './options.js';
 
-/** Splits `items` into consecutive chunks of at most `size` items, in order. */
+/**
+ * Splits `items` into consecutive chunks of at most `size` items, in order. A `size` that is
+ * not a whole number of at least 1 is refused with an `InputValidationError` naming `size`.
+ */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive integer (got ${size})`);
+  if (!Number.isInteger(size) || size < 1) {
+    throw new InputValidationError([
+      { path: 'size', message: 'expected a whole number of at least 1', code: 'too_small' },
+    ]);
+  }
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
@@ -134,15 +144,23 @@ function reasonOf(signal: AbortSignal): string {
   return reason instanceof Error ? `aborted: ${reason.message}` : 'aborted';
 }
 
+const BatchOptionsSchema = z.looseObject({
+  size: PositiveIntegerSchema.optional(),
+  concurrency: PositiveIntegerSchema.optional(),
+});
+
 /**
  * Runs `worker` over `items` in batches with bounded concurrency and reports an
- * outcome for every input item, in input order — none is lost, whatever fails.
+ * outcome for every input item, in input order — none is lost, whatever fails. A `size`
+ * or `concurrency` that is not a whole number of at least 1 is refused up front with an
+ * `InputValidationError` naming the option.
  */
 export async function runBatches<T, R>(
   items: readonly T[],
   options: BatchOptions<T>,
   worker: BatchWorker<T, R>,
 ): Promise<BatchReport<T, R>> {
+  checkOptions(BatchOptionsSchema, options);
   const outcomes = new Array<ItemOutcome<T, R>>(items.length);
   const counts = { succeeded: 0, failed: 0, skipped: 0 };
   const record = (outcome: ItemOutcome<T, R>) => {

@@ -275,6 +275,34 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, conte
   throw new InputValidationError(toInputIssues(result.error.issues), context);
 }
 
+/**
+ * An issue for every string in `value` — object keys included, at any depth — that holds
+ * a lone UTF-16 surrogate. Such a string has no UTF-8 form: `encodeURIComponent` throws
+ * on it and `URLSearchParams` silently turns it into U+FFFD, so it cannot go into a URL
+ * as it is. `path` names `value` itself (e.g. `id` or `filters`).
+ */
+export function loneSurrogateIssues(value: unknown, path = ''): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const message = 'holds a lone UTF-16 surrogate, which cannot be sent in a URL';
+  const stack: Array<[unknown, string]> = [[value, path]];
+  // Bounded: each node is visited once, and a cycle is cut by `seen`.
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const [node, at] = stack.pop() as [unknown, string];
+    if (typeof node === 'string') {
+      if (!node.isWellFormed()) issues.push({ path: at, message, code: 'lone_surrogate' });
+    } else if (node !== null && typeof node === 'object' && !seen.has(node)) {
+      seen.add(node);
+      for (const [key, item] of Object.entries(node)) {
+        const inner = at === '' ? key : `${at}.${key}`;
+        if (!key.isWellFormed()) issues.push({ path: at, message: `a key ${message}`, code: 'lone_surrogate' });
+        stack.push([item, inner]);
+      }
+    }
+  }
+  return issues.reverse();
+}
+
 /** The error class for an HTTP status. */
 export function httpErrorClass(status: number): typeof HttpError {
   if (status === 401) return AuthenticationError;

@@ -4,7 +4,9 @@ import {
   AuthenticationError,
   createHttpError,
   type HttpError,
+  type InputIssue,
   InputValidationError,
+  loneSurrogateIssues,
   MAX_ERROR_BODY,
   NetworkError,
   RateLimitError,
@@ -13,7 +15,8 @@ import {
   UnexpectedResponseError,
 } from './errors.js';
 import { type HttpEvents, TypedEmitter } from './events.js';
-import { booleanOption, ownOption } from './options.js';
+import { JsonDepthError, parseJsonSafely } from './json.js';
+import { booleanOption, checkOptions, checkServiceUrl, HttpClientOptionsSchema, ownOption } from './options.js';
 import { type RateLimit, RateLimiter, readRateLimitHeaders, sleep } from './rate-limiter.js';
 import { Redactor } from './redact.js';
 import {
@@ -190,15 +193,30 @@ const utf8 = new TextDecoder();
 /**
  * Encodes each interpolated value as one path segment, so an id can never add a
  * segment, a query or a fragment: path`/listings/${id}`. An id that is empty, `.` or
- * `..` would still change the path: {@link HttpClient.request} refuses such paths,
- * naming the operation and item, before anything is sent.
+ * `..` would still change the path, and one with a lone UTF-16 surrogate has no encoding:
+ * {@link HttpClient.request} refuses such paths, naming the operation and item, before
+ * anything is sent.
  */
 export function path(strings: TemplateStringsArray, ...values: ReadonlyArray<string | number>): string {
   let out = strings[0] ?? '';
   values.forEach((value, i) => {
-    out += encodeURIComponent(String(value)) + (strings[i + 1] ?? '');
+    const text = String(value);
+    // A lone surrogate has no UTF-8 form: it is left in place, unencoded, for request() to refuse.
+    out += (text.isWellFormed() ? encodeURIComponent(text) : encodeWellFormedParts(text)) + (strings[i + 1] ?? '');
   });
   return out;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function encodeWellFormedParts(text: string): string {
+  let out = '';
+  let from = 0;
+  for (const match of text.matchAll(LONE_SURROGATE)) {
+    out += encodeURIComponent(text.slice(from, match.index)) + match[0];
+    from = match.index + match[0].length;
+  }
+  return out + encodeURIComponent(text.slice(from));
 }
 
 const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
@@ -211,6 +229,49 @@ function unsafeSegment(path: string): string | undefined {
   const bare = (path.split(/[?#]/, 1)[0] ?? '').replace(/^\//, '');
   if (bare === '') return undefined;
   return bare.split('/').find((segment) => segment === '' || DOT_SEGMENT.test(segment));
+}
+
+/** Longest part of a text error body the portal's message is looked for in. */
+const MAX_MESSAGE_SOURCE = 64 * 1024;
+
+const LONE_SURROGATE_MESSAGE = 'holds a lone UTF-16 surrogate, which cannot be sent in a URL';
+
+/** What makes a call impossible to send as asked, found before anything is sent; `undefined` for nearly every call. */
+function unsendable(options: RequestOptions): InputIssue[] | undefined {
+  const issues: InputIssue[] = [];
+  const unsafe = unsafeSegment(options.path);
+  if (unsafe !== undefined) {
+    issues.push({
+      path: 'id',
+      message: `${unsafe === '' ? 'an empty identifier' : `"${decodeURIComponent(unsafe)}"`} cannot be part of a URL path`,
+      code: 'invalid_id',
+    });
+  }
+  if (!options.path.isWellFormed())
+    issues.push({ path: 'id', message: LONE_SURROGATE_MESSAGE, code: 'lone_surrogate' });
+  const query = options.query;
+  if (typeof query === 'string') {
+    if (!query.isWellFormed()) issues.push({ path: 'query', message: LONE_SURROGATE_MESSAGE, code: 'lone_surrogate' });
+  } else if (query !== undefined && !(query instanceof URLSearchParams)) {
+    for (const key in query) {
+      const value = query[key];
+      if (!key.isWellFormed() || (typeof value === 'string' && !value.isWellFormed())) {
+        issues.push(...loneSurrogateIssues(query, 'query'));
+        break;
+      }
+    }
+  }
+  const limit = options.maxResponseBytes;
+  if (limit !== undefined && !(typeof limit === 'number' && limit > 0)) {
+    issues.push({ path: 'maxResponseBytes', message: 'expected a number of bytes above 0', code: 'invalid_option' });
+  }
+  for (const name of ['timeoutMs', 'deadlineMs'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
+      issues.push({ path: name, message: 'expected a finite number of milliseconds above 0', code: 'invalid_option' });
+    }
+  }
+  return issues.length > 0 ? issues : undefined;
 }
 
 function truncateBody(body: unknown): unknown {
@@ -227,12 +288,6 @@ function defaultErrorMessage(body: unknown): string | undefined {
     if (typeof error === 'string') return error;
   }
   return undefined;
-}
-
-/** Parses JSON; keys named `__proto__` are dropped so parsed data cannot carry a prototype. */
-export function parseJsonSafely(text: string): unknown {
-  if (!text.includes('__proto__')) return JSON.parse(text);
-  return JSON.parse(text, (key, value: unknown) => (key === '__proto__' ? undefined : value));
 }
 
 interface CallState {
@@ -287,25 +342,14 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
 
   constructor(options: HttpClientOptions) {
     super();
-    let url: URL;
-    try {
-      url = new URL(options.baseUrl);
-    } catch {
-      throw new SyncError(`invalid base URL "${options.baseUrl}"`, { portal: options.portal });
-    }
-    const allowInsecureHttp = booleanOption(options, 'allowInsecureHttp', { portal: options.portal });
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowInsecureHttp === true)) {
-      throw new SyncError(
-        `base URL must use https (got ${url.protocol}); pass allowInsecureHttp: true only for a local test server`,
-        { portal: options.portal },
-      );
-    }
+    const allowInsecureHttp = booleanOption(options, 'allowInsecureHttp', { portal: options?.portal });
+    checkOptions(HttpClientOptionsSchema, options, { portal: options.portal });
+    const url = checkServiceUrl(options.baseUrl, {
+      field: 'baseUrl',
+      portal: options.portal,
+      allowInsecureHttp: allowInsecureHttp === true,
+    });
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    if (!(this.#maxResponseBytes > 0)) {
-      throw new SyncError(`maxResponseBytes must be a positive number (got ${options.maxResponseBytes})`, {
-        portal: options.portal,
-      });
-    }
     this.portal = options.portal;
     this.#options = options;
     this.#baseUrl = url.toString().replace(/\/+$/, '');
@@ -367,18 +411,14 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
   }
 
   async #send<T>(options: RequestOptions): Promise<HttpResponse<T>> {
-    const unsafe = unsafeSegment(options.path);
-    if (unsafe !== undefined) {
-      throw new InputValidationError(
-        [
-          {
-            path: 'id',
-            message: `${unsafe === '' ? 'an empty identifier' : `"${decodeURIComponent(unsafe)}"`} cannot be part of a URL path`,
-            code: 'invalid_id',
-          },
-        ],
-        { portal: this.portal, operation: options.operation, itemId: options.itemId, method: options.method },
-      );
+    const issues = unsendable(options);
+    if (issues) {
+      throw new InputValidationError(issues, {
+        portal: this.portal,
+        operation: options.operation,
+        itemId: options.itemId,
+        method: options.method,
+      });
     }
     const call: CallState = { options, started: performance.now(), attempts: 0 };
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs ?? 120_000;
@@ -577,18 +617,19 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       try {
         body = parseJsonSafely(text);
       } catch {
-        // Not JSON after all: keep the text.
+        // Not JSON after all, or nested too deep to walk: keep the text.
       }
     }
-    const serverMessage = (this.#options.errorMessage ?? defaultErrorMessage)(body);
+    // Secrets go before the message is read from the body: a message cut short could keep part of one.
+    const clean = typeof body === 'string' ? this.redactor.text(body, MAX_MESSAGE_SOURCE) : this.redactor.value(body);
+    const serverMessage = (this.#options.errorMessage ?? defaultErrorMessage)(clean);
     // However long the server asks for, nothing waits longer than maxRetryAfterMs on its word.
     const serverDelayMs = this.#cappedServerDelay(serverRetryDelayMs(raw.headers, raw.status));
     const error: HttpError = createHttpError({
       ...this.#context(options),
       status: raw.status,
       requestId: this.#requestId(raw.headers),
-      body:
-        typeof body === 'string' ? truncateBody(this.redactor.text(body)) : this.redactor.value(body, MAX_ERROR_BODY),
+      body: typeof clean === 'string' ? truncateBody(clean) : this.redactor.value(clean, MAX_ERROR_BODY),
       serverMessage: serverMessage === undefined ? undefined : this.redactor.text(serverMessage),
       retryAfterMs: serverDelayMs,
     });
@@ -626,7 +667,8 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
       };
     }
     if (error instanceof ConnectionFailure) {
-      const cause = error.cause instanceof Error ? error.cause : undefined;
+      // A system error may quote what it failed on (fetch quotes an invalid header): only a redacted copy is kept.
+      const cause = this.redactor.error(error.cause);
       return {
         error: new NetworkError(`connection failed${cause ? ` (${cause.message})` : ''}`, {
           ...this.#context(options),
@@ -673,10 +715,13 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     if (text.trim() === '') return undefined as T;
     try {
       return parseJsonSafely(text) as T;
-    } catch {
+    } catch (error) {
+      const type = this.redactor.headerValue(raw.headers.get('content-type'), 100) ?? 'no content type';
       throw new UnexpectedResponseError(
-        `expected JSON, got ${raw.headers.get('content-type') ?? 'no content type'} that does not parse`,
-        { ...this.#context(options), status: raw.status, body: truncateBody(this.redactor.text(text)) },
+        error instanceof JsonDepthError
+          ? `expected JSON, got ${error.message}`
+          : `expected JSON, got ${type} that does not parse`,
+        { ...this.#context(options), status: raw.status, body: this.redactor.text(text, MAX_ERROR_BODY) },
       );
     }
   }
@@ -720,10 +765,11 @@ export class HttpClient extends TypedEmitter<HttpEvents> {
     };
   }
 
+  /** The server's request id, redacted and bounded: a server may put anything in that header. */
   #requestId(headers: Headers): string | undefined {
     for (const name of this.#requestIdHeaders) {
       const value = headers.get(name);
-      if (value) return value;
+      if (value) return this.redactor.headerValue(value);
     }
     return undefined;
   }

@@ -1,7 +1,8 @@
 /**
  * Shared mechanisms of the `@sync` portal clients: the HTTP pipeline with
  * authentication, safe retries and rate limits; batching with per-item reports;
- * identifier mapping; fingerprints; the sync mechanism under every portal package's
+ * identifier maps (memory, SQLite, JSON file; PostgreSQL and Redis in `@sync/core/postgres`
+ * and `@sync/core/redis`); fingerprints; the sync mechanism under every portal package's
  * sync call (`syncItems`, `syncPortals`); and the error classes every client throws.
  *
  * @packageDocumentation
@@ -13,6 +14,7 @@ export {
   type BearerAuthOptions,
   basicAuth,
   bearerAuth,
+  checkCredentials,
   type TokenProvider,
 } from './auth.js';
 export {
@@ -41,6 +43,7 @@ export {
   type InputIssue,
   InputValidationError,
   isSyncError,
+  loneSurrogateIssues,
   MAX_ERROR_BODY,
   NetworkError,
   NotFoundError,
@@ -81,13 +84,21 @@ export {
   type HttpClientOptions,
   type HttpMethod,
   type HttpResponse,
-  parseJsonSafely,
   path,
   type QueryInit,
   type RequestOptions,
   type ResponseProblem,
 } from './http-client.js';
-export { type IdentifierEntry, type IdentifierMap, MemoryIdentifierMap } from './identifier-map.js';
+export {
+  DEFAULT_ACCOUNT,
+  type IdentifierEntry,
+  type IdentifierMap,
+  type IdentifierWrite,
+  type IdentifierWriteResult,
+  MemoryIdentifierMap,
+  nextVersion,
+} from './identifier-map.js';
+export { JsonDepthError, MAX_JSON_DEPTH, parseJsonSafely } from './json.js';
 export { JsonFileIdentifierMap } from './json-file-identifier-map.js';
 export {
   HOUSING_MARKETS,
@@ -110,7 +121,21 @@ export {
   type PropertyCondition,
   type PropertyType,
 } from './listing.js';
-export { booleanOption, ownOption } from './options.js';
+export {
+  ByteLimitSchema,
+  booleanOption,
+  checkOptions,
+  checkServiceUrl,
+  DelayMsSchema,
+  DurationMsSchema,
+  HttpClientOptionsSchema,
+  ownOption,
+  PositiveIntegerSchema,
+  RateLimitSchema,
+  RetryBudgetOptionsSchema,
+  RetryOptionsSchema,
+  type ServiceUrlOptions,
+} from './options.js';
 export {
   MIN_SERVER_LIMIT_FRACTION,
   type RateLimit,
@@ -122,7 +147,7 @@ export {
   type ServerRateLimitState,
   sleep,
 } from './rate-limiter.js';
-export { isSensitiveName, REDACTED, Redactor } from './redact.js';
+export { isSensitiveName, MAX_REQUEST_ID, REDACTED, Redactor } from './redact.js';
 export {
   backoffCeiling,
   DEFAULT_RETRY,
@@ -136,6 +161,7 @@ export {
   serverRetryDelayMs,
 } from './retry.js';
 export { compiledSchema } from './schema.js';
+export { SQLITE_SCHEMA, SqliteIdentifierMap, type SqliteIdentifierMapOptions } from './sqlite-identifier-map.js';
 export {
   type BulkSyncHandlers,
   failureReason,
@@ -160,5 +186,12 @@ export {
   syncPortals,
   syncTarget,
 } from './sync-portals.js';
-export { REMOVED, type SyncPlan, SyncState } from './sync-state.js';
+export {
+  REMOVED,
+  type SyncPlan,
+  type SyncRecord,
+  type SyncRecordOptions,
+  type SyncRecordResult,
+  SyncState,
+} from './sync-state.js';
 export { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_SOCKETS } from './transport.js';

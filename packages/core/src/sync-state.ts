@@ -1,5 +1,5 @@
 import { fingerprint as hash } from './fingerprint.js';
-import { type IdentifierMap, MemoryIdentifierMap } from './identifier-map.js';
+import { type IdentifierMap, type IdentifierWrite, MemoryIdentifierMap, nextVersion } from './identifier-map.js';
 
 /** Fingerprint recorded for an item that was removed from (or hidden on) the portal. */
 export const REMOVED = 'removed';
@@ -12,13 +12,58 @@ export interface SyncPlan<T> {
   unchanged: Array<{ item: T; key: string }>;
   /** Keys sent before that are no longer among the items. */
   removed: string[];
+  /**
+   * Version of this plan ({@link nextVersion}, taken before the state was read): record what
+   * it sends with it, so a worker that planned later is never overwritten by this one.
+   */
+  version: number;
+}
+
+/** What the portal acknowledged for one CRM item, for {@link SyncState.recordMany}. */
+export interface SyncRecord {
+  /** The CRM id. */
+  externalId: string;
+  /** Fingerprint of the content the portal accepted ({@link REMOVED} once removed). */
+  fingerprint: string;
+  /** The portal id, when known; recorded before (in the same transaction as) the fingerprint. */
+  portalId?: string | undefined;
+  /**
+   * The portal created a new record for it: its id is recorded only if none is recorded yet
+   * (set-if-absent), so when two workers created the same item the first one's id wins.
+   */
+  created?: boolean | undefined;
+}
+
+/** Options of {@link SyncState.record} and {@link SyncState.recordMany}. */
+export interface SyncRecordOptions {
+  /**
+   * Record-if-newer: the version of what was sent (the plan's {@link SyncPlan.version}); an
+   * entry already recorded with a higher version is kept. Without it, records replace.
+   */
+  version?: number | undefined;
+}
+
+/** What {@link SyncState.recordMany} recorded for one item. */
+export interface SyncRecordResult {
+  /** The CRM id. */
+  externalId: string;
+  /** `false` when a newer record was already stored, which was kept instead. */
+  stored: boolean;
+  /** The portal id stored once recorded (`undefined` when the record had none): its own, or the one that won over it. */
+  portalId: string | undefined;
+  /** For a create another writer won: the id this one got from the portal — a duplicate there. */
+  discardedPortalId: string | undefined;
 }
 
 /**
  * What a continuous sync remembers for one portal: for each CRM item, the portal's id
  * and the fingerprint of the content last sent. Kept in an {@link IdentifierMap}
- * (kind `<kind>` for ids, `<kind>-fingerprint` for fingerprints), so the JSON-file map
- * makes it survive restarts.
+ * (kind `<kind>` for ids, `<kind>-fingerprint` for fingerprints): an SQLite map makes it
+ * survive restarts, a PostgreSQL or Redis map shares it between workers, and
+ * `map.forAccount(agency)` keeps each agency's state apart in one store.
+ *
+ * Every record writes the portal id before the fingerprint, in one batch (one transaction
+ * where the store has them), so a crash never leaves a fingerprint without its id.
  */
 export class SyncState {
   /** Where the state lives. */
@@ -50,19 +95,68 @@ export class SyncState {
 
   /** Every CRM id the state knows, with its fingerprint. */
   async fingerprints(): Promise<Map<string, string>> {
-    const entries = await this.map.list(this.portal, this.#fingerprintKind);
-    return new Map(entries.map((e) => [e.externalId, e.portalId]));
+    // Read page by page: only the map of fingerprints is held, however many entries there are.
+    const out = new Map<string, string>();
+    for await (const e of this.map.iterate(this.portal, this.#fingerprintKind)) out.set(e.externalId, e.portalId);
+    return out;
   }
 
-  /** Records what was sent for a CRM id, and its portal id when known. */
-  async record(externalId: string, fingerprint: string, portalId?: string): Promise<void> {
-    await this.map.set(this.portal, this.#fingerprintKind, externalId, fingerprint);
-    if (portalId !== undefined) await this.map.set(this.portal, this.kind, externalId, portalId);
+  /** Records what was sent for a CRM id, and its portal id when known (see {@link recordMany}). */
+  async record(
+    externalId: string,
+    fingerprint: string,
+    portalId?: string,
+    options: SyncRecordOptions = {},
+  ): Promise<SyncRecordResult> {
+    const [result] = await this.recordMany([{ externalId, fingerprint, portalId }], options);
+    return result as SyncRecordResult;
+  }
+
+  /**
+   * Records what the portal acknowledged for several items — e.g. one bulk chunk's results —
+   * in one batch write of the map: one transaction or round trip. For each item the portal
+   * id (when known) is written before its fingerprint.
+   */
+  async recordMany(records: readonly SyncRecord[], options: SyncRecordOptions = {}): Promise<SyncRecordResult[]> {
+    const { version } = options;
+    const writes: IdentifierWrite[] = [];
+    for (const r of records) {
+      if (r.portalId !== undefined) {
+        writes.push({
+          portal: this.portal,
+          kind: this.kind,
+          externalId: r.externalId,
+          portalId: r.portalId,
+          version,
+          ifAbsent: r.created,
+        });
+      }
+      writes.push({
+        portal: this.portal,
+        kind: this.#fingerprintKind,
+        externalId: r.externalId,
+        portalId: r.fingerprint,
+        version,
+      });
+    }
+    const results = writes.length > 0 ? await this.map.setMany(writes) : [];
+    let at = 0;
+    return records.map((r): SyncRecordResult => {
+      const id = r.portalId === undefined ? undefined : results[at++];
+      const print = results[at++];
+      const portalId = id ? id.portalId : undefined;
+      return {
+        externalId: r.externalId,
+        stored: print?.stored ?? false,
+        portalId: portalId ?? r.portalId,
+        discardedPortalId: r.created && id && !id.stored && id.portalId !== r.portalId ? r.portalId : undefined,
+      };
+    });
   }
 
   /** Records that a CRM id was removed from the portal; a later {@link plan} does not report it again. */
-  async recordRemoved(externalId: string): Promise<void> {
-    await this.map.set(this.portal, this.#fingerprintKind, externalId, REMOVED);
+  async recordRemoved(externalId: string, options: SyncRecordOptions = {}): Promise<void> {
+    await this.recordMany([{ externalId, fingerprint: REMOVED }], options);
   }
 
   /** Forgets a CRM id, so the next sync sends it in full. */
@@ -74,15 +168,17 @@ export class SyncState {
   /**
    * Compares `items` with what was last sent: new or changed items (by fingerprint of
    * `contentOf(item)`, the whole item by default), unchanged ones, and the keys that
-   * disappeared. Nothing is recorded: call {@link record} for what the portal accepted.
+   * disappeared. Nothing is recorded: call {@link record} (or {@link recordMany}) for what the
+   * portal accepted, with the plan's `version`.
    */
   async plan<T>(
     items: readonly T[],
     keyOf: (item: T) => string,
     contentOf: (item: T) => unknown = (item) => item,
   ): Promise<SyncPlan<T>> {
+    const version = nextVersion();
     const known = await this.fingerprints();
-    const plan: SyncPlan<T> = { changed: [], unchanged: [], removed: [] };
+    const plan: SyncPlan<T> = { changed: [], unchanged: [], removed: [], version };
     const seen = new Set<string>();
     for (const item of items) {
       const key = keyOf(item);

@@ -1,7 +1,11 @@
+import { z } from 'zod';
 import { type BatchProgress, runBatches, type WorkerOutcome } from './batch.js';
 import { InputValidationError } from './errors.js';
-import { ownOption } from './options.js';
-import type { SyncState } from './sync-state.js';
+import { checkOptions, ownOption, PositiveIntegerSchema } from './options.js';
+import { REMOVED, type SyncRecord, type SyncRecordResult, type SyncState } from './sync-state.js';
+
+/** Items recorded in one batch write of the state: a bulk request's worth (100 operations). */
+const RECORD_BATCH = 100;
 
 /** What a sync did with one item. */
 export type SyncAction = 'created' | 'updated' | 'unchanged' | 'removed' | 'failed' | 'skipped';
@@ -27,6 +31,11 @@ export interface SyncOutcome<T = unknown> {
   error: Error | undefined;
   /** The input item; `undefined` for a key removed because the input no longer has it. */
   item: T | undefined;
+  /**
+   * Set when this create lost to another writer's (set-if-absent on the portal id): the id the
+   * portal gave this one — now a duplicate there of {@link SyncOutcome.portalId}, to remove.
+   */
+  discardedPortalId?: string | undefined;
 }
 
 /**
@@ -68,6 +77,12 @@ export interface SyncOptions {
   /** Called after each write (or bulk request), with totals over every item of the round. */
   onProgress?: ((progress: BatchProgress) => void) | undefined;
 }
+
+const SyncItemsOptionsSchema = z.looseObject({
+  state: z.custom<SyncState>((value) => value !== null && typeof value === 'object', 'expected a SyncState'),
+  concurrency: PositiveIntegerSchema.optional(),
+  operation: z.string().min(1).optional(),
+});
 
 /** Options of {@link syncItems}. */
 export interface SyncItemsOptions extends SyncOptions {
@@ -181,9 +196,13 @@ interface WriteTask<T, P> {
  * prepares each item (an item that cannot be prepared is reported failed), sends only
  * what is new or changed since `state` last saw it (by fingerprint), removes what
  * disappeared from the input or has no place on the portal, records every write the
- * portal acknowledged — through `state.record`, so its portal id and fingerprint go
+ * portal acknowledged — through `state.recordMany`, so its portal id and fingerprint go
  * together — and reports every item. A failed item is not recorded, so the next round
  * sends it again; an item key given twice is reported failed the second time.
+ *
+ * Records carry the plan's version (record-if-newer) and a create's id is set-if-absent:
+ * workers sharing the state cannot overwrite a newer round's record, and the first id
+ * recorded for an item wins. A bulk `write` records all its acknowledged writes in one batch.
  *
  * @example
  * const report = await syncItems(rows, {
@@ -198,6 +217,10 @@ export async function syncItems<T, P = T>(
   handlers: SyncHandlers<T, P>,
   options: SyncItemsOptions,
 ): Promise<SyncReport<T>> {
+  checkOptions(SyncItemsOptionsSchema, options, {
+    portal: options?.state?.portal,
+    operation: options?.operation ?? 'sync',
+  });
   const { state } = options;
   const operation = options.operation ?? 'sync';
   const prepare = handlers.prepare
@@ -340,25 +363,71 @@ export async function syncItems<T, P = T>(
     });
   if (known.done > 0) progress(undefined);
 
-  /** Records what the portal acknowledged and says what the report shows for it. */
-  const settle = async (task: WriteTask<T, P>, written: SyncWritten): Promise<SyncOutcome<T>> => {
+  /** What the report shows for a write the portal acknowledged, and what the state records for it. */
+  const acknowledged = (
+    task: WriteTask<T, P>,
+    written: SyncWritten,
+  ): { outcome: SyncOutcome<T>; record: SyncRecord } => {
     const { write } = task;
     if (write.kind === 'remove') {
-      await state.recordRemoved(write.key);
       return {
-        key: write.key,
-        action: 'removed',
-        portalId: write.portalId,
-        reason: task.reason,
-        error: undefined,
-        item: task.item,
+        outcome: {
+          key: write.key,
+          action: 'removed',
+          portalId: write.portalId,
+          reason: task.reason,
+          error: undefined,
+          item: task.item,
+        },
+        record: { externalId: write.key, fingerprint: REMOVED },
       };
     }
     const said = typeof written === 'object' ? written : { portalId: written, action: undefined };
     const portalId = said.portalId ?? write.portalId;
-    await state.record(write.key, task.fingerprint as string, portalId);
     const action = said.action ?? (write.isNew && write.portalId === undefined ? 'created' : 'updated');
-    return { key: write.key, action, portalId, reason: undefined, error: undefined, item: task.item };
+    return {
+      outcome: { key: write.key, action, portalId, reason: undefined, error: undefined, item: task.item },
+      record: {
+        externalId: write.key,
+        fingerprint: task.fingerprint as string,
+        portalId,
+        created: action === 'created',
+      },
+    };
+  };
+  /**
+   * Records acknowledged writes, {@link RECORD_BATCH} to a batch (one transaction or round
+   * trip of the store), and says what the report shows for each. When a batch cannot be
+   * recorded its writes are recorded one by one, so only those the store refuses are
+   * reported failed (not recorded: the next round sends them again).
+   */
+  const settle = async (
+    done: ReadonlyArray<{ task: WriteTask<T, P>; written: SyncWritten }>,
+  ): Promise<SyncOutcome<T>[]> => {
+    const entries = done.map(({ task, written }) => acknowledged(task, written));
+    const recorded: Array<SyncRecordResult | Error> = [];
+    const options = { version: plan.version };
+    for (let at = 0; at < entries.length; at += RECORD_BATCH) {
+      const batch = entries.slice(at, at + RECORD_BATCH).map((e) => e.record);
+      try {
+        recorded.push(...(await state.recordMany(batch, options)));
+      } catch (error) {
+        if (batch.length === 1) recorded.push(asError(error));
+        else
+          for (const record of batch) {
+            recorded.push(await state.recordMany([record], options).then(([r]) => r as SyncRecordResult, asError));
+          }
+      }
+    }
+    return entries.map(({ outcome }, k): SyncOutcome<T> => {
+      const r = recorded[k];
+      const task = done[k]?.task as WriteTask<T, P>;
+      if (r instanceof Error) return unsettled(task, { status: 'failed', error: r });
+      if (outcome.action === 'removed' || !r) return outcome;
+      const settled: SyncOutcome<T> = { ...outcome, portalId: r.portalId ?? outcome.portalId };
+      if (r.discardedPortalId !== undefined) settled.discardedPortalId = r.discardedPortalId;
+      return settled;
+    });
   };
   const unsettled = (task: WriteTask<T, P>, outcome: WorkerOutcome<unknown>): SyncOutcome<T> => {
     const base = { key: task.write.key, portalId: task.write.portalId, item: task.item };
@@ -387,20 +456,24 @@ export async function syncItems<T, P = T>(
         answers = tasks.map(() => ({ status: 'failed', error: err }));
       }
     }
-    await Promise.all(
-      tasks.map(async (task, k) => {
-        const answer: WorkerOutcome<SyncWritten> = answers[k] ?? {
-          status: 'failed',
-          error: new Error(`the portal answered ${answers.length} outcomes for ${tasks.length} writes`),
-        };
-        try {
-          outcomes[task.position] =
-            answer.status === 'succeeded' ? await settle(task, answer.value) : unsettled(task, answer);
-        } catch (error) {
-          outcomes[task.position] = unsettled(task, { status: 'failed', error: asError(error) });
-        }
-      }),
-    );
+    const done: Array<{ task: WriteTask<T, P>; written: SyncWritten }> = [];
+    tasks.forEach((task, k) => {
+      const answer: WorkerOutcome<SyncWritten> = answers[k] ?? {
+        status: 'failed',
+        error: new Error(`the portal answered ${answers.length} outcomes for ${tasks.length} writes`),
+      };
+      if (answer.status === 'succeeded') done.push({ task, written: answer.value });
+      else outcomes[task.position] = unsettled(task, answer);
+    });
+    try {
+      const settled = await settle(done);
+      done.forEach(({ task }, k) => {
+        outcomes[task.position] = settled[k] as SyncOutcome<T>;
+      });
+    } catch (error) {
+      const err = asError(error);
+      for (const { task } of done) outcomes[task.position] = unsettled(task, { status: 'failed', error: err });
+    }
   } else {
     const { upsert, remove } = handlers;
     const report = await runBatches(
@@ -413,7 +486,8 @@ export async function syncItems<T, P = T>(
           write.kind === 'remove'
             ? await remove(write.key, { portalId: write.portalId, signal }).then(() => undefined)
             : await upsert(write.item, { key: write.key, portalId: write.portalId, isNew: write.isNew, signal });
-        return [{ status: 'succeeded', value: await settle(task, written) }];
+        const [settled] = await settle([{ task, written }]);
+        return [{ status: 'succeeded', value: settled as SyncOutcome<T> }];
       },
     );
     for (const outcome of report.items) {

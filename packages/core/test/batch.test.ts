@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chunk, refuseRepeatedKeys, runBatches, type WorkerOutcome } from '../src/batch.js';
+import { InputValidationError } from '../src/errors.js';
 
 const ok = <R>(value: R): WorkerOutcome<R> => ({ status: 'succeeded', value });
 
@@ -15,9 +16,11 @@ describe('chunk', () => {
       }),
     );
   });
-  it('refuses a size that is not a positive integer', () => {
-    expect(() => chunk([1], 0)).toThrow(RangeError);
-    expect(() => chunk([1], 1.5)).toThrow(RangeError);
+  it('refuses a size that is not a positive integer with an InputValidationError naming it', () => {
+    for (const size of [0, 1.5, -1, Number.NaN]) {
+      expect(() => chunk([1], size)).toThrow(InputValidationError);
+      expect(() => chunk([1], size)).toThrow(/size/);
+    }
   });
 });
 

@@ -151,7 +151,9 @@ describe('JsonFileIdentifierMap: one writer per file', () => {
     // The refused process wrote nothing.
     await map.close();
     const reopened = await JsonFileIdentifierMap.open(file);
-    expect(await reopened.list('p')).toEqual([{ portal: 'p', kind: 'listing', externalId: 'mine', portalId: '1' }]);
+    expect(await reopened.list('p')).toMatchObject([
+      { portal: 'p', kind: 'listing', externalId: 'mine', portalId: '1' },
+    ]);
     await reopened.close();
   }, 20_000);
 

@@ -6,6 +6,9 @@ import {
   MemoryIdentifierMap,
   REMOVED,
   type SyncHandlers,
+  type SyncRecord,
+  type SyncRecordOptions,
+  type SyncRecordResult,
   SyncState,
   type SyncWrite,
   syncItems,
@@ -142,6 +145,29 @@ describe('syncItems', () => {
     const again = await syncItems(items, p.handlers, { state });
     expect(again).toMatchObject({ created: 6, unchanged: 4 });
   });
+
+  it('keeps the first id when another worker recorded the same create first, and reports the duplicate', async () => {
+    const map = new MemoryIdentifierMap();
+    const state = new SyncState(map, 'pf');
+    const handlers: SyncHandlers<Item> = {
+      key: (i) => i.id,
+      async upsert(item) {
+        // Meanwhile another worker created the same item and recorded its id.
+        await map.setIfAbsent('pf', 'listing', item.id, 'P-other');
+        return 'P-mine';
+      },
+      async remove() {},
+    };
+    const report = await syncItems([{ id: 'a', price: 1 }], handlers, { state });
+    expect(report.items[0]).toMatchObject({
+      key: 'a',
+      action: 'created',
+      portalId: 'P-other',
+      discardedPortalId: 'P-mine',
+    });
+    expect(await state.portalId('a')).toBe('P-other');
+    expect((await state.plan([{ id: 'a', price: 1 }], (i) => i.id)).unchanged).toHaveLength(1);
+  });
 });
 
 interface Row {
@@ -227,6 +253,40 @@ describe('syncItems: preparing, excluding, bulk writes', () => {
     expect(await state.fingerprintOf('a')).toBe(REMOVED);
   });
 
+  it('records a bulk round in batches, and one by one when a batch fails: only what the store refuses fails', async () => {
+    const inner = new MemoryIdentifierMap();
+    const batchSizes: number[] = [];
+    const map = new Proxy(inner, {
+      get(target, name) {
+        if (name === 'setMany') {
+          return async (writes: Parameters<MemoryIdentifierMap['setMany']>[0]) => {
+            batchSizes.push(writes.length);
+            if (writes.length > 2) throw new Error('the store dropped the batch');
+            if (writes.some((w) => w.externalId === 'b')) throw new Error('the store refused b');
+            return target.setMany(writes);
+          };
+        }
+        const value = Reflect.get(target, name, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const state = new SyncState(map, 'bulk');
+    const handlers: BulkSyncHandlers<Item> = {
+      key: (i) => i.id,
+      async write(writes) {
+        return writes.map((w) => ({ status: 'succeeded' as const, value: `R-${w.key}` }));
+      },
+    };
+    const items = ['a', 'b', 'c'].map((id) => ({ id, price: 1 }));
+    const report = await syncItems(items, handlers, { state });
+    // One batch of three records (id and fingerprint each), then each record alone.
+    expect(batchSizes).toEqual([6, 2, 2, 2]);
+    expect(report.items.map((o) => `${o.key} ${o.action}`)).toEqual(['a created', 'b failed', 'c created']);
+    expect(report.items[1]?.reason).toMatch(/refused b/);
+    expect(await state.portalId('a')).toBe('R-a');
+    expect(await state.fingerprintOf('b')).toBeUndefined();
+  });
+
   it('hands a bulk portal every write of the round at once and records what it acknowledged', async () => {
     const state = new SyncState(new MemoryIdentifierMap(), 'bulk');
     const batches: Array<ReadonlyArray<SyncWrite<Item>>> = [];
@@ -286,12 +346,15 @@ describe('syncItems: preparing, excluding, bulk writes', () => {
     expect(await state.fingerprintOf('bad')).toBeUndefined();
   });
 
-  it('records each acknowledged write through SyncState.record, portal id and fingerprint together', async () => {
+  it('records each acknowledged write through SyncState.recordMany, portal id and fingerprint together', async () => {
     class Watched extends SyncState {
       readonly recorded: Array<[string, string, string | undefined]> = [];
-      override async record(key: string, print: string, portalId?: string): Promise<void> {
-        this.recorded.push([key, print, portalId]);
-        await super.record(key, print, portalId);
+      override async recordMany(
+        records: readonly SyncRecord[],
+        options?: SyncRecordOptions,
+      ): Promise<SyncRecordResult[]> {
+        for (const r of records) this.recorded.push([r.externalId, r.fingerprint, r.portalId]);
+        return super.recordMany(records, options);
       }
     }
     const state = new Watched(new MemoryIdentifierMap(), 'demo');

@@ -1,15 +1,19 @@
 import {
   basicAuth,
   type CheckedResponse,
+  checkCredentials,
+  checkOptions,
   HttpClient,
   type IdentifierMap,
   MemoryIdentifierMap,
   ownOption,
   type RateLimit,
+  RateLimitSchema,
   type RequestOptions,
   type ResponseProblem,
   type RetryOptions,
 } from '@sync/core';
+import { z } from 'zod';
 import { ErrorCode } from './error-codes.js';
 import { indomioErrorFrom } from './errors.js';
 import { PORTAL } from './portal.js';
@@ -18,6 +22,9 @@ import { PropertiesResource } from './resources/properties.js';
 import type { ServiceResponse } from './schemas/service-response.js';
 import { VERSION } from './version.js';
 import { parseServiceResponse, readServiceResponse } from './xml/parse.js';
+
+/** What the client's own options must be; the HTTP options are checked by the pipeline. */
+const ClientOptionsSchema = z.looseObject({ rateLimit: RateLimitSchema.optional() });
 
 /** Options of {@link IndomioClient}. */
 export interface IndomioClientOptions {
@@ -88,6 +95,13 @@ export class IndomioClient {
   readonly #answers = new WeakMap<RequestOptions, ServiceResponse>();
 
   constructor(options: IndomioClientOptions) {
+    // The source goes into its header as it is; username and password travel base64-encoded.
+    checkCredentials(
+      { username: options.username, password: options.password, source: options.source },
+      { portal: PORTAL },
+      ['source'],
+    );
+    checkOptions(ClientOptionsSchema, options, { portal: PORTAL });
     this.http = new HttpClient({
       portal: PORTAL,
       baseUrl: options.baseUrl,
@@ -121,7 +135,7 @@ export class IndomioClient {
       operation: request.operation,
       itemId: request.itemId,
       method: request.method,
-      url: `${this.http.baseUrl}${request.path}`,
+      url: this.http.redactor.url(`${this.http.baseUrl}${request.path}`),
       status: response.status,
     };
     try {

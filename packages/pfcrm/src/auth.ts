@@ -3,6 +3,9 @@ import {
   type AuthStrategy,
   basicAuth,
   bearerAuth,
+  booleanOption,
+  checkCredentials,
+  checkServiceUrl,
   HttpClient,
   ownOption,
   type Redactor,
@@ -13,6 +16,9 @@ import {
 import { TokenResponseSchema } from './schemas/resources.js';
 import { DEFAULT_TOKEN_URL } from './urls.js';
 import { VERSION } from './version.js';
+
+/** What an access token may hold to travel in an `Authorization` header (visible ASCII). */
+const HEADER_SAFE_TOKEN = /^[\x21-\x7e]+$/;
 
 /** Options of {@link clientCredentialsProvider}. */
 export interface ClientCredentialsOptions {
@@ -41,7 +47,12 @@ export interface ClientCredentialsOptions {
  * Asking twice for a token changes nothing on the server, so transient failures are retried.
  */
 export function clientCredentialsProvider(options: ClientCredentialsOptions): TokenProvider {
-  const url = new URL(options.tokenUrl ?? DEFAULT_TOKEN_URL);
+  checkCredentials({ apiKey: options.apiKey, apiSecret: options.apiSecret }, { portal: 'pfcrm' }, []);
+  const url = checkServiceUrl(options.tokenUrl ?? DEFAULT_TOKEN_URL, {
+    field: 'tokenUrl',
+    portal: 'pfcrm',
+    allowInsecureHttp: booleanOption(options, 'allowInsecureHttp', { portal: 'pfcrm' }) === true,
+  });
   const http = new HttpClient({
     portal: 'pfcrm',
     baseUrl: url.origin,
@@ -52,7 +63,7 @@ export function clientCredentialsProvider(options: ClientCredentialsOptions): To
     timeoutMs: options.timeoutMs,
     maxResponseBytes: options.maxResponseBytes,
     // The client id travels with the secret in the Basic header: both are kept out of errors and events.
-    secrets: [options.apiKey, options.apiSecret],
+    secrets: [options.apiKey, options.apiSecret, `${options.apiKey}:${options.apiSecret}`],
   });
   const body = { scope: options.scope ?? 'openid', grant_type: 'client_credentials' };
   return async (signal?: AbortSignal): Promise<AccessToken> => {
@@ -65,20 +76,28 @@ export function clientCredentialsProvider(options: ClientCredentialsOptions): To
       signal,
     });
     const parsed = TokenResponseSchema.safeParse(response.data);
+    const context = { portal: 'pfcrm', operation: 'auth.token', status: response.status };
     if (!parsed.success) {
-      throw new UnexpectedResponseError('the token endpoint answered without an access_token', {
+      throw new UnexpectedResponseError('the token endpoint answered without an access_token', context);
+    }
+    const { access_token: token, token_type: type } = parsed.data;
+    // Whatever the endpoint issued is a secret from here on, even a token that cannot be used.
+    http.redactor.addSecret(token);
+    if (!HEADER_SAFE_TOKEN.test(token)) {
+      throw new UnexpectedResponseError(
+        'the token endpoint issued an access_token that cannot be sent in a header',
+        context,
+      );
+    }
+    if (type && type.toLowerCase() !== 'bearer') {
+      // The type is quoted only when it looks like one: an endpoint may echo anything there.
+      const shown = /^[A-Za-z][\w.-]{0,31}$/.test(type) ? `a "${http.redactor.text(type)}"` : 'another kind of';
+      throw new SyncError(`the token endpoint issued ${shown} token; a Bearer token is needed`, {
         portal: 'pfcrm',
         operation: 'auth.token',
-        status: response.status,
       });
     }
-    if (parsed.data.token_type && parsed.data.token_type.toLowerCase() !== 'bearer') {
-      throw new SyncError(`the token endpoint issued a "${parsed.data.token_type}" token; a Bearer token is needed`, {
-        portal: 'pfcrm',
-        operation: 'auth.token',
-      });
-    }
-    return { token: parsed.data.access_token, expiresIn: parsed.data.expires_in };
+    return { token, expiresIn: parsed.data.expires_in };
   };
 }
 

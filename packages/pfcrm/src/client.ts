@@ -1,12 +1,19 @@
 import {
   bearerAuth,
+  booleanOption,
+  checkCredentials,
+  checkOptions,
+  checkServiceUrl,
+  DelayMsSchema,
   HttpClient,
   type HttpEvents,
   ownOption,
   type RateLimit,
+  RateLimitSchema,
   type RetryOptions,
   TypedEmitter,
 } from '@sync/core';
+import { z } from 'zod';
 import { clientCredentialsProvider, oauthStrategy } from './auth.js';
 import { ClientsResource } from './resources/clients.js';
 import { LandlordsResource } from './resources/landlords.js';
@@ -97,6 +104,12 @@ export const SERVER_RATE_LIMIT: RateLimit = { limit: Number.POSITIVE_INFINITY, w
 
 const FORWARDED: ReadonlyArray<keyof HttpEvents> = ['request', 'response', 'retry', 'rateLimited'];
 
+/** What the client's own options must be; the HTTP options are checked by each pipeline. */
+const ClientOptionsSchema = z.looseObject({
+  rateLimit: RateLimitSchema.optional(),
+  refreshMarginMs: DelayMsSchema.optional(),
+});
+
 /**
  * Client of the Property Finder CRM API v2 (myCRM).
  *
@@ -126,7 +139,14 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
 
   constructor(options: PfCrmClientOptions) {
     super();
+    checkOptions(ClientOptionsSchema, options, { portal: 'pfcrm' });
     const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
+    // Checked before the token URL is derived from it, so an error names the option given.
+    checkServiceUrl(baseUrl, {
+      field: 'baseUrl',
+      portal: 'pfcrm',
+      allowInsecureHttp: booleanOption(options, 'allowInsecureHttp', { portal: 'pfcrm' }) === true,
+    });
     const uploadBaseUrl = options.uploadBaseUrl ?? (options.baseUrl === undefined ? DEFAULT_UPLOAD_URL : baseUrl);
     const userAgent = `@sync/pfcrm/${VERSION}`;
     const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -134,6 +154,7 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
     let secrets: string[];
     const redactors: HttpClient['redactor'][] = [];
     if ('accessToken' in options) {
+      checkCredentials({ accessToken: options.accessToken }, { portal: 'pfcrm' });
       auth = bearerAuth(options.accessToken);
       secrets = [options.accessToken];
     } else {
@@ -147,11 +168,8 @@ export class PfCrmClient extends TypedEmitter<PfCrmEvents> {
         maxResponseBytes,
       });
       auth = oauthStrategy(provider, { now: options.now, refreshMarginMs: options.refreshMarginMs, redactors });
-      secrets = [
-        options.apiKey,
-        options.apiSecret,
-        Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64'),
-      ];
+      // The pair as the Basic header carries it: each secret is also registered base64-encoded.
+      secrets = [options.apiKey, options.apiSecret, `${options.apiKey}:${options.apiSecret}`];
     }
     const common = {
       portal: 'pfcrm',

@@ -1,4 +1,4 @@
-import { InputValidationError, parseInput } from '@sync/core';
+import { InputValidationError, loneSurrogateIssues, parseInput } from '@sync/core';
 import type { z } from 'zod';
 import {
   type LandlordListParams,
@@ -63,11 +63,21 @@ interface PageParams {
 }
 
 /**
+ * Refuses a value `URLSearchParams` would change: a string with a lone UTF-16 surrogate
+ * would silently go out as U+FFFD, i.e. filter on something else than asked.
+ */
+function refuseUnencodable(value: unknown, operation: string, path = ''): void {
+  const issues = loneSurrogateIssues(value, path);
+  if (issues.length > 0) throw new InputValidationError(issues, { portal: 'pfcrm', operation });
+}
+
+/**
  * Serialised as `URLSearchParams` does (brackets as `%5B`/`%5D`, spaces as `+`): the
  * HTTP pipeline normalises queries that way, so this string is byte for byte what is
  * sent, and PHP's `parse_str` decodes it to the same nesting as the bracket form.
  */
 function toQuery(params: PageParams, operation: string): string {
+  refuseUnencodable(params, operation);
   const out = new URLSearchParams();
   const filters = params.filters ? wireFilters(params.filters) : undefined;
   if (filters) appendPhp(out, 'filters', filters);
@@ -120,7 +130,11 @@ export function propertiesQuery(params: PropertyListParams = {}): string {
   return toQuery(parsePropertyListParams(params), 'properties.list');
 }
 
-/** Query string of validated list parameters (internal fast path); refuses one above {@link MAX_INPUT_VARS}. */
+/**
+ * Query string of validated list parameters (internal fast path). Throws an
+ * `InputValidationError` naming `operation` for one above {@link MAX_INPUT_VARS}, and
+ * naming the field for a string `URLSearchParams` would change (a lone surrogate).
+ */
 export function queryOfParsed(params: PageParams, operation = 'properties.list'): string {
   return toQuery(params, operation);
 }
@@ -137,8 +151,12 @@ export function leadsQuery(params: LeadListParams = {}): string {
   return toQuery(parseInput(LeadListParamsSchema, params, { portal: 'pfcrm', operation }), operation);
 }
 
-/** PHP bracket encoding of any value under `name`, e.g. `filters[string]=dubai`. */
-export function phpQuery(name: string, value: unknown): string {
+/**
+ * PHP bracket encoding of any value under `name`, e.g. `filters[string]=dubai`. A string
+ * with a lone surrogate is refused with an `InputValidationError` naming `operation`.
+ */
+export function phpQuery(name: string, value: unknown, operation = 'query'): string {
+  refuseUnencodable(value, operation, name);
   const out = new URLSearchParams();
   appendPhp(out, name, value);
   return out.toString();

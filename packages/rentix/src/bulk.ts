@@ -1,15 +1,17 @@
 import {
   AuthenticationError,
   type BatchProgress,
+  checkOptions,
   compiledSchema,
   type InputIssue,
   InputValidationError,
   PermissionError,
+  PositiveIntegerSchema,
   runBatches,
   toInputIssues,
   type WorkerOutcome,
 } from '@sync/core';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { BulkOperationError } from './errors.js';
 import { type BulkItemResult, bulkResponseSchema } from './schemas/bulk.js';
 import { MAX_BODY_BYTES, MAX_BULK_OPERATIONS, rentixErrorMessage } from './schemas/common.js';
@@ -73,6 +75,15 @@ export interface BulkLimits {
   concurrency?: number | undefined;
 }
 
+/** What {@link BulkLimits} must be: whole numbers of at least 1. */
+export const BulkLimitsSchema = z.looseObject({
+  maxOperations: PositiveIntegerSchema.optional(),
+  maxBodyBytes: PositiveIntegerSchema.optional(),
+  concurrency: PositiveIntegerSchema.optional(),
+});
+
+const BulkOptionsSchema = z.looseObject({ concurrency: PositiveIntegerSchema.optional() });
+
 interface BulkEndpoint<Op> {
   path: string;
   operation: string;
@@ -118,6 +129,7 @@ export async function runBulk<Op>(
   limits: BulkLimits,
   options: BulkOptions = {},
 ): Promise<BulkReport<Op>> {
+  checkOptions(BulkOptionsSchema, options, { portal: PORTAL, operation: endpoint.operation });
   const maxOperations = limits.maxOperations ?? MAX_BULK_OPERATIONS;
   const maxBodyBytes = limits.maxBodyBytes ?? MAX_BODY_BYTES;
   const sizes = new Map<Op, number>();

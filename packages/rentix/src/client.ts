@@ -1,5 +1,13 @@
-import { apiKeyAuth, type HttpClient, type HttpClientOptions, type Listing, type RateLimit } from '@sync/core';
-import type { BulkLimits } from './bulk.js';
+import {
+  apiKeyAuth,
+  checkCredentials,
+  checkOptions,
+  type HttpClient,
+  type HttpClientOptions,
+  type Listing,
+  type RateLimit,
+} from '@sync/core';
+import { type BulkLimits, BulkLimitsSchema } from './bulk.js';
 import { AgencyResource } from './resources/agency.js';
 import { JobsResource } from './resources/jobs.js';
 import { ListingsResource } from './resources/listings.js';
@@ -85,9 +93,8 @@ export class RentixClient {
 
   constructor(options: RentixClientOptions) {
     const { apiKey, authHeader, bulk, rateLimits, userAgent, maxResponseBytes, ...rest } = options;
-    if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-      throw new TypeError('RentixClient needs an apiKey');
-    }
+    checkCredentials({ apiKey }, { portal: PORTAL });
+    checkOptions(BulkLimitsSchema.optional(), bulk, { portal: PORTAL, operation: 'bulk' });
     const auth =
       authHeader === 'X-API-Key'
         ? apiKeyAuth({ key: apiKey, header: 'X-API-Key' })

@@ -24,9 +24,10 @@ import { type StatusGuidance, statusGuidance } from './status.js';
 import { PORTAL } from './transport.js';
 
 /**
- * Core's `SyncState` under the portal name `rentix`, kept in an `IdentifierMap` (memory
- * by default; `JsonFileIdentifierMap` to survive restarts): kind `listing` maps a CRM id
- * to the Rentix id, kind `listing-fingerprint` to the hash of the listing input last sent.
+ * Core's `SyncState` under the portal name `rentix`, kept in an `IdentifierMap` (memory by
+ * default; `SqliteIdentifierMap` to survive restarts, PostgreSQL or Redis to share it between
+ * workers): kind `listing` maps a CRM id to the Rentix id, kind `listing-fingerprint` to the
+ * hash of the listing input last sent.
  */
 export class RentixSyncState extends SyncState {
   constructor(map: IdentifierMap = new MemoryIdentifierMap(), portal: string = PORTAL) {

@@ -1,7 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthenticationError, InputValidationError, JsonFileIdentifierMap, type Listing } from '@sync/core';
+import {
+  AuthenticationError,
+  type IdentifierWrite,
+  type IdentifierWriteResult,
+  InputValidationError,
+  JsonFileIdentifierMap,
+  type Listing,
+  SqliteIdentifierMap,
+} from '@sync/core';
 import { fromListing, RentixSyncState, syncListings } from '@sync/rentix';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crmListing, type MockSetup, startMock } from './helpers.js';
@@ -138,6 +146,45 @@ describe('syncListings (and continuousSync)', () => {
       await reopened.close();
       expect(again).toMatchObject({ unchanged: 2 });
       expect(mock.portal.requests.length).toBe(requests);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+  it('records the results of each bulk chunk in one batch write, in an SQLite file that survives a restart', async () => {
+    mock = await startMock({ rateLimits: false });
+    const dir = await mkdtemp(join(tmpdir(), 'rentix-sync-'));
+    try {
+      const file = join(dir, 'state.db');
+      const crm = Array.from({ length: 250 }, (_, i) => crmListing(i));
+      const map = await SqliteIdentifierMap.open(file);
+      const batches: number[] = [];
+      const agency = map.forAccount('agency-1');
+      // The same map, counting the writes of each batch it is given.
+      const counted = new Proxy(agency, {
+        get(target, name) {
+          if (name === 'setMany') {
+            return (writes: readonly IdentifierWrite[]): Promise<IdentifierWriteResult[]> => {
+              batches.push(writes.length);
+              return target.setMany(writes);
+            };
+          }
+          const value = Reflect.get(target, name, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const first = await syncListings(mock.client(), crm, { state: new RentixSyncState(counted) });
+      expect(first).toMatchObject({ created: 250, failed: 0 });
+      // Three chunks of results (100, 100, 50), each id and fingerprint: one batch per chunk.
+      expect(batches).toEqual([200, 200, 100]);
+      await map.close();
+      const reopened = await SqliteIdentifierMap.open(file);
+      const state = new RentixSyncState(reopened.forAccount('agency-1'));
+      expect(await state.listingId('crm-7')).toBe(mock.portal.listingByExternalId('crm-7')?.id);
+      const requests = mock.portal.requests.length;
+      const again = await syncListings(mock.client(), crm, { state });
+      expect(again).toMatchObject({ unchanged: 250 });
+      expect(mock.portal.requests.length).toBe(requests);
+      await reopened.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

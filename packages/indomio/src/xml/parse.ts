@@ -175,7 +175,15 @@ export function parseServiceResponse(xml: string): ServiceResponse {
   return parsed.data;
 }
 
-/** {@link parseServiceResponse} for an HTTP answer: failures become core errors. */
+/** Longest part of a parser's explanation an error message quotes. */
+const MAX_REASON = 300;
+
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/**
+ * {@link parseServiceResponse} for an HTTP answer: failures become core errors. With the
+ * client's `redactor`, neither the error nor its cause quotes a registered secret.
+ */
 export function readServiceResponse(
   xml: string,
   context: { portal: string; operation: string; itemId?: string | undefined; status: number },
@@ -184,11 +192,14 @@ export function readServiceResponse(
   try {
     return parseServiceResponse(xml);
   } catch (error) {
-    const body = redactor ? redactor.text(xml) : xml;
-    throw new UnexpectedResponseError(`expected a ServiceResponse: ${(error as Error).message}`, {
+    // The parser quotes what it stumbled on (an element's name, a piece of text): the answer may echo a credential.
+    const cause = redactor ? redactor.error(error) : error;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const body = redactor ? redactor.text(xml, MAX_ERROR_BODY) : cut(xml, MAX_ERROR_BODY);
+    throw new UnexpectedResponseError(`expected a ServiceResponse: ${cut(reason, MAX_REASON)}`, {
       ...context,
-      body: body.length > MAX_ERROR_BODY ? `${body.slice(0, MAX_ERROR_BODY)}…` : body,
-      cause: error,
+      body,
+      cause,
     });
   }
 }

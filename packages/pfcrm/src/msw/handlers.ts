@@ -1,3 +1,4 @@
+import { parseJsonSafely } from '@sync/core';
 import { delay, HttpResponse, http, type RequestHandler } from 'msw';
 import { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, DEFAULT_UPLOAD_URL } from '../urls.js';
 import { MockHttpError } from './errors.js';
@@ -28,7 +29,7 @@ async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   if (!text.trim()) return undefined;
   try {
-    return JSON.parse(text);
+    return parseJsonSafely(text);
   } catch {
     throw new MockHttpError(400, 'the body is not valid JSON');
   }

@@ -20,7 +20,7 @@ export class LocationsResource {
     const { response, meta } = await this.#t.send<unknown>({
       method: 'GET',
       path: '/locations',
-      query: phpQuery('filters', { string: query }),
+      query: phpQuery('filters', { string: query }, 'locations.search'),
       operation: 'locations.search',
       signal: options.signal,
     });

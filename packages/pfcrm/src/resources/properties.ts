@@ -1,9 +1,11 @@
 import {
   type BatchProgress,
   type BatchReport,
+  checkOptions,
   type InputIssue,
   InputValidationError,
   ownOption,
+  PositiveIntegerSchema,
   parseInput,
   path,
   runBatches,
@@ -39,6 +41,12 @@ import {
   type WithResponse,
   withMeta,
 } from '../transport.js';
+
+/** Chunk sizes and concurrency of bulk calls: whole numbers of at least 1. */
+const ChunkedOptionsSchema = z.looseObject({
+  chunkSize: PositiveIntegerSchema.optional(),
+  concurrency: PositiveIntegerSchema.optional(),
+});
 
 const ONE_KEYS = ['property'] as const;
 const LIST_KEYS = ['property', 'properties'] as const;
@@ -144,7 +152,13 @@ export class PropertiesResource {
    */
   async list(params: PropertyListParams = {}, options: CallOptions = {}): Promise<Page<Property>> {
     const parsed = parsePropertyListParams(params);
-    return this.#page(parsed, queryOfParsed(parsed), parsed.page ?? 1, options.signal, 'properties.list');
+    return this.#page(
+      parsed,
+      queryOfParsed(parsed, 'properties.list'),
+      parsed.page ?? 1,
+      options.signal,
+      'properties.list',
+    );
   }
 
   /**
@@ -314,16 +328,8 @@ export class PropertiesResource {
     options: BulkOptions = {},
   ): Promise<BatchReport<PropertyOperation, undefined>> {
     this.#validateOperations(operations, 'properties.bulk');
+    checkOptions(ChunkedOptionsSchema, options, { portal: 'pfcrm', operation: 'properties.bulk' });
     const size = options.chunkSize ?? 100;
-    if (!Number.isInteger(size) || size < 1) {
-      throw new InputValidationError(
-        [{ path: 'chunkSize', message: 'expected a positive integer', code: 'too_small' }],
-        {
-          portal: 'pfcrm',
-          operation: 'properties.bulk',
-        },
-      );
-    }
     const split = (items: readonly PropertyOperation[]): PropertyOperation[][] => {
       const groups: PropertyOperation[][] = [];
       let current: PropertyOperation[] = [];
@@ -406,6 +412,7 @@ export class PropertiesResource {
    */
   async deleteMany(ids: readonly number[], options: DeleteManyOptions = {}): Promise<DeleteManyReport> {
     const context = { portal: 'pfcrm', operation: 'properties.deleteMany' };
+    checkOptions(ChunkedOptionsSchema, options, context);
     const list = parseInput(z.array(IdSchema), ids, context);
     // Own property only: an `all` inherited from a polluted prototype must not delete everything.
     const all = ownOption(options, 'all');

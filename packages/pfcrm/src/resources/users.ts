@@ -31,7 +31,7 @@ export class UsersResource {
     const { response, meta } = await this.#t.send<unknown>({
       method: 'GET',
       path: '/users',
-      query: queryOfParsed(parsed),
+      query: queryOfParsed(parsed, 'users.list'),
       operation: 'users.list',
       signal: options.signal,
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseJsonSafely } from '@sync/core';
 import type { FaultPlan } from '@sync/core/msw';
 import { MAX_BODY_BYTES, MAX_BULK_OPERATIONS } from '../schemas/common.js';
 import { ExternalIdIndex } from './external-index.js';
@@ -415,7 +416,7 @@ export class RentixMockPortal {
             throw new MockHttpError(415, 'Content-Type must be application/json');
           }
           try {
-            body = JSON.parse(raw);
+            body = parseJsonSafely(raw);
           } catch {
             throw new MockHttpError(400, 'Unexpected token in JSON body');
           }

@@ -1,4 +1,5 @@
-import { raceAbort, sleep, TimeoutError } from '@sync/core';
+import { checkOptions, DurationMsSchema, raceAbort, sleep, TimeoutError } from '@sync/core';
+import { z } from 'zod';
 import { JobFailedError } from '../errors.js';
 import { type Job, jobSchema } from '../schemas/account.js';
 import { PORTAL, type Transport } from '../transport.js';
@@ -22,6 +23,12 @@ export interface WaitOptions extends CallOptions {
   /** Most repetitions through `retry` (default 2); the last retryable failure is then thrown. */
   maxRetries?: number | undefined;
 }
+
+const WaitOptionsSchema = z.looseObject({
+  timeoutMs: DurationMsSchema.optional(),
+  intervalMs: DurationMsSchema.optional(),
+  maxIntervalMs: DurationMsSchema.optional(),
+});
 
 const DONE = new Set(['completed']);
 const FAILED = new Set(['failed', 'failed_retryable']);
@@ -56,6 +63,7 @@ export class JobsResource {
    * `TimeoutError` after `timeoutMs`, which covers the retries.
    */
   async wait(id: string, options: WaitOptions = {}): Promise<Job> {
+    checkOptions(WaitOptionsSchema, options, { portal: PORTAL, operation: 'jobs.wait', itemId: id });
     const timeoutMs = options.timeoutMs ?? 120_000;
     const maxInterval = options.maxIntervalMs ?? 5_000;
     let interval = options.intervalMs ?? 500;
@@ -78,9 +86,11 @@ export class JobsResource {
         }
         if (FAILED.has(job.status)) {
           const detail = retryable ? ' (a temporary error: the operation can be retried)' : '';
+          // The job's state is the portal's text: it must not carry back a credential.
+          const clean = this.#transport.http.redactor.value(job) as Job;
           throw new JobFailedError(
-            `job ended as ${job.status}${detail}${job.publicErrorMessage ? `: ${job.publicErrorMessage}` : ''}`,
-            job,
+            `job ended as ${clean.status}${detail}${clean.publicErrorMessage ? `: ${clean.publicErrorMessage}` : ''}`,
+            clean,
             { ...context, itemId: current, retryable },
           );
         }
