@@ -109,6 +109,8 @@ export {
 export { JsonDepthError, MAX_JSON_DEPTH, parseJsonSafely } from './json.js';
 export { JsonFileIdentifierMap } from './json-file-identifier-map.js';
 export {
+  HOUSING_MARKETS,
+  type HousingMarket,
   type Listing,
   type ListingAddress,
   ListingAddressSchema,
@@ -121,8 +123,10 @@ export {
   type LocalizedText,
   LocalizedTextSchema,
   PROPERTY_CATEGORIES,
+  PROPERTY_CONDITIONS,
   PROPERTY_TYPES,
   type PropertyCategory,
+  type PropertyCondition,
   type PropertyType,
 } from './listing.js';
 export { environmentLogger, type Logger, logHttpEvents } from './logger.js';
