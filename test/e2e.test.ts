@@ -40,6 +40,7 @@ function expectInLine(portal: DemoPortal, crm: readonly Listing[], everSent: Rea
     expect(record?.price, `${portal.name} ${listing.id} price`).toBe(listing.price);
     if (portal.name === 'rentix')
       expect(record?.visible, `rentix ${listing.id} visibility`).toBe(listing.status === 'active');
+    if (portal.name === 'pfcrm') expect(record?.images, `pfcrm ${listing.id} photos`).toBe(listing.photos.length);
   }
   // Listings gone from the CRM: hidden on Rentix, deleted elsewhere.
   for (const id of everSent) {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const packagesDir = `${root}packages`;
 
-/** Files every portal package has (a trailing `/`: a folder with at least one file). */
+/** Files every portal package has (a trailing `/`: a folder with at least one `.ts` file). */
 const ROLE_FILES = [
   'src/index.ts',
   'src/version.ts',
@@ -34,11 +34,11 @@ const PORTALS: Record<string, readonly string[]> = {
 /** Longest file in a package's `src/msw/`, in lines. */
 const MAX_MOCK_FILE_LINES = 500;
 
-/** Whether `path` (below `packages/<name>/`) exists: a file, or a folder holding at least one file. */
+/** Whether `path` (below `packages/<name>/`) exists: a file, or a folder holding at least one `.ts` file. */
 function present(name: string, path: string): boolean {
   const full = `${packagesDir}/${name}/${path}`;
   if (!path.endsWith('/')) return existsSync(full) && statSync(full).isFile();
-  return existsSync(full) && readdirSync(full, { recursive: true }).some((f) => statSync(`${full}${f}`).isFile());
+  return existsSync(full) && filesBelow(full).some((f) => f.endsWith('.ts'));
 }
 
 /** The files below a folder, recursively, as paths relative to it. */

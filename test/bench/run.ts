@@ -22,7 +22,8 @@ interface Result {
 
 const benches: Record<string, () => Promise<Result>> = {
   core: benchCorePipeline,
-  rentix: benchRentixInitialSync,
+  rentix: () => benchRentixInitialSync(10_000, 2_000),
+  'rentix-60s': () => benchRentixInitialSync(6_000, 60_000),
   'indomio-write': benchIndomioWritePath,
   'indomio-feed': benchIndomioFeed,
   'indomio-feed-memory': benchIndomioFeedMemory,

@@ -8,6 +8,8 @@ const JPEG = Buffer.from(
   'hex',
 );
 
+const ETAG = '"demo-jpeg-1"';
+
 /** A running image host. */
 export interface ImageHost {
   /** `http://127.0.0.1:<port>`. */
@@ -17,7 +19,7 @@ export interface ImageHost {
   close(): Promise<void>;
 }
 
-/** Serves the same small JPEG for every path under `/`, on 127.0.0.1. */
+/** Serves the same small JPEG (with an `ETag`) for every path ending in `.jpg`, on 127.0.0.1. */
 export async function startImageHost(): Promise<ImageHost> {
   let served = 0;
   const server = createServer((req, res) => {
@@ -25,8 +27,14 @@ export async function startImageHost(): Promise<ImageHost> {
       res.writeHead(404).end();
       return;
     }
+    // One image, one validator: a client that holds it asks again with If-None-Match and gets a 304.
+    if (req.headers['if-none-match'] === ETAG) {
+      res.writeHead(304, { etag: ETAG }).end();
+      return;
+    }
     served++;
     res.writeHead(200, {
+      etag: ETAG,
       'content-type': 'image/jpeg',
       'content-length': JPEG.length,
       'cache-control': 'max-age=3600',

@@ -39,6 +39,8 @@ export interface PortalRecord {
   visible: boolean;
   /** The price the portal holds. */
   price: number | undefined;
+  /** How many images the portal holds for it, where the demo sends photos (Property Finder). */
+  images?: number | undefined;
 }
 
 /** Switches for faults in a mock portal. */
@@ -83,6 +85,11 @@ export interface PortalOptions {
   timeoutMs?: number;
   /** Where a client reaches its mock (e.g. through a proxy); default: directly. */
   route?: (portal: DemoPortal['name'], url: string) => Promise<string> | string;
+  /**
+   * Property Finder's photos: `'upload'` (default) downloads them from their URLs and uploads
+   * them; `'omit'` sends none, for listings whose photo URLs lead nowhere.
+   */
+  pfImages?: 'upload' | 'omit';
 }
 
 /** The fault switches every bundled mock portal has. */
@@ -241,7 +248,8 @@ async function startPfCrm(options: PortalOptions, cities: readonly string[]): Pr
     types: PF_DEMO_TYPES,
     locations,
     agents: 'omit',
-    images: 'omit',
+    // Photos by URL: downloaded from the CRM's image host, uploaded once, their tokens kept in the state.
+    images: options.pfImages ?? 'upload',
   });
   const retries = countRetries(client);
   return {
@@ -260,6 +268,7 @@ async function startPfCrm(options: PortalOptions, cities: readonly string[]): Pr
         out.set(String(p.reference), {
           visible: p.draft !== true,
           price: price?.value ?? price?.prices?.[0]?.value ?? price?.prices?.[0]?.price,
+          images: Array.isArray(p.images) ? p.images.length : 0,
         });
       }
       return out;

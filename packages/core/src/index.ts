@@ -36,6 +36,13 @@ export {
 } from './batch.js';
 export { type ClientOptions, httpClientOptions, type PortalHttpOptions } from './client-options.js';
 export {
+  DEFAULT_DOWNLOAD_MAX_BYTES,
+  DEFAULT_DOWNLOAD_TIMEOUT_MS,
+  type DownloadOptions,
+  type DownloadResult,
+  download,
+} from './download.js';
+export {
   AuthenticationError,
   ConflictError,
   createHttpError,
@@ -104,6 +111,8 @@ export {
 export { JsonDepthError, MAX_JSON_DEPTH, parseJsonSafely } from './json.js';
 export { JsonFileIdentifierMap } from './json-file-identifier-map.js';
 export {
+  HOUSING_MARKETS,
+  type HousingMarket,
   type Listing,
   type ListingAddress,
   ListingAddressSchema,
@@ -116,8 +125,10 @@ export {
   type LocalizedText,
   LocalizedTextSchema,
   PROPERTY_CATEGORIES,
+  PROPERTY_CONDITIONS,
   PROPERTY_TYPES,
   type PropertyCategory,
+  type PropertyCondition,
   type PropertyType,
 } from './listing.js';
 export { environmentLogger, type Logger, logHttpEvents } from './logger.js';

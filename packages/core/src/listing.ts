@@ -34,6 +34,16 @@ export type PropertyCategory = (typeof PROPERTY_CATEGORIES)[number];
 /** A listing's kind as `category.type`, e.g. `residential.villa`: how portal packages key their type tables. */
 export type ListingTypeKey = `${PropertyCategory}.${PropertyType}`;
 
+/** Whether a home is sold or let for the first time (`new`, a new build) or again (`secondary`). */
+export const HOUSING_MARKETS = ['new', 'secondary'] as const;
+/** New build or resale. */
+export type HousingMarket = (typeof HOUSING_MARKETS)[number];
+
+/** The state a property is in, as a visitor sees it; portal packages map it onto their own scales. */
+export const PROPERTY_CONDITIONS = ['new', 'renovated', 'good', 'needs-renovation', 'unfinished'] as const;
+/** The state a property is in. */
+export type PropertyCondition = (typeof PROPERTY_CONDITIONS)[number];
+
 /** Where the property is. */
 export const ListingAddressSchema = z.object({
   /** ISO 3166-1 alpha-2 country code. */
@@ -91,6 +101,12 @@ export const ListingSchema = z
     area: z.number().positive(),
     /** Floor of the unit (0 = ground floor, negative = basement). */
     floor: z.number().int().optional(),
+    /** Floors of the whole building. */
+    floorsTotal: z.number().int().positive().optional(),
+    /** New build or resale. */
+    housingMarket: z.literal(HOUSING_MARKETS).optional(),
+    /** The visual state of the property (`renovated`, `needs-renovation`…). */
+    condition: z.literal(PROPERTY_CONDITIONS).optional(),
     address: ListingAddressSchema,
     title: LocalizedTextSchema,
     description: LocalizedTextSchema,
@@ -102,6 +118,13 @@ export const ListingSchema = z
   .superRefine((listing, ctx) => {
     if (listing.offer === 'sale' && listing.rentPeriod !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['rentPeriod'], message: 'a rent period only applies to rentals' });
+    }
+    if (listing.floor !== undefined && listing.floorsTotal !== undefined && listing.floor > listing.floorsTotal) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['floor'],
+        message: `floor ${listing.floor} is above the building's ${listing.floorsTotal} floors`,
+      });
     }
     if (listing.offer === 'rent' && listing.rentPeriod === undefined) {
       ctx.addIssue({ code: 'custom', path: ['rentPeriod'], message: 'a rental needs a rent period' });

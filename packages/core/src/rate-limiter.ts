@@ -23,6 +23,12 @@ export interface ServerRateLimitState {
   remaining?: number | undefined;
   /** Milliseconds from now until the server's window resets. */
   resetInMs?: number | undefined;
+  /**
+   * How coarse the reset is, in milliseconds: `1000` when the header carries whole
+   * seconds, which a server must round up, so the window may really end up to a second
+   * sooner (see {@link RateLimitBucket}).
+   */
+  resetGranularityMs?: number | undefined;
 }
 
 /** Reads `X-RateLimit-Limit/Remaining/Reset`; `undefined` when the response has none. */
@@ -37,7 +43,12 @@ export function readRateLimitHeaders(headers: Headers, now: number = Date.now())
   const remaining = num('x-ratelimit-remaining');
   const reset = num('x-ratelimit-reset');
   if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
-  return { limit, remaining, resetInMs: reset === undefined ? undefined : resetToDelayMs(reset, now) };
+  return {
+    limit,
+    remaining,
+    resetInMs: reset === undefined ? undefined : resetToDelayMs(reset, now),
+    ...(reset !== undefined && Number.isInteger(reset) && { resetGranularityMs: 1000 }),
+  };
 }
 
 /** A header value the bucket can use: a finite number, not negative. */
@@ -59,6 +70,14 @@ function abortError(signal: AbortSignal): unknown {
  * authoritative: the bucket spends what the server says remains (less the requests
  * still in flight, which the server may not have counted yet) until the announced
  * reset, and then a fresh window, until the next response corrects it.
+ *
+ * A reset in whole seconds is rounded up by the server, so the window may end up to a
+ * second before it. The bucket notes when each server window began — the first answer
+ * that shows a later reset, or a remaining count that jumped back up — and, when that
+ * start plus the configured window falls inside the second the header names, starts
+ * the next window there rather than at the rounded reset. That is never early when the
+ * configured window is the server's: the request that opened the server's window
+ * arrived before that first answer came back.
  *
  * What a server says is clamped, so one wrong answer cannot stall a client for good:
  * a limit is a whole number between {@link MIN_SERVER_LIMIT_FRACTION} of the
@@ -86,6 +105,10 @@ export class RateLimitBucket {
   #inFlight = 0;
   /** The server's current window, once it has described one. */
   #server: { available: number; resetAt: number } | undefined;
+  /** The reset the server announces for its current window, and when the first answer of that window came. */
+  #window: { reported: number; firstSeenAt: number } | undefined;
+  /** The remaining count of the last answer, to see it jump back up when a window resets. */
+  #lastRemaining: number | undefined;
 
   constructor(name: string, limit: RateLimit) {
     if (!(limit.limit > 0) || !(limit.windowMs > 0) || !Number.isFinite(limit.windowMs))
@@ -165,7 +188,31 @@ export class RateLimitBucket {
     const resetInMs = usable(state.resetInMs) ? Math.min(state.resetInMs, this.#maxResetMs) : this.#windowMs;
     // Other requests in flight may not be counted in `remaining` yet.
     const uncounted = Math.max(0, this.#inFlight - 1);
-    this.#server = { available: remaining - uncounted, resetAt: now + resetInMs };
+    this.#server = {
+      available: remaining - uncounted,
+      resetAt: this.#trueReset(state, remaining, now + resetInMs, now),
+    };
+  }
+  /**
+   * When the current server window really ends: `reported` (the header's reset), or
+   * sooner when the header is coarse and the window's observed start plus the
+   * configured window falls inside the header's last unit.
+   */
+  #trueReset(state: ServerRateLimitState, remaining: number, reported: number, now: number): number {
+    const window = this.#window;
+    // Answers overtaking each other can raise the count by as many requests as are in flight; a new window raises it more.
+    const jumped = this.#lastRemaining !== undefined && remaining - this.#lastRemaining > this.#inFlight;
+    this.#lastRemaining = remaining;
+    // Answers of an older window arrive late sometimes: only a later reset, or a jump within it, opens a new one.
+    if (!window || reported > window.reported || (jumped && reported === window.reported)) {
+      this.#window = { reported, firstSeenAt: now };
+    }
+    const granularity = state.resetGranularityMs;
+    // A reset cut to the longest allowed says nothing about when the window began.
+    if (!usable(state.resetInMs) || state.resetInMs > this.#maxResetMs) return reported;
+    if (granularity === undefined || !(granularity > 0)) return reported;
+    const estimate = (this.#window as { firstSeenAt: number }).firstSeenAt + this.#windowMs;
+    return estimate < reported && estimate > reported - granularity ? estimate : reported;
   }
 }
 

@@ -80,8 +80,58 @@ describe('RateLimitBucket', () => {
       readRateLimitHeaders(
         new Headers({ 'x-ratelimit-limit': '30', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '12' }),
       ),
-    ).toEqual({ limit: 30, remaining: 0, resetInMs: 12_000 });
+    ).toEqual({ limit: 30, remaining: 0, resetInMs: 12_000, resetGranularityMs: 1000 });
+    expect(readRateLimitHeaders(new Headers({ 'x-ratelimit-reset': '1.25' }))).toEqual({
+      limit: undefined,
+      remaining: undefined,
+      resetInMs: 1250,
+    });
     expect(readRateLimitHeaders(new Headers())).toBeUndefined();
+  });
+});
+
+describe('a reset in whole seconds, rounded up by the server', () => {
+  /** Three requests answered at 1010, 1020 and 1030 ms of a window the server opened at 1005 ms (true end 3005 ms). */
+  function spent(windowMs: number, reportedReset: number) {
+    const bucket = new RateLimitBucket('b', { limit: 3, windowMs });
+    [1010, 1020, 1030].forEach((at, i) => {
+      bucket.take(at - 5);
+      bucket.sync({ limit: 3, remaining: 2 - i, resetInMs: reportedReset - at, resetGranularityMs: 1000 }, at);
+      bucket.release();
+    });
+    return bucket;
+  }
+
+  it("starts the next window where the server's really ends, not at the rounded second", () => {
+    // The header says 4 s; the window began by 1010 ms, so it ends by 3010 ms.
+    const bucket = spent(2000, 4000);
+    expect(bucket.waitTime(1040)).toBe(3010 + 20 - 1040);
+    // Never before the server's true end (3005 ms).
+    expect(1040 + bucket.waitTime(1040)).toBeGreaterThanOrEqual(3005);
+  });
+
+  it("keeps the header's reset when its own window would end outside the announced second", () => {
+    // Configured shorter than the server's: the estimate (1010 + 1980) is not within the second before 4 s.
+    expect(spent(1980, 4000).waitTime(1040)).toBeCloseTo(4000 + 19.8 - 1040);
+  });
+
+  it('notices a new window when the remaining count jumps back, under the same rounded reset', () => {
+    const bucket = new RateLimitBucket('b', { limit: 3, windowMs: 400 });
+    bucket.take(0);
+    bucket.sync({ remaining: 0, resetInMs: 1000, resetGranularityMs: 1000 }, 10);
+    bucket.release();
+    // A fresh window opened at 420 ms: the same whole second is announced, but 2 remain again.
+    bucket.take(420);
+    bucket.sync({ remaining: 0, resetInMs: 1000 - 425, resetGranularityMs: 1000 }, 425);
+    bucket.release();
+    bucket.take(430);
+    bucket.sync({ remaining: 2, resetInMs: 1000 - 435, resetGranularityMs: 1000 }, 435);
+    bucket.release();
+    bucket.take(436);
+    bucket.sync({ remaining: 0, resetInMs: 1000 - 440, resetGranularityMs: 1000 }, 440);
+    bucket.release();
+    // The window seen at 435 ms ends by 835 ms, not at 410 ms from the first.
+    expect(440 + bucket.waitTime(440)).toBe(835 + 4);
   });
 });
 

@@ -230,6 +230,7 @@ export function fromListing(listing: Listing, options: IndomioFromListingOptions
   const extraFeatures: ExtraFeatures = {
     ...(l.bathrooms !== undefined && { bathrooms: l.bathrooms }),
     ...(l.floor !== undefined && { floor: { value: l.floor } }),
+    ...(l.floorsTotal !== undefined && { numFloors: l.floorsTotal }),
   };
 
   // Agent.

@@ -195,6 +195,11 @@ describe('fromListing (Indomio)', () => {
     },
   );
 
+  it("sends the building's total floors as numFloors", () => {
+    expect(fromListing(crmListing({ floor: 2, floorsTotal: 6 }), options).extraFeatures?.numFloors).toBe(6);
+    expect(fromListing(crmListing(), options).extraFeatures).not.toHaveProperty('numFloors');
+  });
+
   it('rounds a price with cents when asked to', () => {
     const property = fromListing(crmListing({ price: 140_000.5 }), { ...options, roundPrice: true });
     expect(property.transactions[0]?.price).toBe(140_001);

@@ -255,6 +255,9 @@ export function fromListing(
   if (l.floor !== undefined && (l.floor < -10 || l.floor > 200)) {
     refuse('floor', `Property Finder floors go from -10 to 200 (got ${l.floor})`);
   }
+  if (l.floorsTotal !== undefined && l.floorsTotal > 200) {
+    refuse('floorsTotal', `Property Finder buildings have at most 200 floors (got ${l.floorsTotal})`);
+  }
   const size = options.sizeUnit === 'sqft' ? Math.round(l.area * SQUARE_FEET_PER_SQUARE_METRE * 100) / 100 : l.area;
   if (!(size > 0)) refuse('area', `the size rounds to ${size} ${options.sizeUnit}`);
 
@@ -343,6 +346,7 @@ export function fromListing(
     ...(l.bedrooms !== undefined && { bedrooms: l.bedrooms }),
     ...(l.bathrooms !== undefined && { bathrooms: l.bathrooms }),
     ...(l.floor !== undefined && { floor_number: l.floor }),
+    ...(l.floorsTotal !== undefined && { floors: l.floorsTotal }),
     ...(street !== undefined && { street_name: street }),
     ...(streetNumber !== undefined && { street_number: streetNumber }),
     languages: languages as LanguagesInput,

@@ -58,6 +58,16 @@ export {
   type VerificationDocument,
   type VerificationValue,
 } from './operations.js';
+export {
+  PF_PHOTO_CONTENT_TYPES,
+  PF_UPLOAD_TOKEN_LIFETIME_MS,
+  PF_UPLOAD_TOKEN_MARGIN_MS,
+  type PfPhotoCacheEntry,
+  type PfPhotoOptions,
+  PfPhotoUploader,
+  PHOTO_IMAGE_KIND,
+  PHOTO_KIND,
+} from './photos.js';
 export { DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, DEFAULT_UPLOAD_URL, PORTAL } from './portal.js';
 export { landlordsQuery, leadsQuery, MAX_INPUT_VARS, phpQuery, propertiesQuery } from './query.js';
 export { ClientsResource } from './resources/clients.js';

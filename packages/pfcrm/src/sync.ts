@@ -11,10 +11,27 @@ import {
 } from '@sync/core';
 import type { PfCrmClient } from './client.js';
 import { fromListing, type PfFromListingOptions } from './from-listing.js';
+import {
+  checkPhotos,
+  type PfPhotoOptions,
+  PfPhotoUploader,
+  photoFailure,
+  photoPlaceholder,
+  withPhotoTokens,
+} from './photos.js';
 import type { PropertyCreateInput } from './schemas/property.js';
 
 /** Options of {@link syncListings}: core's sync options and the mapping of `fromListing` (without `id`). */
-export interface PfCrmSyncOptions extends SyncOptions, Omit<PfFromListingOptions, 'id'> {
+export interface PfCrmSyncOptions extends SyncOptions, Omit<PfFromListingOptions, 'id' | 'images'> {
+  /**
+   * The photos: as in `fromListing` (a table or resolver of uploaded images, or `'omit'`),
+   * or `'upload'`: each photo is downloaded from its URL and uploaded, its token cached in
+   * `state` (see {@link PfPhotoUploader}); a photo that cannot be fetched or uploaded
+   * makes its listing `failed`, naming `photos.N.url`.
+   */
+  images?: PfFromListingOptions['images'] | 'upload' | undefined;
+  /** Limits and clock of `images: 'upload'`. */
+  photos?: PfPhotoOptions | undefined;
   /**
    * Runs each lookup by reference → create inside it (default: runs it as it is). Workers
    * sharing the state pass a lease held per listing until the round has recorded the new id
@@ -47,21 +64,46 @@ const isGone = (error: unknown) => error instanceof NotFoundError;
  * });
  * console.info(`${report.created} created, ${report.updated} updated, ${report.removed} deleted`);
  */
-export function syncListings(
+export async function syncListings(
   client: PfCrmClient,
   listings: readonly Listing[],
   options: PfCrmSyncOptions,
 ): Promise<SyncReport<Listing>> {
-  const { state, concurrency, signal, onProgress, guardCreate, ...mapping } = options;
+  const { state, concurrency, signal, onProgress, guardCreate, photos, images, ...rest } = options;
   const guarded = guardCreate ?? (<T>(_key: string, create: () => Promise<T>) => create());
+  const mapping: Omit<PfFromListingOptions, 'id'> = images === 'upload' ? rest : { ...rest, images };
+  // Photos by URL: checked (and new content uploaded) before the plan, so a listing's
+  // fingerprint follows its photos' content; tokens are put in only when it is written.
+  const uploader = images === 'upload' ? new PfPhotoUploader(client, state, photos) : undefined;
+  const checked = uploader ? await checkPhotos(uploader, listings, signal) : undefined;
+  const prepare = (listing: Listing): PropertyCreateInput => {
+    if (!checked) return fromListing(listing, mapping);
+    const own = Array.isArray(listing?.photos) ? listing.photos : [];
+    own.forEach((photo, i) => {
+      const found = checked.get(photo?.url);
+      if (found && 'error' in found) throw photoFailure(i, found.error, listing.id);
+    });
+    return fromListing(listing, {
+      ...mapping,
+      images: (photo) => {
+        const found = checked.get(photo.url);
+        return found && 'hash' in found ? { token: photoPlaceholder(found.hash, photo.url) } : undefined;
+      },
+    });
+  };
 
   /** The id of the property whose reference is the CRM id, if the portal has one. */
   const lookUp = async (reference: string, signal: AbortSignal | undefined): Promise<number | undefined> => {
     const page = await client.properties.list({ filters: { reference }, perPage: 1 }, { signal });
     return page.items[0]?.id;
   };
-  const update = async (property: PropertyCreateInput, id: number, signal: AbortSignal | undefined) => {
+  /** The property as sent to property `id` (or to a new one): photo placeholders become image ids or tokens. */
+  const photosFor = async (prepared: PropertyCreateInput, key: string, id: number | undefined, signal?: AbortSignal) =>
+    uploader ? withPhotoTokens(prepared, uploader, key, id, signal) : { property: prepared, fresh: [] };
+  const update = async (prepared: PropertyCreateInput, key: string, id: number, signal: AbortSignal | undefined) => {
+    const { property, fresh } = await photosFor(prepared, key, id, signal);
     await client.properties.update({ ...property, id }, { signal });
+    await uploader?.learnImages(id, fresh, signal);
     return String(id);
   };
 
@@ -69,11 +111,11 @@ export function syncListings(
     listings,
     {
       key: (listing) => listing.id,
-      prepare: (listing): PropertyCreateInput => fromListing(listing, mapping),
-      async upsert(property, { key, portalId, signal }): Promise<SyncWritten> {
+      prepare,
+      async upsert(prepared, { key, portalId, signal }): Promise<SyncWritten> {
         if (portalId !== undefined) {
           try {
-            return { portalId: await update(property, Number(portalId), signal), action: 'updated' };
+            return { portalId: await update(prepared, key, Number(portalId), signal), action: 'updated' };
           } catch (error) {
             // Deleted on the portal since (or removed by an earlier round): find it or create it again.
             if (!isGone(error)) throw error;
@@ -81,8 +123,10 @@ export function syncListings(
         }
         return guarded(key, async (): Promise<SyncWritten> => {
           const found = await lookUp(key, signal);
-          if (found !== undefined) return { portalId: await update(property, found, signal), action: 'updated' };
+          if (found !== undefined) return { portalId: await update(prepared, key, found, signal), action: 'updated' };
+          const { property, fresh } = await photosFor(prepared, key, undefined, signal);
           const created = await client.properties.create(property, { signal });
+          await uploader?.learnImages(created.id, fresh, signal);
           return { portalId: String(created.id), action: 'created' };
         });
       },

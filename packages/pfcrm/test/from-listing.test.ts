@@ -101,6 +101,11 @@ describe('fromListing (Property Finder)', () => {
     });
   });
 
+  it("sends the building's total floors as floors, within Property Finder's bound", () => {
+    expect(fromListing(crmListing({ floor: 2, floorsTotal: 30 }), options).floors).toBe(30);
+    expect(() => fromListing(crmListing({ floor: 2, floorsTotal: 201 }), options)).toThrow(/floorsTotal/);
+  });
+
   it('gives an update input when the property id is known', () => {
     const input = fromListing(crmListing(), { ...options, id: 4411 });
     expect(input.id).toBe(4411);

@@ -6,6 +6,7 @@ import {
   checkOptions,
   compiledSchema,
   type HttpClient,
+  type InputIssue,
   InputValidationError,
   PermissionError,
   PositiveIntegerSchema,
@@ -92,6 +93,8 @@ interface BulkEndpoint<Op> {
   operation: string;
   schema: z.ZodType;
   idempotent: (op: Op) => boolean;
+  /** Checks beyond the schema, run on operations the schema accepted. */
+  check?: ((op: Op) => InputIssue[]) | undefined;
 }
 
 const ENVELOPE_BYTES = Buffer.byteLength('{"operations":[]}');
@@ -163,6 +166,10 @@ export async function runBulk<Op>(
             operation: endpoint.operation,
             itemId,
           });
+        }
+        const extra = endpoint.check?.(op) ?? [];
+        if (extra.length > 0) {
+          return new InputValidationError(extra, { portal: PORTAL, operation: endpoint.operation, itemId });
         }
         const size = sizeOf(op);
         if (size + ENVELOPE_BYTES > maxBodyBytes) {

@@ -7,7 +7,6 @@ import {
   httpClientOptions,
   type Listing,
   type RateLimit,
-  type SyncReport,
 } from '@sync/core';
 import { type BulkLimits, BulkLimitsSchema } from './bulk.js';
 import { rentixErrorMessage } from './errors.js';
@@ -24,6 +23,7 @@ import {
   type InitialSyncReport,
   initialSync,
   type RentixSyncOptions,
+  type RentixSyncReport,
 } from './sync.js';
 import { VERSION } from './version.js';
 
@@ -100,10 +100,11 @@ export class RentixClient {
     const limits = bulk ?? {};
     this.agency = new AgencyResource(this.http);
     this.users = new UsersResource(this.http, limits);
-    this.listings = new ListingsResource(this.http, limits);
-    this.media = new MediaResource(this.http);
+    const reference = new ReferenceResource(this.http);
+    this.listings = new ListingsResource(this.http, limits, () => reference.secondaryTypes);
+    this.media = new MediaResource(this.http, options.allowInsecureHttp === true);
     this.jobs = new JobsResource(this.http);
-    this.reference = new ReferenceResource(this.http);
+    this.reference = reference;
   }
 
   /** {@link initialSync} with this client: connection check, agents by phone, then `syncListings`. */
@@ -112,7 +113,7 @@ export class RentixClient {
   }
 
   /** `syncListings` with this client: one change-only round over the CRM's complete current set. */
-  continuousSync(listings: readonly Listing[], options: RentixSyncOptions): Promise<SyncReport<Listing>> {
+  continuousSync(listings: readonly Listing[], options: RentixSyncOptions): Promise<RentixSyncReport> {
     return continuousSync(this, listings, options);
   }
 }

@@ -20,12 +20,17 @@ export class BulkOperationError extends SyncError {
   }
 }
 
-/** A background job ended as `failed`; its `publicErrorMessage` is in the message. */
+/**
+ * A background job ended as `failed`, or as `failed_retryable` — a temporary error:
+ * the operation that started the job can be repeated ({@link JobFailedError.retryable}).
+ * Its `publicErrorMessage` is in the message.
+ */
 export class JobFailedError extends SyncError {
   static override readonly brand: string = 'JobFailedError';
   /** The job as last read. */
   readonly job: Readonly<Record<string, unknown>>;
 
+  /** `options.retryable` is `true` for `failed_retryable`: repeat the operation (publish again, upload again). */
   constructor(message: string, job: Readonly<Record<string, unknown>>, options: SyncErrorOptions = {}) {
     super(message, options);
     this.job = job;

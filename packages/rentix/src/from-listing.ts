@@ -1,22 +1,27 @@
 import {
   fingerprint,
+  type HousingMarket,
   type InputIssue,
   InputValidationError,
   type Listing,
   ListingSchema,
   type ListingTypeKey,
+  type PropertyCondition,
   parseInput,
 } from '@sync/core';
 import { PORTAL } from './portal.js';
 import {
   type AnnouncementStatus,
+  allowedSecondaryTypes,
   CURRENCIES,
   type Currency,
   DESCRIPTION_LENGTH,
+  DOCUMENTED_SECONDARY_TYPES,
   MIN_PHOTOS_TO_PUBLISH,
   type PayPeriod,
   type PROPERTY_SECONDARY_TYPES,
   type PropertyType,
+  type SecondaryTypeTable,
 } from './schemas/common.js';
 import { type ListingInput, ListingInputSchema } from './schemas/listing.js';
 
@@ -69,6 +74,24 @@ export const RENTIX_STATUSES: Readonly<Record<Listing['status'], AnnouncementSta
 };
 
 /**
+ * Rentix's `propertyHousingMarket` for each housing market of a CRM listing. Rentix
+ * publishes no full list; `new-build` is the value its docs show. A market missing
+ * here is not sent (the field is optional); add entries with `options.housingMarkets`.
+ */
+export const RENTIX_HOUSING_MARKETS: Readonly<Partial<Record<HousingMarket, string>>> = {
+  new: 'new-build',
+};
+
+/**
+ * Rentix's `propertyVisualState` for each condition of a CRM listing. Rentix publishes
+ * no full list; `euro-renovation` is the value its docs show. A condition missing here
+ * is not sent; add entries with `options.visualStates`.
+ */
+export const RENTIX_VISUAL_STATES: Readonly<Partial<Record<PropertyCondition, string>>> = {
+  renovated: 'euro-renovation',
+};
+
+/**
  * The languages tried first for `announcementDescription` when `options.languages` is
  * not given: Romanian, Russian, English. Rentix translates the text into its other
  * languages itself.
@@ -102,6 +125,17 @@ export interface RentixFromListingOptions {
    * uploaded file). At most 255 characters.
    */
   photoId?: ((photo: Listing['photos'][number], listing: Listing) => string) | undefined;
+  /**
+   * Secondary types allowed per announcement type and property type (default
+   * {@link DOCUMENTED_SECONDARY_TYPES}; `syncListings` passes the client's
+   * `reference.secondaryTypes`, the portal's own once its schema was fetched). A kind
+   * the table refuses for the offer (a residential land for rent) is refused here.
+   */
+  secondaryTypes?: SecondaryTypeTable | undefined;
+  /** Housing market table (default {@link RENTIX_HOUSING_MARKETS}); it replaces the default. */
+  housingMarkets?: Readonly<Partial<Record<HousingMarket, string>>> | undefined;
+  /** Condition table (default {@link RENTIX_VISUAL_STATES}); it replaces the default. */
+  visualStates?: Readonly<Partial<Record<PropertyCondition, string>>> | undefined;
 }
 
 function defaultPhotoId(photo: Listing['photos'][number], listing: Listing): string {
@@ -153,6 +187,19 @@ export function fromListing(listing: Listing, options: RentixFromListingOptions 
   const kind: ListingTypeKey = `${l.category}.${l.type}`;
   const type = (options.types ?? RENTIX_TYPES)[kind];
   if (!type) refuse('type', `no Rentix type for a ${l.category} ${l.type}: add "${kind}" to options.types`);
+  else {
+    const allowed = allowedSecondaryTypes(
+      options.secondaryTypes ?? DOCUMENTED_SECONDARY_TYPES,
+      l.offer,
+      type.propertyType,
+    );
+    if (allowed && !allowed.includes(type.propertySecondaryType)) {
+      refuse(
+        'type',
+        `Rentix has no ${type.propertyType} ${type.propertySecondaryType} for ${l.offer} (allowed: ${allowed.join(', ')})`,
+      );
+    }
+  }
 
   if (!(CURRENCIES as readonly string[]).includes(l.currency)) {
     refuse('currency', `Rentix takes prices in ${CURRENCIES.join(', ')}, not ${l.currency}`);
@@ -202,6 +249,8 @@ export function fromListing(listing: Listing, options: RentixFromListingOptions 
 
   if (issues.length > 0) throw new InputValidationError(issues, context);
 
+  const housingMarket = l.housingMarket && (options.housingMarkets ?? RENTIX_HOUSING_MARKETS)[l.housingMarket];
+  const visualState = l.condition && (options.visualStates ?? RENTIX_VISUAL_STATES)[l.condition];
   const input: ListingInput = {
     externalId: l.id,
     announcementType: l.offer,
@@ -211,6 +260,9 @@ export function fromListing(listing: Listing, options: RentixFromListingOptions 
     ...(payPeriod && { announcementPayPeriod: payPeriod }),
     propertyArea: l.area,
     ...(l.floor !== undefined && { propertyFloorNumber: l.floor }),
+    ...(l.floorsTotal !== undefined && { propertyFloorsTotal: l.floorsTotal }),
+    ...(housingMarket !== undefined && { propertyHousingMarket: housingMarket }),
+    ...(visualState !== undefined && { propertyVisualState: visualState }),
     ...(l.rooms !== undefined && { propertyQuantitySize: 'custom-value', propertyQuantitySizeValue: l.rooms }),
     propertyAddress: address(l.address),
     ...(coordinates && { propertyCoordinates: coordinates }),

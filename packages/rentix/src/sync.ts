@@ -18,10 +18,12 @@ import type { NormalizePhoneOptions } from './phone.js';
 import { PORTAL } from './portal.js';
 import type { AgencyResource } from './resources/agency.js';
 import type { ListingsResource } from './resources/listings.js';
+import type { ReferenceResource } from './resources/reference.js';
 import type { CrmAgent, LinkByPhoneReport, UsersResource } from './resources/users.js';
 import type { Agency } from './schemas/account.js';
 import type { ListingOperation } from './schemas/bulk.js';
 import type { ListingInput } from './schemas/listing.js';
+import { type StatusGuidance, statusGuidance } from './status.js';
 
 /**
  * What a sync needs of a client: its resources. `RentixClient` is one; the sync takes the
@@ -34,6 +36,8 @@ export interface RentixSyncClient {
   readonly users: UsersResource;
   /** Listings, written by bulk calls. */
   readonly listings: ListingsResource;
+  /** Reference data: the secondary types listings are mapped with. */
+  readonly reference: ReferenceResource;
 }
 
 /**
@@ -68,6 +72,22 @@ export class RentixSyncState extends SyncState {
   }
 }
 
+/** A listing whose status, as Rentix answered the sync, asks for a person to act. */
+export interface ListingAttention {
+  /** The CRM id. */
+  key: string;
+  /** The status Rentix reported. */
+  status: string;
+  /** What to do about it. */
+  guidance: StatusGuidance;
+}
+
+/** Core's `SyncReport`, with the listings whose status needs someone to act (`publish_failed`, `blocked`). */
+export interface RentixSyncReport extends SyncReport<Listing> {
+  /** Listings Rentix reported in a status that needs attention, with what to do. */
+  attention: ListingAttention[];
+}
+
 /** Options of {@link syncListings}: core's sync options and the mapping of `fromListing`. */
 export interface RentixSyncOptions extends SyncOptions, RentixFromListingOptions {}
 
@@ -88,23 +108,30 @@ const hide = (externalId: string): ListingOperation => ({ op: 'upsert', external
  * const report = await syncListings(rentix, crmListings, { state, agent: 'omit' });
  * for (const o of report.items) if (o.action === 'failed') console.error(o.key, o.reason);
  */
-export function syncListings(
+export async function syncListings(
   client: RentixSyncClient,
   listings: readonly Listing[],
   options: RentixSyncOptions,
-): Promise<SyncReport<Listing>> {
+): Promise<RentixSyncReport> {
   const { state, concurrency, signal, onProgress, ...mapping } = options;
-  return syncItems(
+  const attention: ListingAttention[] = [];
+  const report = await syncItems(
     listings,
     {
       key: (listing) => listing.id,
-      prepare: (listing) => fromListing(listing, mapping),
+      prepare: (listing) => fromListing(listing, { secondaryTypes: client.reference.secondaryTypes, ...mapping }),
       async write(writes, context) {
         const operations = writes.map((w) => (w.kind === 'upsert' ? ops.upsert(w.item) : hide(w.key)));
         const report = await client.listings.bulk(operations, {
           signal: context.signal,
           onProgress: context.onProgress,
           concurrency,
+        });
+        report.results.forEach((r, k) => {
+          const status = r.response?.status;
+          const guidance = typeof status === 'string' ? statusGuidance(status) : undefined;
+          const key = writes[k]?.key;
+          if (guidance?.needsAttention && key !== undefined) attention.push({ key, status: String(status), guidance });
         });
         return report.results.map((r): WorkerOutcome<string | undefined> => {
           if (r.status === 'succeeded') return { status: 'succeeded', value: r.id };
@@ -116,6 +143,7 @@ export function syncListings(
     // The bulk calls take the concurrency: the writes go in one `write` call.
     { ...syncItemsOptions(options, 'syncListings'), concurrency: undefined },
   );
+  return { ...report, attention };
 }
 
 /**
@@ -144,7 +172,7 @@ export interface InitialSyncReport {
   /** Agent linking, when agents were given. */
   agents: LinkByPhoneReport | undefined;
   /** One outcome per listing, in input order, as {@link syncListings} reports them. */
-  report: SyncReport<Listing>;
+  report: RentixSyncReport;
   /** Duration of the whole sync in milliseconds. */
   elapsedMs: number;
 }
@@ -181,6 +209,6 @@ export function continuousSync(
   client: RentixSyncClient,
   listings: readonly Listing[],
   options: RentixSyncOptions,
-): Promise<SyncReport<Listing>> {
+): Promise<RentixSyncReport> {
   return syncListings(client, listings, options);
 }

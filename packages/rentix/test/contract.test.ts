@@ -20,7 +20,7 @@ describe('agency and reference', () => {
   it('reads the base schema and the currencies', async () => {
     const client = mock.client();
     const schema = await client.reference.schema();
-    expect(schema.statuses).toContain('pending_active');
+    expect(schema.announcementStatus).toContain('pending_active');
     const currencies = await client.reference.currencies();
     expect(currencies.baseCurrency).toBe('EUR');
     expect(currencies.currencies.map((c) => c.code)).toEqual(['EUR', 'USD', 'MDL']);
@@ -148,7 +148,7 @@ describe('listings', () => {
     const client = mock.client();
     await client.listings.upsertMany([1, 2, 3].map((n) => listing(n, { announcementStatus: 'draft' })));
     const seen: string[] = [];
-    for await (const l of client.listings.iterate({ limit: 100 })) seen.push(String(l.externalId));
+    for await (const l of client.listings.iterate({ pageSize: 100 })) seen.push(String(l.externalId));
     expect(seen.sort()).toEqual(['crm-1', 'crm-2', 'crm-3']);
   });
 

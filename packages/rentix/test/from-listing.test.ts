@@ -101,8 +101,27 @@ describe('fromListing (Rentix)', () => {
     expect(garage.announcementPayPeriod).toBe('daily');
     for (const [key, mapping] of Object.entries(RENTIX_TYPES)) {
       const [category, type] = key.split('.') as [Listing['category'], Listing['type']];
-      expect(fromListing(crmListing({ category, type }))).toMatchObject(mapping);
+      // Rentix has no land for rent: file land as a sale.
+      const sale = mapping.propertySecondaryType === 'residential-land';
+      const offer = sale ? ({ offer: 'sale', rentPeriod: undefined } as const) : {};
+      expect(fromListing(crmListing({ category, type, ...offer }))).toMatchObject(mapping);
     }
+  });
+
+  it('maps total floors, housing market and condition through its tables, leaving out what has no Rentix value', () => {
+    const input = fromListing(crmListing({ floor: 3, floorsTotal: 9, housingMarket: 'new', condition: 'renovated' }));
+    expect(input).toMatchObject({
+      propertyFloorNumber: 3,
+      propertyFloorsTotal: 9,
+      propertyHousingMarket: 'new-build',
+      propertyVisualState: 'euro-renovation',
+    });
+    const resale = fromListing(crmListing({ housingMarket: 'secondary', condition: 'good' }));
+    expect(resale).not.toHaveProperty('propertyHousingMarket');
+    expect(resale).not.toHaveProperty('propertyVisualState');
+    const mine = fromListing(crmListing({ housingMarket: 'secondary' }), { housingMarkets: { secondary: 'resale' } });
+    expect(mine.propertyHousingMarket).toBe('resale');
+    expect(() => fromListing(crmListing({ floor: 10, floorsTotal: 9 }))).toThrow(/floor: floor 10 is above/);
   });
 
   it('gives each photo an externalFileId that stays the same across syncs and reorderings', () => {

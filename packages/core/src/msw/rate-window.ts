@@ -89,6 +89,8 @@ export class MockRateWindow {
 export interface RateHeaderFormat {
   /** `X-RateLimit-Reset` as Unix seconds (`unix-seconds`) or as whole seconds from now, at least 1 (`seconds`). */
   reset: 'unix-seconds' | 'seconds';
+  /** `unix-seconds` rounded up to the whole second, as servers that count in seconds send it (default: to the millisecond). */
+  wholeSeconds?: boolean | undefined;
   /** Send `X-RateLimit-Reset` only once nothing remains (default: always). */
   resetWhenExhausted?: boolean | undefined;
   /** Send `Retry-After` with a refused request (default: no). */
@@ -110,7 +112,8 @@ export function rateLimitHeaders(state: MockRateState, format: RateHeaderFormat)
     'x-ratelimit-remaining': String(state.limited ? 0 : state.remaining),
   };
   if (!format.resetWhenExhausted || state.limited || state.remaining === 0) {
-    headers['x-ratelimit-reset'] = format.reset === 'unix-seconds' ? secondsHeader(state.resetAt) : wholeSeconds;
+    const resetAt = format.wholeSeconds ? Math.ceil(state.resetAt / 1000) * 1000 : state.resetAt;
+    headers['x-ratelimit-reset'] = format.reset === 'unix-seconds' ? secondsHeader(resetAt) : wholeSeconds;
   }
   if (state.limited && format.retryAfterWhenLimited) headers['retry-after'] = wholeSeconds;
   return headers;

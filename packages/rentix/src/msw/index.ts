@@ -18,3 +18,4 @@ export type {
   RentixMockPortalOptions,
 } from './model.js';
 export { DEFAULT_MOCK_API_KEY, type RentixFailNextOptions, RentixMockPortal } from './portal.js';
+export type { MockBaseSchema } from './reference.js';

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { queryListings } from './listings-query.js';
 import { fileFor, startJob } from './media.js';
 import type { MockListing, MockMedia } from './model.js';
 import { type Body, isObject } from './model.js';
+import { checkCombination } from './reference.js';
 import { MockHttpError } from './responses.js';
 import type { RentixStore } from './store.js';
 import { userById } from './users.js';
 import { checkExternalId, checkListingFields, checkMergedListing } from './validate.js';
 
 /** Fields of a listing payload that are not form fields. */
-const LISTING_RESERVED = new Set(['op', 'id', 'externalId', 'files', 'user', 'userId']);
+const LISTING_RESERVED = new Set(['op', 'id', 'externalId', 'files', 'fileIds', 'user', 'userId']);
 
 /** The listing with this Rentix id; 404 when there is none. */
 export function listingById(s: RentixStore, id: string): MockListing {
@@ -24,13 +26,9 @@ export function listingByExternal(s: RentixStore, externalId: string): MockListi
   return listing;
 }
 
-/** `GET /listings`: the first `limit` listings (1–100, default 20). */
-export function listListings(s: RentixStore, limitParam: string | null): unknown[] {
-  const limit = limitParam === null ? 20 : Number(limitParam);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new MockHttpError(400, ['limit must not be greater than 100', 'limit must not be less than 1']);
-  }
-  return [...s.listings.values()].slice(0, limit).map((l) => listingView(s, l));
+/** `GET /listings`: the listings that pass the query's filters, from `offset`, at most `limit` (see `queryListings`). */
+export function listListings(s: RentixStore, query: URLSearchParams): unknown[] {
+  return queryListings(s.listings.values(), query).map((l) => listingView(s, l));
 }
 
 /** A listing as the API returns it, with its user and files. */
@@ -94,9 +92,18 @@ export function upsertListing(s: RentixStore, body: Body, dryRun: boolean): Reco
   const previousStatus = existing?.formData.announcementStatus;
   const formData: Body = { ...(existing?.formData ?? { announcementStatus: 'draft' }), ...fields };
   const files = Array.isArray(body.files) ? (body.files as Array<{ url: string; externalFileId?: string }>) : undefined;
-  const photoCount = files ? files.length : (existing?.fileIds.length ?? 0);
+  const fileIds = Array.isArray(body.fileIds) ? (body.fileIds as unknown[]).map(String) : undefined;
+  const missingFiles = (fileIds ?? []).flatMap((id, i) =>
+    s.media.has(id) ? [] : [`fileIds.${i}: media ${id} not found`],
+  );
+  if (missingFiles.length > 0) throw new MockHttpError(400, missingFiles);
+  const photoCount =
+    (files || fileIds ? 0 : (existing?.fileIds.length ?? 0)) + (files?.length ?? 0) + (fileIds?.length ?? 0);
   const requested = body.announcementStatus ?? (existing ? undefined : 'draft');
-  const mergedProblems = checkMergedListing({ formData, photoCount }, requested ?? previousStatus);
+  const mergedProblems = [
+    ...checkCombination(s.referenceSchema, formData),
+    ...checkMergedListing({ formData, photoCount }, requested ?? previousStatus),
+  ];
   if (mergedProblems.length > 0) throw new MockHttpError(400, mergedProblems);
   const userId = resolveUser(s, body);
   if (!existing) {
@@ -124,11 +131,16 @@ export function upsertListing(s: RentixStore, body: Body, dryRun: boolean): Reco
     s.agency.limits.monthlyListings.used++;
   }
   if (typeof body.externalId === 'string') s.setListingExternalId(listing, body.externalId);
-  if (files) listing.fileIds = files.map((f) => fileFor(s, f.url, f.externalFileId));
+  if (files || fileIds) {
+    listing.fileIds = [...(fileIds ?? []), ...(files ?? []).map((f) => fileFor(s, f.url, f.externalFileId))];
+  }
   if (userId !== undefined) listing.userId = userId;
   let jobId: string | null = null;
   const wasLive = previousStatus === 'active' || previousStatus === 'pending_active';
-  if (body.announcementStatus === 'active' && !wasLive) {
+  if (previousStatus === 'blocked') {
+    // Only Rentix's support lifts a block: the listing's other fields change, its status does not.
+    formData.announcementStatus = 'blocked';
+  } else if (body.announcementStatus === 'active' && !wasLive) {
     formData.announcementStatus = 'pending_active';
     jobId = startJob(s, 'announcement_finalize', listing.id).id;
   } else if (body.announcementStatus === 'active' && wasLive) {

@@ -118,8 +118,11 @@ export function startJob(s: RentixStore, type: MockJob['type'], targetId: string
   return job;
 }
 
-/** Ends an open job; a publishing job makes its listing `active` or `publish_failed`. */
-export function finish(s: RentixStore, job: MockJob, status: 'completed' | 'failed'): void {
+/**
+ * Ends an open job; a publishing job makes its listing `active` or `publish_failed`.
+ * `failed_retryable` is a temporary failure the client may retry.
+ */
+export function finish(s: RentixStore, job: MockJob, status: 'completed' | 'failed' | 'failed_retryable'): void {
   if (!s.openJobs.has(job.id)) return;
   s.openJobs.delete(job.id);
   job.status = status;
@@ -131,7 +134,7 @@ export function finish(s: RentixStore, job: MockJob, status: 'completed' | 'fail
   } else {
     const media = s.media.get(job.targetId);
     if (media) {
-      media.optimization = status;
+      media.optimization = status === 'completed' ? 'completed' : 'failed';
       if (status === 'completed') {
         media.size = 245_760;
         media.contentType = 'image/jpeg';
@@ -159,4 +162,32 @@ export function jobStatus(s: RentixStore, id: string | null) {
     ...(job.status === 'completed' ? { resultData: { targetId: job.targetId } } : {}),
     ...(job.publicErrorMessage ? { publicErrorMessage: job.publicErrorMessage } : {}),
   };
+}
+
+/**
+ * `POST /media/signed-url`: a URL below the mock's root that takes the file's bytes
+ * (see `SignedUploads`); the file is known at once, pending until they arrive.
+ */
+export function signMediaUpload(s: RentixStore, body: unknown, requestUrl: string, path: string) {
+  if (!isObject(body)) throw new MockHttpError(400, 'Request body must be an object');
+  const problems = checkExternalId(body.externalId);
+  if (problems.length > 0) throw new MockHttpError(400, problems);
+  const externalId = typeof body.externalId === 'string' ? body.externalId : null;
+  const known = externalId === null ? undefined : s.mediaByExternalId(externalId);
+  const id = known?.id ?? randomUUID();
+  const signed = s.signedUploads.sign(id, body, requestUrl, path, s.now());
+  if (!known) {
+    const media: MockMedia = {
+      id,
+      externalId,
+      originalUrl: '',
+      size: null,
+      contentType: null,
+      optimization: 'pending',
+      blurhash: null,
+    };
+    s.media.set(media.id, media);
+    s.mediaIndex.note(media);
+  }
+  return { ...signed, externalId };
 }

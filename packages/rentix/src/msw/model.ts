@@ -116,6 +116,12 @@ export interface RentixMockPortalOptions {
    */
   rateLimits?: { default?: MockRateLimit | undefined; bulk?: MockRateLimit | undefined } | false | undefined;
   /**
+   * Where a rate-limit window starts: at the first request after the last one ended
+   * (`'first-request'`, default, as a per-key counter with a time to live works), or on
+   * multiples of the window on the clock (`'clock'`).
+   */
+  windowStart?: 'first-request' | 'clock' | undefined;
+  /**
    * How long a job takes on the portal clock (default 100 ms). `Infinity` leaves jobs
    * pending until the test calls `completeJob`.
    */

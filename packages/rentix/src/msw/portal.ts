@@ -20,7 +20,17 @@ import {
   putListing,
   unlinkListing,
 } from './listings.js';
-import { deleteMedia, finish, jobStatus, mediaByExternal, mediaById, mediaView, uploadMedia } from './media.js';
+import {
+  deleteMedia,
+  finish,
+  jobStatus,
+  mediaByExternal,
+  mediaById,
+  mediaView,
+  signMediaUpload,
+  uploadMedia,
+} from './media.js';
+import { SIGNED_UPLOAD_PATH } from './media-upload.js';
 import {
   type Body,
   isObject,
@@ -32,7 +42,7 @@ import {
   type MockUser,
   type RentixMockPortalOptions,
 } from './model.js';
-import { baseSchema } from './reference.js';
+import { type MockBaseSchema, mockContextSchema } from './reference.js';
 import { errorBody, json, MockHttpError } from './responses.js';
 import { RentixStore } from './store.js';
 import { linkUser, putUser, unlinkUser, userByExternal, userById, userOperation } from './users.js';
@@ -51,8 +61,8 @@ export interface RentixFailNextOptions {
 /** The API key a mock portal accepts unless told otherwise. */
 export const DEFAULT_MOCK_API_KEY = 'rentix-test-key';
 
-/** Rentix sends `X-RateLimit-Reset` as Unix seconds, and no `Retry-After`. */
-const RATE_HEADERS: RateHeaderFormat = { reset: 'unix-seconds' };
+/** Rentix sends `X-RateLimit-Reset` as whole Unix seconds, rounded up so a client never comes back early, and no `Retry-After`. */
+const RATE_HEADERS: RateHeaderFormat = { reset: 'unix-seconds', wholeSeconds: true };
 
 /**
  * An in-memory Rentix portal that behaves as the documentation describes: API-key
@@ -137,6 +147,15 @@ export class RentixMockPortal extends MockPortalBase<MockRequestRecord, string> 
     return this.#store.jobs;
   }
 
+  /** The base schema served by `GET /reference/schema/base`; listings are validated against its secondary types. */
+  get referenceSchema(): MockBaseSchema {
+    return this.#store.referenceSchema;
+  }
+
+  set referenceSchema(schema: MockBaseSchema) {
+    this.#store.referenceSchema = schema;
+  }
+
   /** Empties every store, clears faults and counters, and restores the agency and limits given at construction. */
   reset(): void {
     this.resetMock();
@@ -145,7 +164,7 @@ export class RentixMockPortal extends MockPortalBase<MockRequestRecord, string> 
     this.#store.jobDurationMs = this.#options.jobDurationMs ?? 100;
     const limits = this.#options.rateLimits;
     const window = (limit: { limit: number; windowMs: number }) =>
-      new MockRateWindow(limit, { now: this.#now, align: 'clock' });
+      new MockRateWindow(limit, { now: this.#now, align: this.#options.windowStart ?? 'first-request' });
     this.#windows =
       limits === false
         ? undefined
@@ -210,12 +229,15 @@ export class RentixMockPortal extends MockPortalBase<MockRequestRecord, string> 
     finish(this.#store, job, 'completed');
   }
 
-  /** Fails a job now with a public message: a published listing becomes `publish_failed`. */
-  failJob(id: string, message = 'Processing failed'): void {
+  /**
+   * Fails a job now with a public message: a published listing becomes `publish_failed`.
+   * `retryable` ends it as `failed_retryable`, a temporary error the client may retry.
+   */
+  failJob(id: string, message = 'Processing failed', options: { retryable?: boolean } = {}): void {
     const job = this.jobs.get(id);
     if (!job) throw new Error(`no job ${id}`);
     job.publicErrorMessage = message;
-    finish(this.#store, job, 'failed');
+    finish(this.#store, job, options.retryable ? 'failed_retryable' : 'failed');
   }
 
   /** Finishes every open job now. */
@@ -240,6 +262,12 @@ export class RentixMockPortal extends MockPortalBase<MockRequestRecord, string> 
    * `/listings/bulk`). A dropped connection is `Response.error()`.
    */
   async handle(request: Request, path: string): Promise<Response> {
+    // The bytes of a signed upload go to storage, signed by the URL itself: no API key, no JSON.
+    if (path.startsWith(SIGNED_UPLOAD_PATH)) {
+      return this.#store.signedUploads.receive(request, path.slice(SIGNED_UPLOAD_PATH.length), this.#now(), (id) =>
+        this.media.get(id),
+      );
+    }
     const record: MockRequestRecord = {
       method: request.method,
       path,
@@ -279,7 +307,7 @@ export class RentixMockPortal extends MockPortalBase<MockRequestRecord, string> 
       }
       this.tick();
       const url = new URL(request.url);
-      const result = this.#route(request.method, path, url.searchParams, body, record);
+      const result = this.#route(request.method, path, url.searchParams, body, record, request.url);
       response = json(result.body, result.status ?? 200, rateHeaders);
     } catch (error) {
       if (!(error instanceof MockHttpError)) throw error;
@@ -306,7 +334,7 @@ export class RentixMockPortal extends MockPortalBase<MockRequestRecord, string> 
     return isBulk ? [this.#windows.default, this.#windows.bulk] : [this.#windows.default];
   }
 
-  /** Fixed windows aligned to the clock; a bulk call counts against both, and its headers describe the bulk one. */
+  /** Fixed windows (see `windowStart`); a bulk call counts against both, and its headers describe the bulk one. */
   #takeRateLimit(isBulk: boolean): Record<string, string> {
     const windows = this.#windowsFor(isBulk);
     if (windows.length === 0) return {};
@@ -342,6 +370,7 @@ export class RentixMockPortal extends MockPortalBase<MockRequestRecord, string> 
     query: URLSearchParams,
     body: unknown,
     record: MockRequestRecord,
+    requestUrl: string,
   ): { body: unknown; status?: number } {
     const s = this.#store;
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -353,14 +382,15 @@ export class RentixMockPortal extends MockPortalBase<MockRequestRecord, string> 
         if (n === 1) return { body: s.agency };
         break;
       case 'GET reference':
-        if (a === 'schema' && b === 'base') return { body: baseSchema() };
+        if (a === 'schema' && b === 'base') return { body: s.referenceSchema };
+        if (a === 'schema' && n === 2) return { body: mockContextSchema(s.referenceSchema, query) };
         if (a === 'currencies' && n === 2) return { body: this.currencies };
         break;
       case 'GET job':
         if (a === 'status' && n === 2) return { body: jobStatus(s, query.get('id')) };
         break;
       case 'GET listings':
-        if (n === 1) return { body: { items: listListings(s, query.get('limit')) } };
+        if (n === 1) return { body: { items: listListings(s, query) } };
         if (n === 2 && a) return { body: listingView(s, listingById(s, a)) };
         if (n === 3 && a === 'external' && b) return { body: listingView(s, listingByExternal(s, b)) };
         break;
@@ -391,6 +421,7 @@ export class RentixMockPortal extends MockPortalBase<MockRequestRecord, string> 
         break;
       case 'POST media':
         if (n === 2 && a === 'upload-from-url') return { body: uploadMedia(s, body) };
+        if (n === 2 && a === 'signed-url') return { body: signMediaUpload(s, body, requestUrl, path) };
         break;
       case 'GET media':
         if (n === 2 && a) return { body: mediaView(mediaById(s, a)) };

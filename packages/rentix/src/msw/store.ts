@@ -1,5 +1,7 @@
 import { ExternalIdIndex } from './external-index.js';
+import { SignedUploads } from './media-upload.js';
 import type { MockAgency, MockJob, MockListing, MockMedia, MockUser } from './model.js';
+import { type MockBaseSchema, mockBaseSchema } from './reference.js';
 
 /**
  * The state of a mock Rentix portal, shared by the rules of each resource
@@ -26,6 +28,10 @@ export class RentixStore {
   agency: MockAgency;
   /** How long a job takes; `Infinity` for manual completion. */
   jobDurationMs: number;
+  /** The base schema served by `GET /reference/schema/base`; listings are validated against its secondary types. */
+  referenceSchema: MockBaseSchema = mockBaseSchema();
+  /** Signed upload URLs handed out, until their bytes arrive or they expire. */
+  signedUploads = new SignedUploads();
 
   constructor(now: () => number, agency: MockAgency, jobDurationMs: number) {
     this.now = now;
@@ -40,6 +46,8 @@ export class RentixStore {
     this.media.clear();
     this.jobs.clear();
     this.openJobs.clear();
+    this.referenceSchema = mockBaseSchema();
+    this.signedUploads = new SignedUploads();
   }
 
   /** The listing with this CRM id. */

@@ -104,6 +104,12 @@ export function checkListingFields(body: Body): string[] {
     if (typeof lng !== 'number' || lng < -180 || lng > 180)
       messages.push('propertyCoordinates.lng must be a longitude');
   }
+  if (body.fileIds !== undefined) {
+    const ids = body.fileIds;
+    if (!Array.isArray(ids) || ids.some((id) => (typeof id !== 'string' && typeof id !== 'number') || id === '')) {
+      messages.push('fileIds must be an array of media ids');
+    }
+  }
   if (body.files !== undefined) {
     if (!Array.isArray(body.files)) messages.push('files must be an array');
     else {

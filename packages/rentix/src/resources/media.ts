@@ -1,4 +1,13 @@
-import { type CallOptions, callResource, type HttpClient, parseInput, path } from '@sync/core';
+import {
+  type CallOptions,
+  callResource,
+  createHttpError,
+  type HttpClient,
+  InputValidationError,
+  NetworkError,
+  parseInput,
+  path,
+} from '@sync/core';
 import { PORTAL } from '../portal.js';
 import {
   type Media,
@@ -9,15 +18,123 @@ import {
   MediaUploadInputSchema,
   type MediaUploadResult,
   MediaUploadResultSchema,
+  type SignedUpload,
+  type SignedUploadInput,
+  SignedUploadInputSchema,
+  SignedUploadSchema,
 } from '../schemas/account.js';
 
-/** Photos and other files, uploaded by URL. */
+/** Options of {@link MediaResource.uploadToSignedUrl}. */
+export interface SignedUploadOptions extends CallOptions {
+  /** Give up after this many milliseconds (default 120 s). */
+  timeoutMs?: number | undefined;
+}
+
+/** Photos and other files: uploaded by URL, or sent from the client to a signed URL. */
 export class MediaResource {
   readonly #http: HttpClient;
+  readonly #allowInsecureHttp: boolean;
 
   /** @internal */
-  constructor(http: HttpClient) {
+  constructor(http: HttpClient, allowInsecureHttp = false) {
     this.#http = http;
+    this.#allowInsecureHttp = allowInsecureHttp;
+  }
+
+  /**
+   * Asks for a signed URL to send a file's bytes to — the third way Rentix offers to
+   * upload photos, "for uploading files from client". Rentix names it without
+   * publishing its request; the client asks `POST /media/signed-url` with the file's
+   * name and type and reads the answer loosely ({@link SignedUpload}).
+   */
+  async createSignedUpload(input: SignedUploadInput, options: CallOptions = {}): Promise<SignedUpload> {
+    const body = parseInput(SignedUploadInputSchema, input, {
+      portal: PORTAL,
+      operation: 'media.createSignedUpload',
+      itemId: input.externalId,
+    });
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: SignedUploadSchema,
+          method: 'POST',
+          path: '/media/signed-url',
+          json: body,
+          idempotent: body.externalId !== undefined,
+          operation: 'media.createSignedUpload',
+          itemId: body.externalId,
+        },
+        options,
+      )
+    ).data;
+  }
+
+  /**
+   * Sends a file's bytes to a signed URL. The URL carries its own signature: the API
+   * key is never sent there, nor is a redirect followed. Only `https` URLs, unless the
+   * client allows plain HTTP (`allowInsecureHttp`, for a mock).
+   */
+  async uploadToSignedUrl(
+    signed: SignedUpload,
+    data: Uint8Array<ArrayBuffer> | Blob,
+    contentType: string,
+    options: SignedUploadOptions = {},
+  ): Promise<void> {
+    const context = { portal: PORTAL, operation: 'media.uploadToSignedUrl', itemId: signed.mediaId };
+    const url = new URL(signed.uploadUrl);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.#allowInsecureHttp)) {
+      throw new InputValidationError(
+        [{ path: 'uploadUrl', message: `a signed URL must use https, not ${url.protocol}`, code: 'custom' }],
+        context,
+      );
+    }
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? 120_000);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: signed.method ?? 'PUT',
+        headers: { 'content-type': contentType, ...signed.headers },
+        body: data,
+        redirect: 'manual',
+        signal,
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw new NetworkError(`the upload to the signed URL failed: ${(error as Error).message}`, {
+        ...context,
+        cause: error,
+      });
+    }
+    await response.body?.cancel();
+    if (!response.ok) {
+      throw createHttpError({
+        ...context,
+        status: response.status,
+        method: signed.method ?? 'PUT',
+        url: url.origin + url.pathname,
+      });
+    }
+  }
+
+  /**
+   * A file from the client, in one call: {@link MediaResource.createSignedUpload}, then
+   * {@link MediaResource.uploadToSignedUrl}. Resolves with the signed upload, whose
+   * `mediaId` goes into a listing's `fileIds`.
+   *
+   * @example
+   * const photo = await rentix.media.upload({ fileName: 'a.jpg', contentType: 'image/jpeg', externalId: 'p-1' }, bytes);
+   * await rentix.listings.upsert({ externalId: 'crm-7', fileIds: [photo.mediaId] });
+   */
+  async upload(
+    input: SignedUploadInput,
+    data: Uint8Array<ArrayBuffer> | Blob,
+    options: SignedUploadOptions = {},
+  ): Promise<SignedUpload> {
+    const signed = await this.createSignedUpload(input, options);
+    await this.uploadToSignedUrl(signed, data, input.contentType, options);
+    return signed;
   }
 
   /**

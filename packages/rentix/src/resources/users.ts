@@ -16,6 +16,8 @@ import { type UserOperation, UserOperationSchema } from '../schemas/bulk.js';
 import { type LinkResult, LinkResultSchema, type UnlinkResult, UnlinkResultSchema } from '../schemas/listing.js';
 import {
   type User,
+  type UserCreateInput,
+  UserCreateInputSchema,
   type UserInput,
   UserInputSchema,
   UserListSchema,
@@ -130,6 +132,37 @@ export class UsersResource {
           json: user,
           operation: 'users.upsert',
           itemId,
+        },
+        options,
+      )
+    ).data;
+  }
+
+  /**
+   * Creates an agent from the CRM (`PUT /users` with `externalId`, `name` and `phone`),
+   * as Rentix's newer docs allow. The phone is sent in international format
+   * (`+37369123456`), normalised as Rentix does ({@link normalizePhone}), so later
+   * reads and {@link UsersResource.linkByPhone} see the same number; Rentix enables
+   * every contact channel of a new agent. An `externalId` Rentix knows already updates
+   * that agent (`updated: true`).
+   *
+   * @example
+   * const { id } = await rentix.users.create({ externalId: 'agent-7', name: 'Ana Rusu', phone: '069 123 456' });
+   */
+  async create(user: UserCreateInput, options: CallOptions & NormalizePhoneOptions = {}): Promise<UserUpsertResult> {
+    const context = { portal: PORTAL, operation: 'users.create', itemId: user.externalId };
+    const body = parseInput(UserCreateInputSchema, user, context);
+    const digits = normalizePhone(body.phone, options);
+    return (
+      await callResource(
+        this.#http,
+        {
+          schema: UserUpsertResultSchema,
+          method: 'PUT',
+          path: '/users',
+          json: { ...body, phone: digits === undefined ? body.phone : `+${digits}` },
+          operation: 'users.create',
+          itemId: body.externalId,
         },
         options,
       )

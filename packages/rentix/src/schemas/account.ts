@@ -97,22 +97,35 @@ export const CurrenciesSchema = z.looseObject({
 /** Exchange rates. */
 export type Currencies = z.infer<typeof CurrenciesSchema>;
 
-/**
- * `GET /reference/schema/base`: allowed values per field, secondary types per
- * announcement and property type, currencies, statuses, form fields, constraints.
- * Its layout is not published, so every part is optional and passes through.
- */
-export const BaseSchemaSchema = z.looseObject({
-  fields: z.unknown().optional(),
-  secondaryTypes: z.unknown().optional(),
-  currencies: z.unknown().optional(),
-  statuses: z.unknown().optional(),
-  formFields: z.unknown().optional(),
-  constraints: z.unknown().optional(),
+/** Input of `media.createSignedUpload`: what the file is, so the portal can sign a URL for it. */
+export const SignedUploadInputSchema = z.object({
+  /** The file's name, e.g. `living-room.jpg`. */
+  fileName: z.string().min(1).max(255),
+  /** Its MIME type; photos only. */
+  contentType: z.string().regex(/^image\/[a-z0-9.+-]+$/i, 'must be an image MIME type, e.g. image/jpeg'),
+  /** The CRM's id of the file, so listings can reuse it. */
+  externalId: z.string().min(1).max(255).optional(),
 });
 
-/** The portal's base schema. */
-export type BaseSchema = z.infer<typeof BaseSchemaSchema>;
+/** Input of `media.createSignedUpload`. */
+export type SignedUploadInput = z.input<typeof SignedUploadInputSchema>;
+
+/**
+ * A signed upload: where to `PUT` the file's bytes (without the API key), until when,
+ * with which headers, and the media id to name in a listing's `fileIds` afterwards.
+ */
+export const SignedUploadSchema = z.looseObject({
+  mediaId: PortalIdSchema,
+  uploadUrl: z.url(),
+  method: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  expiresAt: z.string().nullable().optional(),
+  externalId: z.string().nullable().optional(),
+  jobId: PortalIdSchema.nullable().optional(),
+});
+
+/** A signed upload. */
+export type SignedUpload = z.infer<typeof SignedUploadSchema>;
 
 /** @deprecated Renamed {@link AgencySchema}, as every schema of the SDK is named. */
 export const agencySchema: typeof AgencySchema = AgencySchema;
@@ -130,5 +143,3 @@ export const mediaDeleteResultSchema: typeof MediaDeleteResultSchema = MediaDele
 export const mediaUploadInputSchema: typeof MediaUploadInputSchema = MediaUploadInputSchema;
 /** @deprecated Renamed {@link CurrenciesSchema}, as every schema of the SDK is named. */
 export const currenciesSchema: typeof CurrenciesSchema = CurrenciesSchema;
-/** @deprecated Renamed {@link BaseSchemaSchema}, as every schema of the SDK is named. */
-export const baseSchemaSchema: typeof BaseSchemaSchema = BaseSchemaSchema;

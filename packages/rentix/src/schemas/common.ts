@@ -13,6 +13,40 @@ export const PROPERTY_SECONDARY_TYPES = {
   parking: ['underground-parking', 'open-parking', 'garage', 'covered-parking', 'other'],
 } as const satisfies Record<(typeof PROPERTY_TYPES)[number], readonly string[]>;
 
+/** Allowed secondary types per announcement type, then property type: `table.rent.residential`. */
+export type SecondaryTypeTable = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+
+/**
+ * The secondary types Rentix allows per announcement type and property type, as its
+ * documentation shows them: a rent has no `residential-land`; what the docs leave open
+ * (the rest of the rent lists, every sale list) is the full list of the property type.
+ * The live answer of `GET /reference/schema/base` replaces it once fetched.
+ */
+export const DOCUMENTED_SECONDARY_TYPES = {
+  rent: {
+    residential: ['apartment', 'house', 'room', 'other'],
+    commercial: PROPERTY_SECONDARY_TYPES.commercial,
+    parking: PROPERTY_SECONDARY_TYPES.parking,
+  },
+  sale: PROPERTY_SECONDARY_TYPES,
+} as const satisfies Record<
+  (typeof ANNOUNCEMENT_TYPES)[number],
+  Record<(typeof PROPERTY_TYPES)[number], readonly string[]>
+>;
+
+/**
+ * The secondary types `table` allows for an announcement type and property type;
+ * `undefined` when the table does not know the pair (nothing can be said then).
+ */
+export function allowedSecondaryTypes(
+  table: SecondaryTypeTable,
+  announcementType: string,
+  propertyType: string,
+): readonly string[] | undefined {
+  const byType = Object.hasOwn(table, announcementType) ? table[announcementType] : undefined;
+  return byType && Object.hasOwn(byType, propertyType) ? byType[propertyType] : undefined;
+}
+
 /** Every secondary type of any property type. */
 export const ALL_PROPERTY_SECONDARY_TYPES = [
   ...new Set(Object.values(PROPERTY_SECONDARY_TYPES).flat()),

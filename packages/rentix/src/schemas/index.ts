@@ -6,9 +6,11 @@ export {
   ANNOUNCEMENT_TYPES,
   type AnnouncementStatus,
   type AnnouncementType,
+  allowedSecondaryTypes,
   CURRENCIES,
   type Currency,
   DESCRIPTION_LENGTH,
+  DOCUMENTED_SECONDARY_TYPES,
   type ErrorBody,
   ErrorBodySchema,
   ExternalIdSchema,
@@ -27,10 +29,12 @@ export {
   type PropertySecondaryType,
   type PropertyType,
   portalIdSchema,
+  type SecondaryTypeTable,
 } from './common.js';
 export {
   type Coordinates,
   CoordinatesSchema,
+  checkSecondaryType,
   coordinatesSchema,
   type LinkResult,
   LinkResultSchema,
@@ -66,4 +70,5 @@ export {
   UnlinkResultSchema,
   unlinkResultSchema,
 } from './listing.js';
+export * from './reference.js';
 export * from './user.js';

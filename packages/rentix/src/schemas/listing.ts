@@ -1,8 +1,11 @@
+import type { InputIssue } from '@sync/core';
 import { z } from 'zod';
+import { statusGuidance } from '../status.js';
 import {
   ALL_PROPERTY_SECONDARY_TYPES,
   ANNOUNCEMENT_STATUSES,
   ANNOUNCEMENT_TYPES,
+  allowedSecondaryTypes,
   CURRENCIES,
   DESCRIPTION_LENGTH,
   ExternalIdSchema,
@@ -11,6 +14,7 @@ import {
   PortalIdSchema,
   PROPERTY_SECONDARY_TYPES,
   PROPERTY_TYPES,
+  type SecondaryTypeTable,
 } from './common.js';
 
 const nonNegative = z.number().finite().nonnegative();
@@ -76,6 +80,8 @@ export const listingFieldsShape = {
     .max(DESCRIPTION_LENGTH.max, `must be at most ${DESCRIPTION_LENGTH.max} characters`)
     .optional(),
   files: z.array(ListingFileInputSchema).optional(),
+  /** Ids of files already uploaded (`media.uploadFromUrl`, a signed upload), in order; shown before `files`. */
+  fileIds: z.array(z.string().min(1)).optional(),
   user: ListingUserInputSchema.optional(),
   userId: z.string().min(1).optional(),
   announcementStatus: oneOf(ANNOUNCEMENT_STATUSES).optional(),
@@ -88,6 +94,7 @@ interface ListingRuleInput {
   announcementPayPeriod?: string | undefined;
   announcementStatus?: string | undefined;
   files?: readonly unknown[] | undefined;
+  fileIds?: readonly unknown[] | undefined;
 }
 
 /** The rules that tie listing fields together; checked on what the input carries. */
@@ -110,11 +117,12 @@ function checkListingRules(value: ListingRuleInput, ctx: z.RefinementCtx): void 
       message: 'a pay period is only allowed when announcementType is rent',
     });
   }
-  if (value.announcementStatus === 'active' && value.files && value.files.length < MIN_PHOTOS_TO_PUBLISH) {
+  const photos = value.files || value.fileIds ? (value.files?.length ?? 0) + (value.fileIds?.length ?? 0) : undefined;
+  if (value.announcementStatus === 'active' && photos !== undefined && photos < MIN_PHOTOS_TO_PUBLISH) {
     ctx.addIssue({
       code: 'custom',
-      path: ['files'],
-      message: `publishing (announcementStatus active) needs at least ${MIN_PHOTOS_TO_PUBLISH} photos, got ${value.files.length}`,
+      path: [value.files ? 'files' : 'fileIds'],
+      message: `publishing (announcementStatus active) needs at least ${MIN_PHOTOS_TO_PUBLISH} photos, got ${photos}`,
     });
   }
 }
@@ -190,18 +198,20 @@ export const ListingFormDataSchema = z.looseObject({
 /** The form data of a stored listing. */
 export type ListingFormData = z.infer<typeof ListingFormDataSchema>;
 
-/** A listing as stored on the portal (`GET /listings/:id`). */
-export const ListingSchema = z.looseObject({
-  id: PortalIdSchema,
-  externalId: z.string().nullable(),
-  publicUrl: z.string().nullable().optional(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  lastSyncedAt: z.string().nullable().optional(),
-  formData: ListingFormDataSchema,
-  user: ListingUserSchema.nullable().optional(),
-  files: z.array(ListingFileSchema).optional(),
-});
+/** A listing as stored on the portal (`GET /listings/:id`), with `next`: what its status asks for. */
+export const ListingSchema = z
+  .looseObject({
+    id: PortalIdSchema,
+    externalId: z.string().nullable(),
+    publicUrl: z.string().nullable().optional(),
+    createdAt: z.string().optional(),
+    updatedAt: z.string().optional(),
+    lastSyncedAt: z.string().nullable().optional(),
+    formData: ListingFormDataSchema,
+    user: ListingUserSchema.nullable().optional(),
+    files: z.array(ListingFileSchema).optional(),
+  })
+  .transform((listing) => Object.assign(listing, { next: statusGuidance(listing.formData.announcementStatus) }));
 
 /** A listing as stored on the portal. */
 export type Listing = z.infer<typeof ListingSchema>;
@@ -209,16 +219,18 @@ export type Listing = z.infer<typeof ListingSchema>;
 /** `GET /listings` response. */
 export const ListingListSchema = z.looseObject({ items: z.array(ListingSchema) });
 
-/** The answer to `PUT /listings`: `created` or `updated`, with a job when publishing started. */
-export const ListingUpsertResultSchema = z.looseObject({
-  id: PortalIdSchema,
-  externalId: z.string().nullable().optional(),
-  status: z.string().optional(),
-  publicUrl: z.string().nullable().optional(),
-  created: z.boolean().optional(),
-  updated: z.boolean().optional(),
-  jobId: PortalIdSchema.nullable().optional(),
-});
+/** The answer to `PUT /listings`: `created` or `updated`, with a job when publishing started, and `next` for its status. */
+export const ListingUpsertResultSchema = z
+  .looseObject({
+    id: PortalIdSchema,
+    externalId: z.string().nullable().optional(),
+    status: z.string().optional(),
+    publicUrl: z.string().nullable().optional(),
+    created: z.boolean().optional(),
+    updated: z.boolean().optional(),
+    jobId: PortalIdSchema.nullable().optional(),
+  })
+  .transform((result) => Object.assign(result, { next: statusGuidance(result.status) }));
 
 /** The answer to `PUT /listings`. */
 export type ListingUpsertResult = z.infer<typeof ListingUpsertResultSchema>;
@@ -242,6 +254,31 @@ export const UnlinkResultSchema = z.looseObject({
 
 /** The answer to unlinking. */
 export type UnlinkResult = z.infer<typeof UnlinkResultSchema>;
+
+/**
+ * Checks the announcement type × property type × secondary type combination of a
+ * listing (or bulk operation) against `table` — the documented one, or the portal's
+ * own from `GET /reference/schema/base` — as the portal would: a rent has no
+ * `residential-land`, for example. Says nothing when the input lacks one of the three
+ * (a partial update) or the table does not know the pair.
+ */
+export function checkSecondaryType(
+  value: { announcementType?: unknown; propertyType?: unknown; propertySecondaryType?: unknown },
+  table: SecondaryTypeTable,
+): InputIssue[] {
+  const { announcementType, propertyType, propertySecondaryType } = value;
+  if (typeof announcementType !== 'string' || typeof propertyType !== 'string') return [];
+  if (typeof propertySecondaryType !== 'string') return [];
+  const allowed = allowedSecondaryTypes(table, announcementType, propertyType);
+  if (!allowed || allowed.includes(propertySecondaryType)) return [];
+  return [
+    {
+      path: 'propertySecondaryType',
+      message: `"${propertySecondaryType}" is not allowed for a ${announcementType} of ${propertyType} (allowed: ${allowed.join(', ')})`,
+      code: 'custom',
+    },
+  ];
+}
 
 export { checkKey as checkListingKey, checkListingRules };
 
