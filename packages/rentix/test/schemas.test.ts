@@ -1,5 +1,6 @@
 import { InputValidationError } from '@sync/core';
 import {
+  type ListingInput,
   listingInputSchema,
   listingOperationSchema,
   listingSchema,
@@ -71,6 +72,17 @@ describe('listing input schema', () => {
     expect(parsed.id).toBe('42');
     expect(parsed.brandNewField).toEqual({ a: 1 });
     expect(parsed.formData.amenities).toEqual(['balcony']);
+  });
+});
+
+describe('the ListingInput type', () => {
+  it('makes a listing with neither externalId nor id a compile error, as the schema refuses it at run time', () => {
+    // @ts-expect-error: a listing names itself by externalId or id (typecheck fails if this compiles)
+    const keyless: ListingInput = { announcementType: 'sale' };
+    const byExternalId: ListingInput = { externalId: 'crm-1', announcementType: 'sale' };
+    const byId: ListingInput = { id: '42', announcementType: 'sale' };
+    expect(listingInputSchema.safeParse(keyless).success).toBe(false);
+    expect([byExternalId, byId].map((l) => ('externalId' in l ? l.externalId : l.id))).toEqual(['crm-1', '42']);
   });
 });
 

@@ -39,6 +39,7 @@ export {
   type LinkResult,
   LinkResultSchema,
   type Listing,
+  type ListingFields,
   type ListingFile,
   type ListingFileInput,
   ListingFileInputSchema,

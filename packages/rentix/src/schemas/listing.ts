@@ -155,8 +155,14 @@ export const ListingInputSchema = z
     checkListingRules(value, ctx);
   });
 
-/** A listing to create or update. */
-export type ListingInput = z.input<typeof ListingInputSchema>;
+/** The fields of a listing to create or update, as the schema reads them (either key may be absent). */
+export type ListingFields = z.input<typeof ListingInputSchema>;
+
+/**
+ * A listing to create or update: it names itself by `externalId` (the CRM's id) or `id`
+ * (Rentix's), so a listing with neither is a compile error, not only a refusal at run time.
+ */
+export type ListingInput = ListingFields & ({ externalId: string } | { id: string });
 
 /** A photo of a listing as the portal returns it (`size` is a string here). */
 export const ListingFileSchema = z.looseObject({
