@@ -107,6 +107,43 @@ export interface IdentifierMap {
   findExternalId(portal: string, kind: string, portalId: string): Promise<string | undefined>;
 }
 
+/**
+ * The single-entry writes every store has, each one batch of the store's
+ * {@link IdentifierMap.setMany}: a store states its atomic writes once, in `setMany`.
+ */
+export abstract class SingleEntryWrites {
+  /** Applies several writes in order as one transaction; see {@link IdentifierMap.setMany}. */
+  abstract setMany(writes: readonly IdentifierWrite[]): Promise<IdentifierWriteResult[]>;
+
+  /** Stores (or replaces) the portal id of a CRM id; see {@link IdentifierMap.set}. */
+  async set(portal: string, kind: string, externalId: string, portalId: string): Promise<void> {
+    await this.setMany([{ portal, kind, externalId, portalId }]);
+  }
+
+  /** Set-if-absent; see {@link IdentifierMap.setIfAbsent}. */
+  async setIfAbsent(
+    portal: string,
+    kind: string,
+    externalId: string,
+    portalId: string,
+  ): Promise<IdentifierWriteResult> {
+    const [result] = await this.setMany([{ portal, kind, externalId, portalId, ifAbsent: true }]);
+    return result as IdentifierWriteResult;
+  }
+
+  /** Record-if-newer; see {@link IdentifierMap.setIfNewer}. */
+  async setIfNewer(
+    portal: string,
+    kind: string,
+    externalId: string,
+    portalId: string,
+    version: number,
+  ): Promise<IdentifierWriteResult> {
+    const [result] = await this.setMany([{ portal, kind, externalId, portalId, version }]);
+    return result as IdentifierWriteResult;
+  }
+}
+
 let lastVersion = 0;
 
 /**
@@ -167,7 +204,7 @@ const keyOf = (account: string, portal: string, kind: string, id: string) =>
  * // For tests and one-off runs: the state is gone when the process ends.
  * const state = new SyncState(new MemoryIdentifierMap(), 'acme');
  */
-export class MemoryIdentifierMap implements IdentifierMap {
+export class MemoryIdentifierMap extends SingleEntryWrites implements IdentifierMap {
   /** The account this map reads and writes. */
   readonly account: string;
   /** `account·portal·kind·externalId` → entry. */
@@ -178,6 +215,7 @@ export class MemoryIdentifierMap implements IdentifierMap {
   #root: MemoryIdentifierMap = this;
 
   constructor(options: { account?: string | undefined } = {}) {
+    super();
     this.account = checkAccount(options.account ?? DEFAULT_ACCOUNT, 'MemoryIdentifierMap');
   }
 
@@ -232,32 +270,7 @@ export class MemoryIdentifierMap implements IdentifierMap {
     return this.#root.entries.get(keyOf(this.account, portal, kind, externalId))?.portalId;
   }
 
-  async set(portal: string, kind: string, externalId: string, portalId: string): Promise<void> {
-    await this.setMany([{ portal, kind, externalId, portalId }]);
-  }
-
-  async setIfAbsent(
-    portal: string,
-    kind: string,
-    externalId: string,
-    portalId: string,
-  ): Promise<IdentifierWriteResult> {
-    const [result] = await this.setMany([{ portal, kind, externalId, portalId, ifAbsent: true }]);
-    return result as IdentifierWriteResult;
-  }
-
-  async setIfNewer(
-    portal: string,
-    kind: string,
-    externalId: string,
-    portalId: string,
-    version: number,
-  ): Promise<IdentifierWriteResult> {
-    const [result] = await this.setMany([{ portal, kind, externalId, portalId, version }]);
-    return result as IdentifierWriteResult;
-  }
-
-  async setMany(writes: readonly IdentifierWrite[]): Promise<IdentifierWriteResult[]> {
+  override async setMany(writes: readonly IdentifierWrite[]): Promise<IdentifierWriteResult[]> {
     checkWrites(writes, 'identifierMap.setMany');
     const results = writes.map((w) => this.#apply(w));
     if (results.some((r) => r.stored)) await this.#root.changed();

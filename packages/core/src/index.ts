@@ -107,6 +107,7 @@ export {
   type IdentifierWriteResult,
   MemoryIdentifierMap,
   nextVersion,
+  SingleEntryWrites,
 } from './identifier-map.js';
 export { JsonDepthError, MAX_JSON_DEPTH, parseJsonSafely } from './json.js';
 export { JsonFileIdentifierMap } from './json-file-identifier-map.js';

@@ -14,6 +14,7 @@ import {
   type IdentifierMap,
   type IdentifierWrite,
   type IdentifierWriteResult,
+  SingleEntryWrites,
 } from './identifier-map.js';
 
 /** A query as node-postgres takes it; `name` makes it a prepared statement. */
@@ -230,12 +231,13 @@ const MODE = (w: IdentifierWrite) => (w.ifAbsent ? 1 : w.version !== undefined ?
  * const state = new SyncState(map.forAccount('agency-42'), 'acme');
  * ```
  */
-export class PostgresIdentifierMap implements IdentifierMap {
+export class PostgresIdentifierMap extends SingleEntryWrites implements IdentifierMap {
   /** The account this map reads and writes. */
   readonly account: string;
   readonly #shared: Shared;
 
   private constructor(account: string, shared: Shared) {
+    super();
     this.account = account;
     this.#shared = shared;
   }
@@ -332,33 +334,8 @@ export class PostgresIdentifierMap implements IdentifierMap {
     return rows[0]?.portal_id;
   }
 
-  async set(portal: string, kind: string, externalId: string, portalId: string): Promise<void> {
-    await this.setMany([{ portal, kind, externalId, portalId }]);
-  }
-
-  async setIfAbsent(
-    portal: string,
-    kind: string,
-    externalId: string,
-    portalId: string,
-  ): Promise<IdentifierWriteResult> {
-    const [result] = await this.setMany([{ portal, kind, externalId, portalId, ifAbsent: true }]);
-    return result as IdentifierWriteResult;
-  }
-
-  async setIfNewer(
-    portal: string,
-    kind: string,
-    externalId: string,
-    portalId: string,
-    version: number,
-  ): Promise<IdentifierWriteResult> {
-    const [result] = await this.setMany([{ portal, kind, externalId, portalId, version }]);
-    return result as IdentifierWriteResult;
-  }
-
   /** Applies `writes` in order in one statement (one round trip, one transaction). */
-  async setMany(writes: readonly IdentifierWrite[]): Promise<IdentifierWriteResult[]> {
+  override async setMany(writes: readonly IdentifierWrite[]): Promise<IdentifierWriteResult[]> {
     checkWrites(writes, 'identifierMap.setMany');
     if (writes.length === 0) return [];
     const values = [

@@ -15,6 +15,7 @@ import {
   type IdentifierMap,
   type IdentifierWrite,
   type IdentifierWriteResult,
+  SingleEntryWrites,
 } from './identifier-map.js';
 
 /** What the map needs of a Redis client: an `ioredis` client fits. */
@@ -159,13 +160,14 @@ interface Shared {
  * const state = new SyncState(map.forAccount('agency-42'), 'acme');
  * ```
  */
-export class RedisIdentifierMap implements IdentifierMap {
+export class RedisIdentifierMap extends SingleEntryWrites implements IdentifierMap {
   /** The account this map reads and writes. */
   readonly account: string;
   readonly #shared: Shared;
   readonly #base: string;
 
   private constructor(account: string, shared: Shared) {
+    super();
     this.account = account;
     this.#shared = shared;
     this.#base = `${shared.prefix}:{${part(account)}}`;
@@ -257,33 +259,8 @@ export class RedisIdentifierMap implements IdentifierMap {
     return value === null ? undefined : value.slice(value.indexOf(':') + 1);
   }
 
-  async set(portal: string, kind: string, externalId: string, portalId: string): Promise<void> {
-    await this.setMany([{ portal, kind, externalId, portalId }]);
-  }
-
-  async setIfAbsent(
-    portal: string,
-    kind: string,
-    externalId: string,
-    portalId: string,
-  ): Promise<IdentifierWriteResult> {
-    const [result] = await this.setMany([{ portal, kind, externalId, portalId, ifAbsent: true }]);
-    return result as IdentifierWriteResult;
-  }
-
-  async setIfNewer(
-    portal: string,
-    kind: string,
-    externalId: string,
-    portalId: string,
-    version: number,
-  ): Promise<IdentifierWriteResult> {
-    const [result] = await this.setMany([{ portal, kind, externalId, portalId, version }]);
-    return result as IdentifierWriteResult;
-  }
-
   /** Applies `writes` in order in one Lua script: atomic, one round trip. */
-  async setMany(writes: readonly IdentifierWrite[]): Promise<IdentifierWriteResult[]> {
+  override async setMany(writes: readonly IdentifierWrite[]): Promise<IdentifierWriteResult[]> {
     checkWrites(writes, 'identifierMap.setMany');
     if (writes.length === 0) return [];
     const args = [this.#base, String(this.#shared.buckets)];

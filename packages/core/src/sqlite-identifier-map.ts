@@ -8,6 +8,7 @@ import {
   type IdentifierMap,
   type IdentifierWrite,
   type IdentifierWriteResult,
+  SingleEntryWrites,
 } from './identifier-map.js';
 
 /** Options of {@link SqliteIdentifierMap.open}. */
@@ -120,7 +121,7 @@ function loadSqlite(file: string): SqliteModule {
  * await map.close();
  * ```
  */
-export class SqliteIdentifierMap implements IdentifierMap {
+export class SqliteIdentifierMap extends SingleEntryWrites implements IdentifierMap {
   /** Path of the database file. */
   readonly file: string;
   /** The account this map reads and writes. */
@@ -128,6 +129,7 @@ export class SqliteIdentifierMap implements IdentifierMap {
   readonly #conn: Connection;
 
   private constructor(file: string, account: string, conn: Connection) {
+    super();
     this.file = file;
     this.account = account;
     this.#conn = conn;
@@ -188,33 +190,8 @@ export class SqliteIdentifierMap implements IdentifierMap {
     return row?.portal_id;
   }
 
-  async set(portal: string, kind: string, externalId: string, portalId: string): Promise<void> {
-    await this.setMany([{ portal, kind, externalId, portalId }]);
-  }
-
-  async setIfAbsent(
-    portal: string,
-    kind: string,
-    externalId: string,
-    portalId: string,
-  ): Promise<IdentifierWriteResult> {
-    const [result] = await this.setMany([{ portal, kind, externalId, portalId, ifAbsent: true }]);
-    return result as IdentifierWriteResult;
-  }
-
-  async setIfNewer(
-    portal: string,
-    kind: string,
-    externalId: string,
-    portalId: string,
-    version: number,
-  ): Promise<IdentifierWriteResult> {
-    const [result] = await this.setMany([{ portal, kind, externalId, portalId, version }]);
-    return result as IdentifierWriteResult;
-  }
-
   /** Applies `writes` in order in one `BEGIN IMMEDIATE` transaction: one commit, all or nothing. */
-  async setMany(writes: readonly IdentifierWrite[]): Promise<IdentifierWriteResult[]> {
+  override async setMany(writes: readonly IdentifierWrite[]): Promise<IdentifierWriteResult[]> {
     checkWrites(writes, 'identifierMap.setMany');
     if (writes.length === 0) return [];
     const c = this.#conn;
