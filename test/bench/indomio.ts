@@ -187,6 +187,16 @@ export function* generated(count: number): Generator<PropertyInput> {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  // `n.toString(36)` of a natural number, by pairs of digits: the input's cost is not the feed's,
+  // and V8's radix conversion takes about 0.6 µs a call, several times a listing.
+  const digit = '0123456789abcdefghijklmnopqrstuvwxyz';
+  const pair = Array.from({ length: 36 * 36 }, (_, k) => `${digit[Math.floor(k / 36)]}${digit[k % 36]}`);
+  const base36 = (n: number): string => {
+    let text = '';
+    let rest = n;
+    for (; rest >= 36 * 36; rest = Math.floor(rest / (36 * 36))) text = `${pair[rest % (36 * 36)]}${text}`;
+    return `${rest >= 36 ? pair[rest] : digit[rest]}${text}`;
+  };
   const words = (
     'appartamento luminoso ristrutturato piano terrazzo cucina abitabile soggiorno camera matrimoniale bagno ' +
     'finestrato cantina posto auto giardino condominiale riscaldamento autonomo vista mare centro storico servizi ' +
@@ -202,7 +212,7 @@ export function* generated(count: number): Generator<PropertyInput> {
   for (let i = 0; i < count; i++) {
     const content = pick(descriptions);
     yield {
-      uniqueId: `crm-${i}-${Math.floor(random() * 1e9).toString(36)}`,
+      uniqueId: `crm-${i}-${base36(Math.floor(random() * 1e9))}`,
       dateUpdated: new Date(Date.UTC(2024, 0, 1) + Math.floor(random() * 3e10)),
       referenceCode: `R${Math.floor(random() * 1e6)}`,
       agent: { email: `agency${i % 500}@example.com`, officeName: `Agenzia ${pick(words)} ${i % 500}` },
@@ -222,7 +232,7 @@ export function* generated(count: number): Generator<PropertyInput> {
         },
       },
       pictures: Array.from({ length: 3 + Math.floor(random() * 13) }, (_, p) => ({
-        url: `https://img.crm.example/${i}/${Math.floor(random() * 1e12).toString(36)}-${p}.jpg`,
+        url: `https://img.crm.example/${i}/${base36(Math.floor(random() * 1e12))}-${p}.jpg`,
       })),
       transactions: [
         random() < 0.7

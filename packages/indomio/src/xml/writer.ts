@@ -35,6 +35,25 @@ export type XmlValue = string | number | boolean;
 
 /** Room for one number or short piece of markup. */
 const SMALL = 64;
+/**
+ * Strings up to this length are copied by a loop over their characters, escaping as it goes;
+ * longer ones, or any with a character beyond ASCII, go through `Buffer#write`, whose native
+ * call costs more than copying a short string but less than copying a long one.
+ */
+const SHORT = 64;
+/** Most bytes a character of a short string can take: `&quot;`. */
+const WIDEST = 6;
+
+/** For each ASCII code, the index in {@link REFERENCES} of what replaces it, 0 when it stays as it is. */
+function referenceTable(specials: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const c of specials) table[c.charCodeAt(0)] = REFERENCE_OF.indexOf(c) + 1;
+  return table;
+}
+const REFERENCE_OF = ['&', '<', '>', '"', '\t', '\n', '\r'];
+const REFERENCES = [undefined, ...REFERENCE_OF.map((c) => Buffer.from(ENTITIES[c] as string, 'latin1'))];
+const TEXT_REFERENCES = referenceTable('&<>');
+const ATTRIBUTE_REFERENCES = referenceTable('&<>"\t\n\r');
 
 /**
  * Writes XML as UTF-8 into a Buffer, an element at a time: `start`, its attributes, then
@@ -84,10 +103,13 @@ export class XmlWriter {
 
   /** `<name`, taking attributes until the element gets content or ends. */
   start(name: string): void {
-    this.closeTag();
+    if (this.tagOpen) this.closeTag();
     this.room(name.length + 1);
-    this.buffer[this.at++] = 0x3c; // <
-    this.ascii(name);
+    const buffer = this.buffer;
+    let at = this.at;
+    buffer[at++] = 0x3c; // <
+    for (let i = 0; i < name.length; i++) buffer[at++] = name.charCodeAt(i);
+    this.at = at;
     this.tagOpen = true;
   }
 
@@ -95,11 +117,14 @@ export class XmlWriter {
   attr(name: string, value: XmlValue | undefined): void {
     if (value === undefined) return;
     this.room(name.length + 3);
-    this.buffer[this.at++] = 0x20; // space
-    this.ascii(name);
-    this.buffer[this.at++] = 0x3d; // =
-    this.buffer[this.at++] = 0x22; // "
-    if (typeof value === 'string') this.put(escapeAttribute(value));
+    const buffer = this.buffer;
+    let at = this.at;
+    buffer[at++] = 0x20; // space
+    for (let i = 0; i < name.length; i++) buffer[at++] = name.charCodeAt(i);
+    buffer[at++] = 0x3d; // =
+    buffer[at++] = 0x22; // "
+    this.at = at;
+    if (typeof value === 'string') this.escaped(value, ATTRIBUTE_REFERENCES);
     else this.scalar(value);
     this.room(1);
     this.buffer[this.at++] = 0x22; // "
@@ -107,17 +132,19 @@ export class XmlWriter {
 
   /** Escaped text as the element's content (an empty text still gives `<name></name>`). */
   text(value: XmlValue): void {
-    this.closeTag();
-    if (typeof value === 'string') this.put(escapeText(value));
+    if (this.tagOpen) this.closeTag();
+    if (typeof value === 'string') this.escaped(value, TEXT_REFERENCES);
     else this.scalar(value);
   }
 
   /** Text as CDATA; a `]]>` inside is split across two sections so the text survives intact. */
   cdata(text: string): void {
-    this.closeTag();
-    this.put('<![CDATA[');
+    if (this.tagOpen) this.closeTag();
+    this.room(9);
+    this.ascii('<![CDATA[');
     this.put(text.includes(']]>') ? text.replaceAll(']]>', ']]]]><![CDATA[>') : text);
-    this.put(']]>');
+    this.room(3);
+    this.ascii(']]>');
   }
 
   /** Ends the element: `/>` when it has no content, `</name>` otherwise. */
@@ -129,27 +156,48 @@ export class XmlWriter {
       this.tagOpen = false;
       return;
     }
-    this.room(name.length + 3);
-    this.buffer[this.at++] = 0x3c; // <
-    this.buffer[this.at++] = 0x2f; // /
-    this.ascii(name);
-    this.buffer[this.at++] = 0x3e; // >
+    this.close(name);
   }
 
   /** An element with escaped text, or nothing for `undefined`. */
   textElement(name: string, value: XmlValue | undefined): void {
     if (value === undefined) return;
-    this.start(name);
-    this.text(value);
-    this.end(name);
+    this.open(name);
+    if (typeof value === 'string') this.escaped(value, TEXT_REFERENCES);
+    else this.scalar(value);
+    this.close(name);
   }
 
   /** An element with CDATA text (free text), or nothing for `undefined`. */
   cdataElement(name: string, value: string | undefined): void {
     if (value === undefined) return;
-    this.start(name);
+    this.open(name);
     this.cdata(value);
-    this.end(name);
+    this.close(name);
+  }
+
+  /** `<name>`, for an element given its content at once. */
+  private open(name: string): void {
+    if (this.tagOpen) this.closeTag();
+    this.room(name.length + 2);
+    const buffer = this.buffer;
+    let at = this.at;
+    buffer[at++] = 0x3c; // <
+    for (let i = 0; i < name.length; i++) buffer[at++] = name.charCodeAt(i);
+    buffer[at++] = 0x3e; // >
+    this.at = at;
+  }
+
+  /** `</name>`. */
+  private close(name: string): void {
+    this.room(name.length + 3);
+    const buffer = this.buffer;
+    let at = this.at;
+    buffer[at++] = 0x3c; // <
+    buffer[at++] = 0x2f; // /
+    for (let i = 0; i < name.length; i++) buffer[at++] = name.charCodeAt(i);
+    buffer[at++] = 0x3e; // >
+    this.at = at;
   }
 
   private closeTag(): void {
@@ -161,8 +209,10 @@ export class XmlWriter {
 
   /** A number as `String(n)` writes it, or a boolean as `true` / `false`. */
   private scalar(value: number | boolean): void {
-    if (typeof value === 'boolean') this.put(value ? 'true' : 'false');
-    else if (Number.isSafeInteger(value)) this.integer(value);
+    if (typeof value === 'boolean') {
+      this.room(5);
+      this.ascii(value ? 'true' : 'false');
+    } else if (Number.isSafeInteger(value)) this.integer(value);
     else this.put(String(value));
   }
 
@@ -183,16 +233,65 @@ export class XmlWriter {
     this.at += digits;
   }
 
-  /** Names and markup, which are ASCII: copied byte by byte, cheaper than encoding a short string. */
+  /** ASCII the caller has made room for: copied byte by byte, cheaper than encoding a short string. */
   private ascii(text: string): void {
-    for (let i = 0; i < text.length; i++) this.buffer[this.at + i] = text.charCodeAt(i);
-    this.at += text.length;
+    const buffer = this.buffer;
+    let at = this.at;
+    for (let i = 0; i < text.length; i++) buffer[at++] = text.charCodeAt(i);
+    this.at = at;
+  }
+
+  /**
+   * Text with the characters `references` marks replaced by their references: a short ASCII
+   * string in one pass over its characters, any other through {@link escapeText} or
+   * {@link escapeAttribute} and `Buffer#write`.
+   */
+  private escaped(text: string, references: Uint8Array): void {
+    const length = text.length;
+    if (length <= SHORT) {
+      this.room(length * WIDEST);
+      const buffer = this.buffer;
+      let at = this.at;
+      let i = 0;
+      for (; i < length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) break;
+        const reference = references[c] as number;
+        if (reference === 0) buffer[at++] = c;
+        else {
+          const bytes = REFERENCES[reference] as Buffer;
+          for (let b = 0; b < bytes.length; b++) buffer[at++] = bytes[b] as number;
+        }
+      }
+      if (i === length) {
+        this.at = at;
+        return;
+      }
+      // Beyond ASCII: this string goes the general way, from its start.
+    }
+    this.put(references === TEXT_REFERENCES ? escapeText(text) : escapeAttribute(text));
   }
 
   /** Any text, as UTF-8. */
   private put(text: string): void {
+    const length = text.length;
+    if (length <= SHORT) {
+      this.room(length * 3);
+      const buffer = this.buffer;
+      const at = this.at;
+      let i = 0;
+      for (; i < length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) break;
+        buffer[at + i] = c;
+      }
+      if (i === length) {
+        this.at = at + length;
+        return;
+      }
+    }
     // UTF-8 needs at most 3 bytes per UTF-16 unit.
-    const most = text.length * 3;
+    const most = length * 3;
     if (most > this.buffer.length && this.spill) {
       // Longer than a chunk: it goes out as a chunk of its own.
       this.flush();
