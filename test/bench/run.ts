@@ -2,12 +2,6 @@
 // Each runs in a fresh process, so no benchmark inherits another's heap or warm-up.
 // `npm run bench -- state core` runs only the benchmarks named.
 import { execFileSync } from 'node:child_process';
-import { benchCorePipeline } from './core-pipeline.ts';
-import { benchIndomioFeed, benchIndomioFeedMemory, benchIndomioWritePath } from './indomio.ts';
-import { benchPfcrmIterate } from './pfcrm-iterate.ts';
-import { benchQueueFleet } from './queue-fleet.ts';
-import { benchRentixInitialSync } from './rentix-sync.ts';
-import { benchStateStores } from './state-stores.ts';
 
 interface Result {
   name: string;
@@ -20,17 +14,19 @@ interface Result {
   failed?: boolean;
 }
 
+// Each benchmark's module is imported in its own process only: a module loaded for another
+// (ioredis, say) can make V8 give up fast paths for the whole process, and slow what is measured.
 const benches: Record<string, () => Promise<Result>> = {
-  core: benchCorePipeline,
-  rentix: () => benchRentixInitialSync(10_000, 2_000),
-  'rentix-60s': () => benchRentixInitialSync(6_000, 60_000),
-  'indomio-write': benchIndomioWritePath,
-  'indomio-feed': () => benchIndomioFeed(2, 'indomio-feed'),
-  'indomio-feed-1core': () => benchIndomioFeed(1, 'indomio-feed-1core'),
-  'indomio-feed-memory': benchIndomioFeedMemory,
-  pfcrm: benchPfcrmIterate,
-  queue: benchQueueFleet,
-  state: benchStateStores,
+  core: async () => (await import('./core-pipeline.ts')).benchCorePipeline(),
+  rentix: async () => (await import('./rentix-sync.ts')).benchRentixInitialSync(10_000, 2_000),
+  'rentix-60s': async () => (await import('./rentix-sync.ts')).benchRentixInitialSync(6_000, 60_000),
+  'indomio-write': async () => (await import('./indomio.ts')).benchIndomioWritePath(),
+  'indomio-feed': async () => (await import('./indomio.ts')).benchIndomioFeed(2, 'indomio-feed'),
+  'indomio-feed-1core': async () => (await import('./indomio.ts')).benchIndomioFeed(1, 'indomio-feed-1core'),
+  'indomio-feed-memory': async () => (await import('./indomio.ts')).benchIndomioFeedMemory(),
+  pfcrm: async () => (await import('./pfcrm-iterate.ts')).benchPfcrmIterate(),
+  queue: async () => (await import('./queue-fleet.ts')).benchQueueFleet(),
+  state: async () => (await import('./state-stores.ts')).benchStateStores(),
 };
 
 const [first, second] = process.argv.slice(2);
