@@ -30,8 +30,12 @@ export {
   type IndomioTypologyTable,
   type ListingTypeKey,
 } from './from-listing.js';
+export * from './resources/companies.js';
 export * from './resources/media.js';
 export * from './resources/properties.js';
+export { REALTOR_KIND, type RealtorsPutResult, RealtorsResource, realtorKey } from './resources/realtors.js';
+export * from './schemas/company.js';
+export * from './schemas/partial.js';
 export * from './schemas/property.js';
 export {
   type ConnectionType,
@@ -67,6 +71,7 @@ export {
   textOf,
   XmlParseError,
 } from './xml/parse.js';
+export { buildPartialXml, partialDocument, validatePartialUpdate, writePartial } from './xml/partial.js';
 export {
   buildRealtorsXml,
   realtorsDocument,

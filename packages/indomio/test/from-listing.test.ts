@@ -249,6 +249,8 @@ describe('fromListing (Indomio)', () => {
     afterAll(() => server.close());
 
     it('writes mapped listings that the portal stores under their typology', async () => {
+      // The listing names its agent as a realtor: the agency must have it first.
+      portal.realtors.add('agency@example.com', { externalId: 'agent-7' });
       const indomio = new IndomioClient({
         username: 'user',
         password: 'secret',

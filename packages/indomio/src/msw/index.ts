@@ -6,6 +6,7 @@
  * @module @sync/indomio/msw
  */
 export { createIndomioHandlers, type IndomioHandlersOptions } from './handlers.js';
+export type { MockMedia } from './partial.js';
 export {
   DEFAULT_TYPOLOGIES,
   type IndomioFailNextOptions,
@@ -17,3 +18,12 @@ export {
   type MockRequest,
   type MockTypology,
 } from './portal.js';
+export {
+  DEFAULT_GROUP,
+  IndomioMockRealtors,
+  type MockAgencyLookup,
+  type MockCompany,
+  type MockRealtor,
+  type RealtorAnswer,
+  type RealtorAnswerFields,
+} from './realtors.js';

@@ -24,6 +24,8 @@ import {
   text,
   withExtra,
 } from './document.js';
+import { type MockMedia, mediaOf, readPartial } from './partial.js';
+import { IndomioMockRealtors, type RealtorAnswerFields } from './realtors.js';
 
 /** An agency known to the mock portal. */
 export interface MockAgency {
@@ -60,6 +62,13 @@ export interface MockListing {
   writes: number;
   /** The last applied document. */
   xml: string;
+  /**
+   * The `@operation` of the last applied write: `archive` keeps the listing off the search,
+   * `secret` shows it to the agency only, `write` and `force` publish it.
+   */
+  operation: 'write' | 'force' | 'archive' | 'secret';
+  /** The listing's media, as its last write or a later `<partial>` left them. */
+  media: MockMedia;
 }
 
 /** A request the mock portal received. */
@@ -127,6 +136,11 @@ export const DEFAULT_TYPOLOGIES: readonly MockTypology[] = [
   { id: 268, name: 'Negozio', contracts: ['S', 'R'] },
 ];
 
+/** What a write leaves a listing as: a `<property operation="partial">` is applied as a write. */
+function appliedAs(operation: string): MockListing['operation'] {
+  return operation === 'force' || operation === 'archive' || operation === 'secret' ? operation : 'write';
+}
+
 /** An answer of the mock portal. */
 export interface MockAnswer {
   status: number;
@@ -157,6 +171,11 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
   readonly typologies = new Map<number, MockTypology>();
   /** Requests allowed per window. */
   rateLimit: { limit: number; windowMs: number };
+  /** The agencies' realtors and the groups' companies (the realtor API and the exports). */
+  readonly realtors: IndomioMockRealtors = new IndomioMockRealtors({
+    agency: (email) => this.agencies.get(email.toLowerCase()),
+    agencies: () => this.agencies.values(),
+  });
 
   readonly #options: IndomioMockPortalOptions;
   readonly #listings = new Map<string, MockListing>();
@@ -187,6 +206,7 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
     agencies.forEach((a, i) => {
       this.addAgency(typeof a === 'string' ? { email: a, id: String(67_000 + i), online: true } : a);
     });
+    this.realtors.reset();
     this.typologies.clear();
     for (const t of this.#options.typologies ?? DEFAULT_TYPOLOGIES) this.typologies.set(t.id, t);
   }
@@ -258,6 +278,26 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
   }
 
   /**
+   * Answers one request to the realtor API or the exports (`path` below the base URL) through
+   * the same checks as the listing calls: latency, fault switches, authentication, rate limit.
+   */
+  async serveRealtors(method: 'PUT' | 'GET', path: string, request: Request): Promise<'drop' | MockAnswer> {
+    await this.applyLatency();
+    const fault = this.takeFault(method, path);
+    if (fault) return fault;
+    const body = method === 'PUT' ? await request.text() : '';
+    return this.#handle(method, path, request.headers, () => {
+      const answer = this.realtors.serve(method, path, body);
+      if ('fields' in answer) return this.#response(answer.fields, 200);
+      return {
+        status: answer.status ?? 200,
+        body: JSON.stringify(answer.json),
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+      };
+    });
+  }
+
+  /**
    * @internal The fault switches for one request, before it is read: `'drop'`, a failure to
    * answer with (from the fault plan), or `undefined` to handle it. Asks the plan once.
    */
@@ -297,7 +337,7 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
   #log(method: string, pathId: string, answer: MockAnswer): void {
     this.requests.push({
       method,
-      path: `/ws/import/immobiliare/property/${pathId}`,
+      path: pathId.startsWith('/') ? pathId : `/ws/import/immobiliare/property/${pathId}`,
       status: answer.status,
       errorCode: answer.errorCode,
     });
@@ -353,8 +393,9 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
     }
     const roots = doc.filter((n) => nameOf(n) !== undefined);
     const root = roots[0];
+    if (roots.length === 1 && root && nameOf(root) === 'partial') return this.#partial(pathId, root);
     if (roots.length !== 1 || !root || nameOf(root) !== 'property') {
-      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'the document must have one <property> root');
+      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'the document must have one <property> or <partial> root');
     }
     const operation = attr(root, 'operation') ?? 'write';
     if (!OPERATIONS.has(operation)) throw new Refusal(ErrorCode.UNKNOWN_CMD, `unknown operation "${operation}"`);
@@ -374,6 +415,7 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
     if (!agency) throw withExtra(new Refusal(ErrorCode.MISSING_RE, `agency ${email} not found`), extra);
     const owner = { ...extra, entityOwnerId: agency.id };
     if (!agency.online) throw withExtra(new Refusal(ErrorCode.OFFLINE_RE, `agency ${email} is offline`), owner);
+    if (agent && nameOf(agent) === 'agent') this.realtors.checkListing(email, agent, owner);
 
     const typeId = Number(typeText);
     const typology = this.typologies.get(typeId);
@@ -408,7 +450,8 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
         this.#listings.delete(key);
         return this.#response({ ...ids, errorCode: 0, errorMessage: 'Success' }, 200);
       }
-      if (xsDateTimeToMs(dateUpdated) <= xsDateTimeToMs(existing.dateUpdated)) {
+      // `force` is applied whatever its date-updated; every other write obeys the last-updated rule.
+      if (operation !== 'force' && xsDateTimeToMs(dateUpdated) <= xsDateTimeToMs(existing.dateUpdated)) {
         // The last-updated rule: not newer, so nothing changes, and the answer is still a success.
         return this.#response(
           { ...ids, errorCode: 0, errorMessage: 'Success (not updated: date-updated is not newer)' },
@@ -419,6 +462,8 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
       existing.typeId = typeId;
       existing.writes++;
       existing.xml = body;
+      existing.operation = appliedAs(operation);
+      existing.media = mediaOf(root);
       return this.#response({ ...ids, errorCode: 0, errorMessage: 'Success' }, 200);
     }
     if (operation === 'delete') throw withExtra(new Refusal(ErrorCode.NOT_FOUND, 'listing not found'), owner);
@@ -431,9 +476,41 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
       locked: false,
       writes: 1,
       xml: body,
+      operation: appliedAs(operation),
+      media: mediaOf(root),
     };
     this.#listings.set(key, listing);
     return this.#response({ ...owner, idListing: listing.idListing, errorCode: 0, errorMessage: 'Success' }, 200);
+  }
+
+  /** A `<partial>` document: one kind of media of a stored listing replaced, nothing else changed. */
+  #partial(pathId: string, root: Record<string, unknown>): MockAnswer {
+    const partial = readPartial(root);
+    let found: MockListing | undefined;
+    for (const l of this.#listings.values()) {
+      const agency = this.agencies.get(l.agencyEmail);
+      const named =
+        partial.listingId !== undefined
+          ? String(l.idListing) === partial.listingId
+          : l.uniqueId === partial.listingExternalId;
+      const ofAgency =
+        (partial.agencyUsername === undefined || partial.agencyUsername === l.agencyEmail) &&
+        (partial.agencyId === undefined || partial.agencyId === agency?.id);
+      if (named && ofAgency) found = l;
+    }
+    if (!found) throw new Refusal(ErrorCode.NOT_FOUND, 'listing not found');
+    const ids = {
+      idListing: found.idListing,
+      entityId: found.uniqueId,
+      realEstate: found.agencyEmail,
+      entityOwnerId: this.agencies.get(found.agencyEmail)?.id,
+    };
+    if (pathId !== found.uniqueId && pathId !== String(found.idListing)) {
+      throw withExtra(new Refusal(ErrorCode.ID_MISMATCH, `id ${pathId} does not match the listing`), ids);
+    }
+    if (found.locked) throw withExtra(new Refusal(ErrorCode.LOCKED, 'listing is locked'), { ...ids, lock: true });
+    partial.apply(found.media);
+    return this.#response({ ...ids, errorCode: 0, errorMessage: 'Success' }, 200);
   }
 
   #remove(pathId: string): MockAnswer {
@@ -462,7 +539,7 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
       realEstate?: string | undefined;
       idListing?: number | undefined;
       lock?: boolean | undefined;
-    },
+    } & Pick<RealtorAnswerFields, 'realtorId' | 'realtorUuid' | 'realtorExternalId'>,
     status: number,
   ): MockAnswer {
     const requestId = randomUUID().toUpperCase();
@@ -477,6 +554,9 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
       ['lock', String(fields.lock ?? false)],
       ['RequestID', requestId],
     ];
+    if (fields.realtorId !== undefined) nodes.push(['RealtorId', String(fields.realtorId)]);
+    if (fields.realtorUuid !== undefined) nodes.push(['RealtorUuid', fields.realtorUuid]);
+    if (fields.realtorExternalId !== undefined) nodes.push(['RealtorExternalId', fields.realtorExternalId]);
     // The portal does not guarantee node order: rotate it on every answer.
     const shift = this.#answers++ % nodes.length;
     const ordered = [...nodes.slice(shift), ...nodes.slice(0, shift)];
