@@ -27,7 +27,6 @@ export {
   type IndomioFromListingOptions,
   type IndomioIstatResolver,
   type IndomioIstatTable,
-  type IndomioTypologyTable,
   type ListingTypeKey,
 } from './from-listing.js';
 export * from './resources/companies.js';
@@ -57,10 +56,13 @@ export {
   type IndomioSyncOptions,
   indomioTarget,
   type PropertiesSyncOptions,
+  REALTOR_SENT_KIND,
+  realtorFromAgent,
   type SyncPropertyInput,
   syncListings,
   syncProperties,
 } from './sync.js';
+export * from './typologies.js';
 export { VERSION } from './version.js';
 export { buildPropertyXml, propertyDocument, propertyFragment, validateProperty } from './xml/build.js';
 export {

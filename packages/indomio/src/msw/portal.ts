@@ -11,6 +11,7 @@ import {
 import { create } from 'xmlbuilder2';
 import { ErrorCode, errorCodeInfo } from '../error-codes.js';
 import { xsDateTimeToMs } from '../schemas/property.js';
+import { INDOMIO_TYPOLOGIES } from '../typologies.js';
 import { parseXmlSafely, XmlParseError } from '../xml/parse.js';
 import {
   attr,
@@ -116,25 +117,15 @@ export interface IndomioMockPortalOptions {
 }
 
 /**
- * Typologies known to the mock. Ids from the portal's docs (14, 253, 254, 259) and a
- * third-party mapping; replace them with your account's table if it differs.
+ * Typologies known to the mock: the package's table, `INDOMIO_TYPOLOGIES` (ids from the
+ * portal's docs and a third-party mapping, with the contracts each takes); replace them with
+ * your account's table if it differs.
  */
-export const DEFAULT_TYPOLOGIES: readonly MockTypology[] = [
-  { id: 14, name: 'Appartamento', contracts: ['S', 'R'] },
-  { id: 15, name: 'Attico', contracts: ['S', 'R'] },
-  { id: 16, name: 'Mansarda', contracts: ['S', 'R'] },
-  { id: 17, name: 'Loft', contracts: ['S', 'R'] },
-  { id: 21, name: 'Casa indipendente', contracts: ['S', 'R'] },
-  { id: 23, name: 'Villa', contracts: ['S', 'R'] },
-  { id: 26, name: 'Villa a schiera', contracts: ['S', 'R'] },
-  { id: 28, name: 'Rustico', contracts: ['S', 'R'] },
-  { id: 253, name: 'Box', contracts: ['S', 'R'] },
-  { id: 254, name: 'Posto auto', contracts: ['S', 'R'] },
-  { id: 258, name: 'Ufficio', contracts: ['S', 'R'] },
-  { id: 259, name: 'Coworking', contracts: ['R'] },
-  { id: 261, name: 'Terreno', contracts: ['S', 'R'] },
-  { id: 268, name: 'Negozio', contracts: ['S', 'R'] },
-];
+export const DEFAULT_TYPOLOGIES: readonly MockTypology[] = INDOMIO_TYPOLOGIES.map(({ id, name, contracts }) => ({
+  id,
+  name,
+  contracts,
+}));
 
 /** What a write leaves a listing as: a `<property operation="partial">` is applied as a write. */
 function appliedAs(operation: string): MockListing['operation'] {

@@ -1,16 +1,16 @@
 import { type CallOptions, callResource, path } from '@sync/core';
 import { PORTAL } from '../portal.js';
 import { type Company, CompanyListSchema } from '../schemas/company.js';
-import type { PropertiesContext } from './properties.js';
+import type { ResourceContext } from './context.js';
 import { listOf } from './realtors.js';
 import { serviceError } from './service-call.js';
 
 /** The companies (agencies) of a group on the portal, with the ids the other exports take. */
 export class CompaniesResource {
-  readonly #client: PropertiesContext;
+  readonly #client: ResourceContext;
 
   /** @internal */
-  constructor(client: PropertiesContext) {
+  constructor(client: ResourceContext) {
     this.#client = client;
   }
 

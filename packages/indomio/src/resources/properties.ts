@@ -19,6 +19,7 @@ import { type PropertiesSyncOptions, type SyncPropertyInput, syncProperties } fr
 import { propertyDocument, validateProperty } from '../xml/build.js';
 import { parseServiceResponse, readServiceResponse } from '../xml/parse.js';
 import { partialDocument, validatePartialUpdate } from '../xml/partial.js';
+import { RealtorsResource } from './realtors.js';
 import { sendXml } from './service-call.js';
 
 const XML_HEADERS = { 'content-type': 'application/xml; charset=utf-8' };
@@ -250,7 +251,11 @@ export class PropertiesResource {
     properties: Iterable<SyncPropertyInput>,
     options: PropertiesSyncOptions,
   ): Promise<SyncReport<SyncPropertyInput>> {
-    return syncProperties({ idMap: this.#client.idMap, properties: this }, properties, options);
+    return syncProperties(
+      { idMap: this.#client.idMap, properties: this, realtors: new RealtorsResource(this.#client) },
+      properties,
+      options,
+    );
   }
 
   /**

@@ -4,7 +4,7 @@ import { type CompanyRealtor, CompanyRealtorListSchema } from '../schemas/compan
 import type { RealtorsUpdateInput } from '../schemas/realtor.js';
 import type { ServiceResponse } from '../schemas/service-response.js';
 import { realtorsDocument, validateRealtorsUpdate } from '../xml/realtor.js';
-import type { PropertiesContext } from './properties.js';
+import type { ResourceContext } from './context.js';
 import { sendXml, serviceError } from './service-call.js';
 
 /** Kind of the realtor entries in the identifier map: `agency username + external id → portal id`. */
@@ -46,10 +46,10 @@ export function listOf(key: string): (data: unknown) => unknown {
  * never part of the batch feed.
  */
 export class RealtorsResource {
-  readonly #client: PropertiesContext;
+  readonly #client: ResourceContext;
 
   /** @internal */
-  constructor(client: PropertiesContext) {
+  constructor(client: ResourceContext) {
     this.#client = client;
   }
 

@@ -3,7 +3,7 @@ import { indomioErrorFrom } from '../errors.js';
 import { PORTAL } from '../portal.js';
 import type { ServiceResponse } from '../schemas/service-response.js';
 import { parseServiceResponse, readServiceResponse } from '../xml/parse.js';
-import type { PropertiesContext } from './properties.js';
+import type { ResourceContext } from './context.js';
 
 const XML_HEADERS = { 'content-type': 'application/xml; charset=utf-8' };
 
@@ -26,11 +26,7 @@ export interface XmlCall {
  * safe and turns `Result=false` into an `IndomioError`; a refusal sent with an error status is
  * mapped here the same way.
  */
-export async function sendXml(
-  client: PropertiesContext,
-  call: XmlCall,
-  options: CallOptions,
-): Promise<ServiceResponse> {
+export async function sendXml(client: ResourceContext, call: XmlCall, options: CallOptions): Promise<ServiceResponse> {
   const http = client.http;
   const context = { portal: PORTAL, operation: call.operation, itemId: call.itemId, method: call.method };
   const request: RequestOptions = {

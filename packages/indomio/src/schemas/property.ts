@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TYPOLOGY_SIZE_RULES } from '../typologies.js';
 import { RealtorSchema } from './realtor.js';
 import { OperationSchema, UserLanguageSchema, xmlText } from './xsd.js';
 
@@ -521,11 +522,9 @@ export const ExtraFeaturesSchema = z.strictObject({
 export type ExtraFeatures = z.infer<typeof ExtraFeaturesSchema>;
 
 /** Typologies whose surfaces may only be of one kind: garages and parking spaces, coworking. */
-export const TYPOLOGY_SIZE_TYPES: Readonly<Record<number, z.infer<typeof SizeTypeSchema>>> = {
-  253: 'Garage',
-  254: 'Garage',
-  259: 'Ufficio',
-};
+export const TYPOLOGY_SIZE_TYPES: Readonly<Record<number, z.infer<typeof SizeTypeSchema>>> = Object.fromEntries(
+  Object.entries(TYPOLOGY_SIZE_RULES).flatMap(([id, types]) => (types[0] ? [[id, types[0]]] : [])),
+);
 
 const PropertyObjectSchema = z.strictObject({
   operation: OperationSchema.default('write'),
