@@ -25,5 +25,4 @@ export {
   type MockCompany,
   type MockRealtor,
   type RealtorAnswer,
-  type RealtorAnswerFields,
 } from './realtors.js';

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../error-codes.js';
-import { attr, child, children, childrenOf, nameOf, Refusal, text } from './document.js';
+import { attr, child, children, childrenOf, nameOf, Refusal, text, withExtra } from './document.js';
 
 /** The media of a listing as the mock stores them: URLs in display order. */
 export interface MockMedia {
@@ -85,4 +85,51 @@ export function readPartial(root: Record<string, unknown>): MockPartial {
       else stored[kind] = urls(node, KINDS[kind]);
     },
   };
+}
+
+/** What a partial update needs of a stored listing. */
+export interface PartialTarget {
+  idListing: number;
+  uniqueId: string;
+  agencyEmail: string;
+  locked: boolean;
+  media: MockMedia;
+}
+
+/**
+ * Applies a `<partial>` document to the listing it names among `listings`, as the portal does:
+ * `NOT_FOUND` for no such listing (of the agency, when named), `ID_MISMATCH` when the URL names
+ * another, `LOCKED` for a protected one. Returns the ids the answer names.
+ */
+export function applyPartial(
+  listings: Iterable<PartialTarget>,
+  agencyId: (email: string) => string | undefined,
+  pathId: string,
+  root: Record<string, unknown>,
+): { idListing: number; entityId: string; realEstate: string; entityOwnerId: string | undefined } {
+  const partial = readPartial(root);
+  let found: PartialTarget | undefined;
+  for (const l of listings) {
+    const named =
+      partial.listingId !== undefined
+        ? String(l.idListing) === partial.listingId
+        : l.uniqueId === partial.listingExternalId;
+    const ofAgency =
+      (partial.agencyUsername === undefined || partial.agencyUsername === l.agencyEmail) &&
+      (partial.agencyId === undefined || partial.agencyId === agencyId(l.agencyEmail));
+    if (named && ofAgency) found = l;
+  }
+  if (!found) throw new Refusal(ErrorCode.NOT_FOUND, 'listing not found');
+  const ids = {
+    idListing: found.idListing,
+    entityId: found.uniqueId,
+    realEstate: found.agencyEmail,
+    entityOwnerId: agencyId(found.agencyEmail),
+  };
+  if (pathId !== found.uniqueId && pathId !== String(found.idListing)) {
+    throw withExtra(new Refusal(ErrorCode.ID_MISMATCH, `id ${pathId} does not match the listing`), ids);
+  }
+  if (found.locked) throw withExtra(new Refusal(ErrorCode.LOCKED, 'listing is locked'), { ...ids, lock: true });
+  partial.apply(found.media);
+  return ids;
 }

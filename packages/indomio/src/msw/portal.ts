@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type InjectedFailure,
   injected429Headers,
@@ -8,11 +7,11 @@ import {
   type RateHeaderFormat,
   rateLimitHeaders,
 } from '@sync/core/msw';
-import { create } from 'xmlbuilder2';
-import { ErrorCode, errorCodeInfo } from '../error-codes.js';
+import { ErrorCode } from '../error-codes.js';
 import { xsDateTimeToMs } from '../schemas/property.js';
 import { INDOMIO_TYPOLOGIES } from '../typologies.js';
 import { parseXmlSafely, XmlParseError } from '../xml/parse.js';
+import { type MockAnswer, type ServiceResponseFields, serviceResponseAnswer } from './answer.js';
 import {
   attr,
   checkStructure,
@@ -25,8 +24,10 @@ import {
   text,
   withExtra,
 } from './document.js';
-import { type MockMedia, mediaOf, readPartial } from './partial.js';
-import { IndomioMockRealtors, type RealtorAnswerFields } from './realtors.js';
+import { applyPartial, type MockMedia, mediaOf } from './partial.js';
+import { IndomioMockRealtors } from './realtors.js';
+
+export type { MockAnswer } from './answer.js';
 
 /** An agency known to the mock portal. */
 export interface MockAgency {
@@ -130,15 +131,6 @@ export const DEFAULT_TYPOLOGIES: readonly MockTypology[] = INDOMIO_TYPOLOGIES.ma
 /** What a write leaves a listing as: a `<property operation="partial">` is applied as a write. */
 function appliedAs(operation: string): MockListing['operation'] {
   return operation === 'force' || operation === 'archive' || operation === 'secret' ? operation : 'write';
-}
-
-/** An answer of the mock portal. */
-export interface MockAnswer {
-  status: number;
-  /** `ServiceResponse` XML, or plain text for authentication failures. */
-  body: string;
-  headers: Record<string, string>;
-  errorCode?: number | undefined;
 }
 
 /**
@@ -476,31 +468,7 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
 
   /** A `<partial>` document: one kind of media of a stored listing replaced, nothing else changed. */
   #partial(pathId: string, root: Record<string, unknown>): MockAnswer {
-    const partial = readPartial(root);
-    let found: MockListing | undefined;
-    for (const l of this.#listings.values()) {
-      const agency = this.agencies.get(l.agencyEmail);
-      const named =
-        partial.listingId !== undefined
-          ? String(l.idListing) === partial.listingId
-          : l.uniqueId === partial.listingExternalId;
-      const ofAgency =
-        (partial.agencyUsername === undefined || partial.agencyUsername === l.agencyEmail) &&
-        (partial.agencyId === undefined || partial.agencyId === agency?.id);
-      if (named && ofAgency) found = l;
-    }
-    if (!found) throw new Refusal(ErrorCode.NOT_FOUND, 'listing not found');
-    const ids = {
-      idListing: found.idListing,
-      entityId: found.uniqueId,
-      realEstate: found.agencyEmail,
-      entityOwnerId: this.agencies.get(found.agencyEmail)?.id,
-    };
-    if (pathId !== found.uniqueId && pathId !== String(found.idListing)) {
-      throw withExtra(new Refusal(ErrorCode.ID_MISMATCH, `id ${pathId} does not match the listing`), ids);
-    }
-    if (found.locked) throw withExtra(new Refusal(ErrorCode.LOCKED, 'listing is locked'), { ...ids, lock: true });
-    partial.apply(found.media);
+    const ids = applyPartial(this.#listings.values(), (email) => this.agencies.get(email)?.id, pathId, root);
     return this.#response({ ...ids, errorCode: 0, errorMessage: 'Success' }, 200);
   }
 
@@ -521,43 +489,7 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
     throw new Refusal(ErrorCode.NOT_FOUND, `listing ${pathId} not found`);
   }
 
-  #response(
-    fields: {
-      errorCode: number;
-      errorMessage?: string | undefined;
-      entityId?: string | undefined;
-      entityOwnerId?: string | undefined;
-      realEstate?: string | undefined;
-      idListing?: number | undefined;
-      lock?: boolean | undefined;
-    } & Pick<RealtorAnswerFields, 'realtorId' | 'realtorUuid' | 'realtorExternalId'>,
-    status: number,
-  ): MockAnswer {
-    const requestId = randomUUID().toUpperCase();
-    const nodes: [string, string][] = [
-      ['Result', String(fields.errorCode === 0)],
-      ['EntityID', fields.entityId ?? ''],
-      ['EntityOwnerID', fields.entityOwnerId ?? ''],
-      ['RealEstate', fields.realEstate ?? ''],
-      ['ErrorCode', String(fields.errorCode)],
-      ['ErrorMessage', fields.errorMessage ?? errorCodeInfo(fields.errorCode).meaning],
-      ['idListing', fields.idListing === undefined ? '' : String(fields.idListing)],
-      ['lock', String(fields.lock ?? false)],
-      ['RequestID', requestId],
-    ];
-    if (fields.realtorId !== undefined) nodes.push(['RealtorId', String(fields.realtorId)]);
-    if (fields.realtorUuid !== undefined) nodes.push(['RealtorUuid', fields.realtorUuid]);
-    if (fields.realtorExternalId !== undefined) nodes.push(['RealtorExternalId', fields.realtorExternalId]);
-    // The portal does not guarantee node order: rotate it on every answer.
-    const shift = this.#answers++ % nodes.length;
-    const ordered = [...nodes.slice(shift), ...nodes.slice(0, shift)];
-    const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele('ServiceResponse');
-    for (const [name, value] of ordered) doc.ele(name).txt(value).up();
-    return {
-      status,
-      body: doc.end(),
-      headers: { 'content-type': 'application/xml; charset=utf-8' },
-      errorCode: fields.errorCode,
-    };
+  #response(fields: ServiceResponseFields, status: number): MockAnswer {
+    return serviceResponseAnswer(fields, status, this.#answers++);
   }
 }

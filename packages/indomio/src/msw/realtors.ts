@@ -3,6 +3,7 @@ import { ErrorCode } from '../error-codes.js';
 import { ConnectionTypeSchema, RealtorRoleSchema } from '../schemas/realtor.js';
 import { UserLanguageSchema } from '../schemas/xsd.js';
 import { parseXmlSafely, XmlParseError } from '../xml/parse.js';
+import type { ServiceResponseFields } from './answer.js';
 import {
   attr,
   child,
@@ -60,20 +61,8 @@ export interface MockAgencyLookup {
   agencies(): Iterable<{ email: string; id: string; online: boolean }>;
 }
 
-/** The fields of the `ServiceResponse` a realtor write is answered with. */
-export interface RealtorAnswerFields {
-  errorCode: number;
-  errorMessage?: string | undefined;
-  entityId?: string | undefined;
-  entityOwnerId?: string | undefined;
-  realEstate?: string | undefined;
-  realtorId?: number | undefined;
-  realtorUuid?: string | undefined;
-  realtorExternalId?: string | undefined;
-}
-
 /** An answer of the realtor API or the exports: `ServiceResponse` fields, or a JSON body. */
-export type RealtorAnswer = { fields: RealtorAnswerFields } | { json: unknown; status?: number };
+export type RealtorAnswer = { fields: ServiceResponseFields } | { json: unknown; status?: number };
 
 /** A `<realtor>` of a realtor write, as read. */
 interface ParsedRealtor {
