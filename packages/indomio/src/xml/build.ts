@@ -1,5 +1,6 @@
 import { parseInput } from '@sync/core';
 import { type Picture, type Property, type PropertyInput, PropertySchema } from '../schemas/property.js';
+import { writeRealtors } from './realtor.js';
 import { type XmlValue, XmlWriter } from './writer.js';
 
 /** `xs:decimal` with at most 8 fraction digits and no exponent, as latitude and longitude need. */
@@ -30,19 +31,7 @@ function agentXml(out: XmlWriter, agent: NonNullable<Property['agent']>): void {
   out.textElement('email', agent.email);
   out.cdataElement('phone', agent.phone);
   out.cdataElement('mobile-phone', agent.mobilePhone);
-  if (agent.realtors) {
-    out.start('realtors');
-    for (const r of agent.realtors) {
-      out.start('realtor');
-      out.attr('external-id', r.externalId);
-      out.attr('id', r.id);
-      out.cdataElement('firstname', r.firstName);
-      out.cdataElement('surname', r.surname);
-      out.textElement('role', r.role);
-      out.end('realtor');
-    }
-    out.end('realtors');
-  }
+  if (agent.realtors) writeRealtors(out, agent.realtors);
   out.end('agent');
 }
 
