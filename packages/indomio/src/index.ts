@@ -55,6 +55,7 @@ export {
   type IndomioSyncClock,
   type IndomioSyncOptions,
   indomioTarget,
+  MEDIA_SENT_KIND,
   type PropertiesSyncOptions,
   REALTOR_SENT_KIND,
   realtorFromAgent,

@@ -17,6 +17,7 @@ import { IndomioError } from './errors.js';
 import { fromListing, INDOMIO_OPERATIONS, type IndomioFromListingOptions } from './from-listing.js';
 import { LISTING_KIND, PORTAL } from './portal.js';
 import { realtorKey } from './resources/realtors.js';
+import type { PartialUpdateInput } from './schemas/partial.js';
 import type { Operation, PropertyInput } from './schemas/property.js';
 import { toXsDateTime, xsDateTimeToMs } from './schemas/property.js';
 import type { RealtorInput, RealtorsUpdateInput } from './schemas/realtor.js';
@@ -33,6 +34,15 @@ export const DATE_UPDATED_KIND = 'listing-date-updated';
  * again only when its details change.
  */
 export const REALTOR_SENT_KIND = 'realtor-sent';
+
+/**
+ * Kind under which a sync with `partialMedia` records, per listing, fingerprints of what it last
+ * sent apart from its media and of each kind of media, to tell a media-only change.
+ */
+export const MEDIA_SENT_KIND = 'listing-media-sent';
+
+/** The kinds of media a `<partial>` update can replace. */
+const MEDIA_KINDS = ['pictures', 'documents', 'blueprints'] as const;
 
 /**
  * What a sync needs of a client: its identifier map, a way to write and delete properties
@@ -52,6 +62,8 @@ export interface IndomioSyncClient {
       target: string | { idListing: number | string },
       options: { signal?: AbortSignal | undefined },
     ): Promise<unknown>;
+    /** Media-only updates (`<partial>`); without it every change is a full write. */
+    partial?(update: PartialUpdateInput, options: { signal?: AbortSignal | undefined }): Promise<unknown>;
   };
   /** Creates or updates realtors, as `IndomioClient.realtors` does; without it realtors are never created. */
   readonly realtors?:
@@ -82,6 +94,13 @@ export interface IndomioSyncClock {
    * the portal with a later date). Default: plain writes, which obey the last-updated rule.
    */
   force?: boolean | undefined;
+  /**
+   * Send a change that touches only a listing's pictures, documents or floor plans as `<partial>`
+   * updates of those media (one per kind changed) instead of a full write: the rest of the listing
+   * and its `date-updated` stay as they are on the portal. A kind emptied, or any other change,
+   * still goes as a full write. Default `false`.
+   */
+  partialMedia?: boolean | undefined;
 }
 
 /**
@@ -114,12 +133,15 @@ function propertyWrites(
 ): Pick<ItemSyncHandlers<unknown, SyncPropertyInput>, 'content' | 'upsert' | 'remove'> {
   const now = options.now ?? Date.now;
   const realtors = realtorWrites(client, state, options.realtors ?? 'create');
+  const media = mediaWrites(client, state);
   return {
     content: (property) => ({ ...property, dateUpdated: undefined }),
     async upsert(given, { key, signal }) {
       const property = options.force ? { ...given, operation: 'force' as const } : given;
       const named = details.get(key) ?? property.agent?.realtors ?? [];
       const agencyEmail = property.agent?.email;
+      const prints = options.partialMedia ? mediaPrints(property) : undefined;
+      if (prints && (await media.sendChanged(property, key, prints, signal))) return undefined;
       if (agencyEmail !== undefined) await realtors.ensure(agencyEmail, named, signal);
       const last = await state.map.get(state.portal, DATE_UPDATED_KIND, key);
       let stamp = Math.floor(now() / 1000) * 1000;
@@ -150,6 +172,7 @@ function propertyWrites(
         }
       }
       await state.map.set(state.portal, DATE_UPDATED_KIND, key, dateUpdated);
+      if (prints) await state.map.set(state.portal, MEDIA_SENT_KIND, key, JSON.stringify(prints));
       return result.idListing === undefined ? undefined : String(result.idListing);
     },
     async remove(key, { portalId, signal }) {
@@ -162,6 +185,63 @@ function propertyWrites(
         await client.idMap.delete(PORTAL, LISTING_KIND, key);
       }
       await state.map.delete(state.portal, DATE_UPDATED_KIND, key);
+      await state.map.delete(state.portal, MEDIA_SENT_KIND, key);
+    },
+  };
+}
+
+/** Fingerprints of a property apart from its media, and of each kind of media. */
+type MediaPrints = Record<'body' | (typeof MEDIA_KINDS)[number], string>;
+
+function mediaPrints(property: SyncPropertyInput): MediaPrints {
+  const { pictures, documents, blueprints, dateUpdated: _date, ...body } = property;
+  return {
+    body: fingerprint(body),
+    pictures: fingerprint(pictures ?? null),
+    documents: fingerprint(documents ?? null),
+    blueprints: fingerprint(blueprints ?? null),
+  };
+}
+
+/** The `<partial>` updates of a round: a listing whose media alone changed gets one per kind changed. */
+function mediaWrites(client: IndomioSyncClient, state: SyncState) {
+  return {
+    /** Sends the media-only updates of `property`; `false` when it needs a full write instead. */
+    async sendChanged(
+      property: SyncPropertyInput,
+      key: string,
+      prints: MediaPrints,
+      signal: AbortSignal | undefined,
+    ): Promise<boolean> {
+      const sent = await state.map.get(state.portal, MEDIA_SENT_KIND, key);
+      const properties = client.properties;
+      if (!properties.partial || sent === undefined || property.operation === 'force') return false;
+      let last: Partial<MediaPrints>;
+      try {
+        last = JSON.parse(sent) as Partial<MediaPrints>;
+      } catch {
+        return false;
+      }
+      if (last.body !== prints.body) return false;
+      const changed = MEDIA_KINDS.filter((kind) => last[kind] !== prints[kind]);
+      // An emptied kind cannot be a `<partial>` (it needs one medium at least): a full write removes it.
+      if (changed.length === 0 || changed.some((kind) => !property[kind]?.length)) return false;
+      const agencyUsername = property.agent?.email ?? property.user?.email;
+      try {
+        for (const kind of changed) {
+          await properties.partial(
+            { identifiers: { listingExternalId: key, agencyUsername }, [kind]: property[kind] },
+            { signal },
+          );
+          last = { ...last, [kind]: prints[kind] };
+          await state.map.set(state.portal, MEDIA_SENT_KIND, key, JSON.stringify(last));
+        }
+      } catch (error) {
+        // The listing is gone from the portal: write it whole.
+        if (error instanceof IndomioError && error.code === ErrorCode.NOT_FOUND) return false;
+        throw error;
+      }
+      return true;
     },
   };
 }
@@ -295,8 +375,19 @@ export function syncListings(
   listings: readonly Listing[],
   options: IndomioSyncOptions,
 ): Promise<SyncReport<Listing>> {
-  const { state, concurrency, signal, onProgress, now, realtors, force, archiveInactive, secretDrafts, ...mapping } =
-    options;
+  const {
+    state,
+    concurrency,
+    signal,
+    onProgress,
+    now,
+    realtors,
+    force,
+    partialMedia,
+    archiveInactive,
+    secretDrafts,
+    ...mapping
+  } = options;
   const details = new Map<string, RealtorInput[]>();
   return syncItems(
     listings,

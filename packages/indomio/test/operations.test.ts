@@ -211,3 +211,50 @@ describe('syncListings and @operation', () => {
     expect(portal.getListing('a')).toMatchObject({ writes: 2, operation: 'force' });
   });
 });
+
+describe('syncListings with partialMedia', () => {
+  const photos = (...names: string[]) => names.map((n) => ({ url: `https://img.example.com/${n}.jpg` }));
+  const options = (state: SyncState): IndomioSyncOptions => ({
+    state,
+    agency: { email: 'agency@example.com' },
+    now: () => Date.parse('2024-06-01T00:00:00Z'),
+    partialMedia: true,
+  });
+
+  it('sends a change of the photos alone as a <partial> update, and any other change as a full write', async () => {
+    const state = new SyncState(new MemoryIdentifierMap(), 'indomio');
+    const c = client();
+    await syncListings(c, [listing('a', { photos: photos('1', '2') })], options(state));
+    const first = portal.getListing('a');
+    expect(first?.media.pictures).toEqual(['https://img.example.com/1.jpg', 'https://img.example.com/2.jpg']);
+
+    const media = await syncListings(c, [listing('a', { photos: photos('3') })], options(state));
+    expect(media.items[0]?.action).toBe('updated');
+    const second = portal.getListing('a');
+    expect(second?.media.pictures).toEqual(['https://img.example.com/3.jpg']);
+    expect(second?.writes).toBe(first?.writes);
+    expect(second?.dateUpdated).toBe(first?.dateUpdated);
+
+    const unchanged = await syncListings(c, [listing('a', { photos: photos('3') })], options(state));
+    expect(unchanged.items[0]?.action).toBe('unchanged');
+
+    await syncListings(c, [listing('a', { photos: photos('4'), price: 150_000 })], options(state));
+    expect(portal.getListing('a')?.writes).toBe((first?.writes ?? 0) + 1);
+    expect(portal.getListing('a')?.media.pictures).toEqual(['https://img.example.com/4.jpg']);
+
+    // No photos left: a <partial> cannot say that, a full write does.
+    await syncListings(c, [listing('a', { photos: [], price: 150_000 })], options(state));
+    expect(portal.getListing('a')?.writes).toBe((first?.writes ?? 0) + 2);
+    expect(portal.getListing('a')?.media.pictures).toEqual([]);
+  });
+
+  it('writes the listing whole when the portal no longer has it', async () => {
+    const state = new SyncState(new MemoryIdentifierMap(), 'indomio');
+    const c = client();
+    await syncListings(c, [listing('a', { photos: photos('1') })], options(state));
+    portal.reset();
+    const report = await syncListings(c, [listing('a', { photos: photos('2') })], options(state));
+    expect(report.items[0]?.action).toBe('updated');
+    expect(portal.getListing('a')?.media.pictures).toEqual(['https://img.example.com/2.jpg']);
+  });
+});
