@@ -36,7 +36,12 @@ async function put(body: string | Uint8Array, id = 'x', headers: Record<string, 
     headers: { 'content-type': 'application/xml; charset=utf-8', ...headers },
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, response: text.includes('<ServiceResponse') ? parseServiceResponse(text) : undefined };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    response: text.includes('<ServiceResponse') ? parseServiceResponse(text) : undefined,
+  };
 }
 
 const minimal = (id = 'x') => buildPropertyXml(minimalProperty(id));
@@ -52,9 +57,17 @@ describe('the mock validates every document against the shipped XSD first (470 B
     ['an unknown attribute', minimal().replace('IDType="14"', 'IDType="14" colour="red"'), 'colour'],
     ['a document in a namespace', minimal().replace('<property ', '<property xmlns="urn:example" '), 'urn:example'],
     ['a picture without a URL', full().replace(' url="https://img.example.com/2.jpg"', ''), 'url'],
-    ['a latitude that is not a number', full().replace('<latitude>43.5176</latitude>', '<latitude>north</latitude>'), "'north'"],
+    [
+      'a latitude that is not a number',
+      full().replace('<latitude>43.5176</latitude>', '<latitude>north</latitude>'),
+      "'north'",
+    ],
     ['a date-updated that is not a date', minimal().replace('2024-05-01T10:00:00', 'yesterday'), "'yesterday'"],
-    ['elements out of order', minimal().replace(/(<transactions>.*<\/transactions>)(<building IDType="14"\/>)/, '$2$1'), 'building'],
+    [
+      'elements out of order',
+      minimal().replace(/(<transactions>.*<\/transactions>)(<building IDType="14"\/>)/, '$2$1'),
+      'building',
+    ],
     ['a missing required element', minimal().replace('<features><energy-class/></features>', ''), 'features'],
   ])('refuses %s, quoting libxml2, and stores nothing', async (_case, xml, quoted) => {
     const answer = await put(xml);
@@ -130,10 +143,18 @@ describe("the guide's rules, after the schema", () => {
     ['a garage with a residential size type', withSizes(253, 'Abitazione', 'S'), ErrorCode.BAD_REQUEST, 'Garage'],
     ['a parking space with a residential size type', withSizes(254, 'Abitazione'), ErrorCode.BAD_REQUEST, 'Garage'],
     ['coworking with a residential size type', withSizes(259, 'Abitazione'), ErrorCode.BAD_REQUEST, 'Ufficio'],
-    ['a room for sale (the default room typology)', minimal().replace('IDType="14"', 'IDType="4"'), ErrorCode.UNRESOLVED_TYPOLOGY, 'contract S'],
+    [
+      'a room for sale (the default room typology)',
+      minimal().replace('IDType="14"', 'IDType="4"'),
+      ErrorCode.UNRESOLVED_TYPOLOGY,
+      'contract S',
+    ],
     [
       'a room for sale (rent-room)',
-      minimal().replace('</features>', '</features><extra-features><rent-room><furnished>true</furnished></rent-room></extra-features>'),
+      minimal().replace(
+        '</features>',
+        '</features><extra-features><rent-room><furnished>true</furnished></rent-room></extra-features>',
+      ),
       ErrorCode.UNRESOLVED_TYPOLOGY,
       'room',
     ],
@@ -141,7 +162,12 @@ describe("the guide's rules, after the schema", () => {
     ['an unknown typology', minimal().replace('IDType="14"', 'IDType="9999"'), ErrorCode.UNRESOLVED_TYPOLOGY, '9999'],
     ['no typology', minimal().replace(' IDType="14"', ''), ErrorCode.MISSING_FIELD, 'IDType'],
     ['no city code and no coordinates', minimal().replace(' code="042021"', ''), ErrorCode.MISSING_GEO, 'ISTAT'],
-    ['an unknown operation', minimal().replace('operation="write"', 'operation="upsert"'), ErrorCode.UNKNOWN_CMD, 'upsert'],
+    [
+      'an unknown operation',
+      minimal().replace('operation="write"', 'operation="upsert"'),
+      ErrorCode.UNKNOWN_CMD,
+      'upsert',
+    ],
   ])('refuses %s', async (_case, xml, code, quoted) => {
     const answer = await put(xml);
     expect(answer.response).toMatchObject({ result: false, errorCode: code });
@@ -152,7 +178,11 @@ describe("the guide's rules, after the schema", () => {
 
   it('accepts what the rules allow: a garage with Garage surfaces, coworking with Ufficio for rent, a room for rent', async () => {
     expect(DEFAULT_TYPOLOGIES.find((t) => t.id === 4)).toMatchObject({ name: 'Stanza', contracts: ['R'] });
-    for (const [i, xml] of [withSizes(253, 'Garage', 'S'), withSizes(259, 'Ufficio'), withSizes(4, 'Abitazione')].entries()) {
+    for (const [i, xml] of [
+      withSizes(253, 'Garage', 'S'),
+      withSizes(259, 'Ufficio'),
+      withSizes(4, 'Abitazione'),
+    ].entries()) {
       const answer = await put(xml.replace('<![CDATA[x]]>', `<![CDATA[ok-${i}]]>`), `ok-${i}`);
       expect(answer.response?.errorCode, xml).toBe(0);
     }
@@ -248,8 +278,14 @@ async function remapped(map: (answer: { status: number; errorCode?: number | und
 
 const MAPPINGS = [
   ['the mock: standard statuses', undefined],
-  ['ErrorCodes as statuses', (a: { status: number; errorCode?: number | undefined }) => (a.errorCode ? a.errorCode : a.status)],
-  ['200 for every ServiceResponse', (a: { status: number; errorCode?: number | undefined }) => (a.errorCode === undefined ? a.status : 200)],
+  [
+    'ErrorCodes as statuses',
+    (a: { status: number; errorCode?: number | undefined }) => (a.errorCode ? a.errorCode : a.status),
+  ],
+  [
+    '200 for every ServiceResponse',
+    (a: { status: number; errorCode?: number | undefined }) => (a.errorCode === undefined ? a.status : 200),
+  ],
 ] as const;
 
 describe.each(MAPPINGS)('the client reads the ErrorCode, not the status (%s)', (_name, map) => {
@@ -269,7 +305,11 @@ describe.each(MAPPINGS)('the client reads the ErrorCode, not the status (%s)', (
       allowInsecureHttp: true,
       retry: { baseDelayMs: 1, maxDelayMs: 5 },
     });
-  const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as IndomioError);
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (e: unknown) => e as IndomioError,
+    );
 
   it('throws an IndomioError with the code for every refusal, never retrying one', async () => {
     const cases: Array<[() => void, number]> = [

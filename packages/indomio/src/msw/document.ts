@@ -121,7 +121,10 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
  * DOCTYPE, one `<property>` root, a known `@operation` (else `UNKNOWN_CMD`), then valid
  * against the import schema (else `BAD_JAXB_REQUEST` with libxml2's messages).
  */
-export async function readDocument(body: Uint8Array | string, validator: SchemaValidator): Promise<Record<string, unknown>> {
+export async function readDocument(
+  body: Uint8Array | string,
+  validator: SchemaValidator,
+): Promise<Record<string, unknown>> {
   const { text: xml, bytes } = decodeBody(body);
   let doc: Ordered;
   try {

@@ -17,4 +17,4 @@ export {
   type MockRequest,
 } from './portal.js';
 export { CURRENCIES, type MockTypology } from './rules.js';
-export { type SchemaVerdict, SchemaValidator, VALIDATOR_PACKAGE } from './validate.js';
+export { SchemaValidator, type SchemaVerdict, VALIDATOR_PACKAGE } from './validate.js';

@@ -11,7 +11,7 @@ import {
 import { ErrorCode } from '../error-codes.js';
 import { xsDateTimeToMs } from '../schemas/property.js';
 import { AnswerBuilder, type AnswerFields, type MockAnswer } from './answer.js';
-import { attr, child, readDocument, Refusal, text, withExtra } from './document.js';
+import { attr, child, Refusal, readDocument, text, withExtra } from './document.js';
 import { checkGuideRules, type MockTypology } from './rules.js';
 import { assertValidatorInstalled, SchemaValidator } from './validate.js';
 

@@ -61,6 +61,9 @@ export function checkGuideRules(root: Record<string, unknown>, typology: MockTyp
   const hasCode = (attr(child(location, 'city'), 'code') ?? '').trim() !== '';
   const hasCoordinates = text(child(locality, 'latitude')) !== '' && text(child(locality, 'longitude')) !== '';
   if (!hasCode && !hasCoordinates) {
-    throw new Refusal(ErrorCode.MISSING_GEO, 'location: a city/@code (ISTAT) or locality latitude and longitude required');
+    throw new Refusal(
+      ErrorCode.MISSING_GEO,
+      'location: a city/@code (ISTAT) or locality latitude and longitude required',
+    );
   }
 }

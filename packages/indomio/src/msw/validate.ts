@@ -153,9 +153,10 @@ function locate(): Located {
 
 /** `12: Schemas validity error : Element 'x': …` → `line 12: Element 'x': …`. */
 function message(raw: string): string {
-  const match = /^(\d+): (?:element [^:]*: )?(?:Schemas validity error|parser error|namespace error|validity error) ?: (.*)$/.exec(
-    raw,
-  );
+  const match =
+    /^(\d+): (?:element [^:]*: )?(?:Schemas validity error|parser error|namespace error|validity error) ?: (.*)$/.exec(
+      raw,
+    );
   return match ? `line ${match[1]}: ${match[2]}` : raw;
 }
 
