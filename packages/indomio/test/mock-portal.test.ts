@@ -251,6 +251,10 @@ describe('HTTP statuses: standard ones, with the ErrorCode in the ServiceRespons
     expect(again.response?.listingUuid).toBe(first.response?.listingUuid);
     const refused = await put(minimal('o-2').replace('currency="EUR"', 'currency="EURO"'), 'o-2');
     expect(refused.response?.listingUuid).toBeUndefined();
+    // The document names its realtor: the answer says which one it was.
+    const named = await put(full('o-3'), 'o-3');
+    expect(named.response).toMatchObject({ errorCode: 0, realtorId: 42, realtorExternalId: 'ag-7' });
+    expect(first.response?.realtorId).toBeUndefined();
   });
 
   it('sets no rate limit unless asked: no X-RateLimit headers, no 429', async () => {
