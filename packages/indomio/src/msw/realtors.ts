@@ -2,20 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../error-codes.js';
 import { ConnectionTypeSchema, RealtorRoleSchema } from '../schemas/realtor.js';
 import { UserLanguageSchema } from '../schemas/xsd.js';
-import { parseXmlSafely, XmlParseError } from '../xml/parse.js';
-import type { ServiceResponseFields } from './answer.js';
-import {
-  attr,
-  child,
-  children,
-  childrenOf,
-  nameOf,
-  OPERATIONS,
-  type Ordered,
-  Refusal,
-  text,
-  withExtra,
-} from './document.js';
+import type { AnswerFields } from './answer.js';
+import { attr, child, children, childrenOf, nameOf, OPERATIONS, Refusal, text, withExtra } from './document.js';
 
 /** A company (agency) as the mock's exports list it. */
 export interface MockCompany {
@@ -59,10 +47,12 @@ export interface MockAgencyLookup {
   agency(email: string): { email: string; id: string; online: boolean } | undefined;
   /** Every agency. */
   agencies(): Iterable<{ email: string; id: string; online: boolean }>;
+  /** Reads a realtor API body as the portal does (UTF-8, one `<agent>` root, valid against the XSD); refusals are thrown. */
+  read(body: Uint8Array | string): Promise<Record<string, unknown>>;
 }
 
 /** An answer of the realtor API or the exports: `ServiceResponse` fields, or a JSON body. */
-export type RealtorAnswer = { fields: ServiceResponseFields } | { json: unknown; status?: number };
+export type RealtorAnswer = { fields: AnswerFields } | { json: unknown; status?: number };
 
 /** A `<realtor>` of a realtor write, as read. */
 interface ParsedRealtor {
@@ -180,8 +170,9 @@ export class IndomioMockRealtors {
   }
 
   /** Answers a request to the realtor API or the exports, after authentication; refusals are thrown. */
-  serve(method: string, path: string, body: string): RealtorAnswer {
-    if (method === 'PUT' && path === '/ws/import/ies/company/realtor') return this.#put(body);
+  async serve(method: string, path: string, body: Uint8Array | string): Promise<RealtorAnswer> {
+    if (method === 'PUT' && path === '/ws/import/ies/company/realtor')
+      return this.#put(await this.#agencies.read(body));
     const group = method === 'GET' ? /^\/ws\/export\/group\/([^/]+)\/company$/.exec(path) : null;
     if (group) {
       const name = decodeURIComponent(group[1] ?? '');
@@ -242,18 +233,7 @@ export class IndomioMockRealtors {
   }
 
   /** `PUT /ws/import/ies/company/realtor`: `<agent><email/><realtors><realtor external-id=…>…`. */
-  #put(body: string): RealtorAnswer {
-    let doc: Ordered;
-    try {
-      doc = parseXmlSafely(body, true) as Ordered;
-    } catch (error) {
-      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, error instanceof XmlParseError ? error.message : 'unreadable XML');
-    }
-    const roots = doc.filter((n) => nameOf(n) !== undefined);
-    const root = roots[0];
-    if (roots.length !== 1 || !root || nameOf(root) !== 'agent') {
-      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'the document must have one <agent> root');
-    }
+  #put(root: Record<string, unknown>): RealtorAnswer {
     const email = text(child(root, 'email')).toLowerCase();
     if (!email) throw new Refusal(ErrorCode.MISSING_FIELD, 'agent/email is missing');
     const list = children(child(root, 'realtors'), 'realtor');
