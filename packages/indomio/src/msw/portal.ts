@@ -215,14 +215,14 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
 
   /** Every stored listing. */
   listings(): MockListing[] {
-    return [...this.#listings.values()].map((l) => ({ ...l }));
+    return [...this.#listings.values()].map((l) => ({ ...l, media: structuredClone(l.media) }));
   }
 
   /** A stored listing by `unique-id` (of any agency unless `agencyEmail` is given). */
   getListing(uniqueId: string, agencyEmail?: string): MockListing | undefined {
     for (const l of this.#listings.values()) {
       if (l.uniqueId === uniqueId && (agencyEmail === undefined || l.agencyEmail === agencyEmail.toLowerCase())) {
-        return { ...l };
+        return { ...l, media: structuredClone(l.media) };
       }
     }
     return undefined;
