@@ -27,24 +27,43 @@ export {
   type IndomioFromListingOptions,
   type IndomioIstatResolver,
   type IndomioIstatTable,
-  type IndomioTypologyTable,
   type ListingTypeKey,
 } from './from-listing.js';
+export * from './resources/companies.js';
 export * from './resources/media.js';
 export * from './resources/properties.js';
+export { REALTOR_KIND, type RealtorsPutResult, RealtorsResource, realtorKey } from './resources/realtors.js';
+export * from './schemas/company.js';
+export * from './schemas/partial.js';
 export * from './schemas/property.js';
+export {
+  type ConnectionType,
+  ConnectionTypeSchema,
+  type RealtorConnection,
+  RealtorConnectionSchema,
+  type RealtorRole,
+  RealtorRoleSchema,
+  type RealtorsUpdate,
+  type RealtorsUpdateInput,
+  RealtorsUpdateSchema,
+} from './schemas/realtor.js';
 export { SERVICE_RESPONSE_NODES, type ServiceResponse, ServiceResponseSchema } from './schemas/service-response.js';
+export { EmailSchema, type UserLanguage, UuidSchema } from './schemas/xsd.js';
 export {
   DATE_UPDATED_KIND,
   type IndomioSyncClient,
   type IndomioSyncClock,
   type IndomioSyncOptions,
   indomioTarget,
+  MEDIA_SENT_KIND,
   type PropertiesSyncOptions,
+  REALTOR_SENT_KIND,
+  realtorFromAgent,
   type SyncPropertyInput,
   syncListings,
   syncProperties,
 } from './sync.js';
+export * from './typologies.js';
 export { VERSION } from './version.js';
 export { buildPropertyXml, propertyDocument, propertyFragment, validateProperty } from './xml/build.js';
 export {
@@ -55,3 +74,12 @@ export {
   textOf,
   XmlParseError,
 } from './xml/parse.js';
+export { buildPartialXml, partialDocument, validatePartialUpdate, writePartial } from './xml/partial.js';
+export {
+  buildRealtorsXml,
+  realtorsDocument,
+  validateRealtorsUpdate,
+  writeRealtor,
+  writeRealtors,
+  writeRealtorsUpdate,
+} from './xml/realtor.js';

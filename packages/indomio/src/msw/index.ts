@@ -5,15 +5,25 @@
  * @packageDocumentation
  * @module @sync/indomio/msw
  */
+export { type AnswerFields, httpStatusOf, type MockAnswer } from './answer.js';
 export { createIndomioHandlers, type IndomioHandlersOptions } from './handlers.js';
+export type { MockMedia } from './partial.js';
 export {
   DEFAULT_TYPOLOGIES,
   type IndomioFailNextOptions,
   IndomioMockPortal,
   type IndomioMockPortalOptions,
   type MockAgency,
-  type MockAnswer,
   type MockListing,
   type MockRequest,
-  type MockTypology,
 } from './portal.js';
+export {
+  DEFAULT_GROUP,
+  IndomioMockRealtors,
+  type MockAgencyLookup,
+  type MockCompany,
+  type MockRealtor,
+  type RealtorAnswer,
+} from './realtors.js';
+export { CURRENCIES, type MockTypology } from './rules.js';
+export { SchemaValidator, type SchemaVerdict, VALIDATOR_PACKAGE } from './validate.js';
