@@ -6,6 +6,8 @@ const longitude = z.number().min(-180).max(180);
 
 /** A zone of the portal by name, id and uuid (`id-uuid-string`). */
 export const ZoneSchema = z.strictObject({ name: text().default(''), id: long().optional(), uuid: text().optional() });
+/** A zone of the portal. */
+export type Zone = z.infer<typeof ZoneSchema>;
 
 /** A street address in one language (`locality/addresses/address`). */
 export const AddressSchema = z.strictObject({
