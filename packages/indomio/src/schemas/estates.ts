@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AmountSchema, CustomFieldSchema, long, nonEmpty, positive, text, XsDateSchema } from './common.js';
 import { BuildingSchema, RegistrarDataSchema } from './building.js';
+import { AmountSchema, CustomFieldSchema, long, nonEmpty, positive, text, XsDateSchema } from './common.js';
 import { ExtendedSchema } from './extended.js';
 import { ExtraFeaturesSchema } from './extra-features.js';
 import { FeaturesSchema } from './features.js';

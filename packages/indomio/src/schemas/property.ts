@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentSchema } from './agent.js';
 import { AuctionFeaturesSchema } from './auction.js';
 import { BuildingSchema, RegistrarDataSchema } from './building.js';
 import { DateTimeSchema, int32, long, nonEmpty, text, uri } from './common.js';
@@ -11,6 +12,7 @@ import { DocumentSchema, MAX_BLUEPRINTS, PictureSchema, VideoSchema } from './me
 import { UserSchema } from './user.js';
 import { OperationSchema, UuidSchema } from './xsd.js';
 
+export * from './agent.js';
 export * from './auction.js';
 export * from './building.js';
 export * from './common.js';
@@ -22,31 +24,6 @@ export * from './location.js';
 export * from './media.js';
 export * from './user.js';
 export { hasInvalidXmlChars, type Operation, OperationSchema, UserLanguageSchema } from './xsd.js';
-
-/** An agent of the agency (`agent/realtors/realtor`). */
-export const RealtorSchema = z.strictObject({
-  /** The agent's id on the portal. */
-  id: int32().optional(),
-  /** The agent's id in the CRM. */
-  externalId: text().optional(),
-  firstName: text().optional(),
-  surname: text().optional(),
-  role: z.enum(['owner', 'admin', 'secretary', 'agent', 'business manager']).optional(),
-});
-/** An agent of the agency. */
-export type Realtor = z.infer<typeof RealtorSchema>;
-
-/** The agency publishing the listing (`agent`); `email` is the agency's username and identifies it. */
-export const AgentSchema = z.strictObject({
-  email: z.string().regex(/^[^@]+@[^.]+\..+$/, 'must be an e-mail address'),
-  name: text().optional(),
-  officeName: text().optional(),
-  phone: text().optional(),
-  mobilePhone: text().optional(),
-  realtors: z.array(RealtorSchema).min(1).optional(),
-});
-/** The agency publishing the listing. */
-export type Agent = z.infer<typeof AgentSchema>;
 
 /** Kinds of extra visibility (`visibility`). */
 export const VisibilityTypeSchema = z.enum(['basic', 'premium', 'top', 'showcase', 'star', 'alert-email-showcase']);

@@ -1,5 +1,6 @@
 import { parseInput } from '@sync/core';
 import { type Property, type PropertyInput, PropertySchema } from '../schemas/property.js';
+import { agentXml } from './agent.js';
 import { auctionFeaturesXml } from './auction.js';
 import { buildingXml, registrarDataXml } from './building.js';
 import { estatesXml } from './estates.js';
@@ -9,29 +10,6 @@ import { documentsXml, pictureList, videosXml } from './parts.js';
 import { XmlWriter } from './writer.js';
 
 const yesNo = (b: boolean | undefined) => (b === undefined ? undefined : b ? 'yes' : 'no');
-
-function agentXml(out: XmlWriter, agent: NonNullable<Property['agent']>): void {
-  out.start('agent');
-  out.cdataElement('name', agent.name);
-  out.cdataElement('office-name', agent.officeName);
-  out.textElement('email', agent.email);
-  out.cdataElement('phone', agent.phone);
-  out.cdataElement('mobile-phone', agent.mobilePhone);
-  if (agent.realtors) {
-    out.start('realtors');
-    for (const r of agent.realtors) {
-      out.start('realtor');
-      out.attr('external-id', r.externalId);
-      out.attr('id', r.id);
-      out.cdataElement('firstname', r.firstName);
-      out.cdataElement('surname', r.surname);
-      out.textElement('role', r.role);
-      out.end('realtor');
-    }
-    out.end('realtors');
-  }
-  out.end('agent');
-}
 
 /**
  * Writes the `<property>` element of an already validated property into `out`, children in

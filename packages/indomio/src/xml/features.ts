@@ -1,6 +1,6 @@
-import type { Description, Features } from '../schemas/features.js';
 import { EXTENDED_LEAVES, type Extended } from '../schemas/extended.js';
 import { EXTRA_FEATURES_LEAVES, type ExtraFeatures, type ValueOrRatio } from '../schemas/extra-features.js';
+import type { Description, Features } from '../schemas/features.js';
 import {
   amountXml,
   costXml,
