@@ -161,7 +161,8 @@ function gaps(locator: string, schema: z.ZodType): string[] {
     for (const name of list) {
       const mapped = names[name] ?? camel(name);
       if (mapped === DEPRECATED) {
-        if (!isMarkedDeprecated(name)) missing.push(`${kind}${name} is left out as deprecated, but the XSD does not say so`);
+        if (!isMarkedDeprecated(name))
+          missing.push(`${kind}${name} is left out as deprecated, but the XSD does not say so`);
         continue;
       }
       for (const key of typeof mapped === 'string' ? [mapped] : mapped) {

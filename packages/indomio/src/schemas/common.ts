@@ -16,8 +16,25 @@ export const long = () => z.int().min(0);
 export const positive = () => z.int().min(1);
 /** An `xs:double` (finite). */
 export const double = () => z.number();
-/** An `xs:anyURI`: a URL, without white space. */
-export const uri = () => nonEmpty().refine((s) => !/\s/.test(s), 'must be a URL without spaces');
+const URI_PART = "([A-Za-z0-9\\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*";
+const URI_REFERENCE = new RegExp(`^${URI_PART}(#${URI_PART})?$`);
+
+/**
+ * Whether `s` is a URI reference as the portal's validator (libxml2) reads an `xs:anyURI`:
+ * RFC 3986 characters, `%` only before two hex digits, one `#`, a valid scheme before a
+ * first `:`; characters beyond ASCII are allowed (they are escaped when used).
+ */
+export function isUriReference(s: string): boolean {
+  if (/\s/.test(s)) return false;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: characters beyond ASCII and controls count as one safe character here.
+  const ascii = s.replace(/[^\u0021-\u007E]/g, '_');
+  if (!URI_REFERENCE.test(ascii)) return false;
+  const scheme = /^([^/?#]*):/.exec(ascii);
+  return !scheme || /^[A-Za-z][A-Za-z0-9+.-]*$/.test(scheme[1] ?? '');
+}
+
+/** An `xs:anyURI`: a URL, without white space, as the portal's validator reads one. */
+export const uri = () => nonEmpty().refine(isUriReference, 'must be a URL without spaces (RFC 3986)');
 
 const XS_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 

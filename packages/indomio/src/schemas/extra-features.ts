@@ -218,7 +218,7 @@ export const ExtraFeaturesSchema = z.strictObject({
   notaryCommission: ValueOrRatioSchema.optional(),
   bankGuarantee: ValueOrRatioSchema.optional(),
   /** Net energy need (`net-energy-need`, an `xs:decimal` with its unit). */
-  netEnergyNeed: z.strictObject({ value: double(), unit: text().optional() }).optional(),
+  netEnergyNeed: z.strictObject({ value: double(), unit: z.literal('kWh/m²an').optional() }).optional(),
 });
 /** The extra features, as accepted. */
 export type ExtraFeaturesInput = z.input<typeof ExtraFeaturesSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { int32, long, nonEmpty, text } from './common.js';
+import { int32, long, nonEmpty, text, uri } from './common.js';
 
 /** Largest picture the portal downloads, in bytes. */
 export const MAX_PICTURE_BYTES = 5_242_880;
@@ -52,7 +52,7 @@ export const DocumentTypeSchema = z.enum([
 
 /** A document by URL (`documents/document`). */
 export const DocumentSchema = z.strictObject({
-  url: nonEmpty().refine((s) => !/\s/.test(s), 'must be a URL without spaces'),
+  url: uri(),
   type: DocumentTypeSchema,
   position: int32().optional(),
   mimeType: text().optional(),

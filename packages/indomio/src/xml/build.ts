@@ -9,8 +9,6 @@ import { locationXml, userXml } from './location.js';
 import { documentsXml, pictureList, videosXml } from './parts.js';
 import { XmlWriter } from './writer.js';
 
-const yesNo = (b: boolean | undefined) => (b === undefined ? undefined : b ? 'yes' : 'no');
-
 /**
  * Writes the `<property>` element of an already validated property into `out`, children in
  * the XSD's order, free text in CDATA and every other value escaped; without an XML declaration.
