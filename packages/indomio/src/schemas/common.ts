@@ -26,7 +26,6 @@ const URI_REFERENCE = new RegExp(`^${URI_PART}(#${URI_PART})?$`);
  */
 export function isUriReference(s: string): boolean {
   if (/\s/.test(s)) return false;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: characters beyond ASCII and controls count as one safe character here.
   const ascii = s.replace(/[^\u0021-\u007E]/g, '_');
   if (!URI_REFERENCE.test(ascii)) return false;
   const scheme = /^([^/?#]*):/.exec(ascii);
