@@ -245,6 +245,16 @@ export interface SharedRateLimiter {
 /**
  * Named rate-limit buckets. A request names the buckets it counts against and waits
  * until every one of them has a free slot — it never fails for lack of one.
+ *
+ * @example Two clients of one account share its limit
+ * ```ts
+ * import { RateLimiter } from '@sync/core';
+ * import { RentixClient } from '@sync/rentix';
+ *
+ * const limiter = new RateLimiter();
+ * const reader = new RentixClient({ apiKey: process.env.RENTIX_KEY!, rateLimiter: limiter });
+ * const writer = new RentixClient({ apiKey: process.env.RENTIX_KEY!, rateLimiter: limiter });
+ * ```
  */
 export class RateLimiter implements SharedRateLimiter {
   readonly #buckets = new Map<string, RateLimitBucket>();

@@ -21,6 +21,7 @@ import {
   PictureSchema,
   PropertySchema,
   PublishPortalSchema,
+  RealtorSchema,
   RegistrarDataSchema,
   TransactionSchema,
   UserSchema,
@@ -67,6 +68,7 @@ const NAMES: Readonly<Record<string, Readonly<Record<string, string | readonly s
   'type:emissionsClass': { 'co2-emissions': 'co2' },
   'type:sales-office': { locality: 'thoroughfare' },
   'type:contact': { firstname: 'firstName' },
+  'type:realtor': { firstname: 'firstName' },
   'element:user': {
     'show-name': 'show.name',
     'show-phone': 'show.phone',
@@ -134,6 +136,8 @@ const CONTENT_MODELS: ReadonlyArray<readonly [locator: string, schema: z.ZodType
   ['type:extra-service', field(AgentSchema, 'extraServices')],
   ['type:company-name', field(AgentSchema, 'companyNames')],
   ['type:langtxt', field(AgentSchema, 'description')],
+  ['type:realtor', RealtorSchema],
+  ['type:connection', field(RealtorSchema, 'connections')],
 ];
 
 function hasPath(schema: z.ZodType, keys: Set<string>, path: string): boolean {

@@ -3,20 +3,8 @@ import { CustomFieldSchema, DateTimeSchema, int32, LangTextSchema, LanguageSchem
 import { OpeningTimeSchema } from './extra-features.js';
 import { DescriptionSchema } from './features.js';
 import { LocationSchema } from './location.js';
+import { RealtorSchema } from './realtor.js';
 import { EmailSchema, OperationSchema, UserLanguageSchema, UuidSchema } from './xsd.js';
-
-/** An agent of the agency (`agent/realtors/realtor`). */
-export const RealtorSchema = z.strictObject({
-  /** The agent's id on the portal. */
-  id: int32().optional(),
-  /** The agent's id in the CRM. */
-  externalId: text().optional(),
-  firstName: text().optional(),
-  surname: text().optional(),
-  role: z.enum(['owner', 'admin', 'secretary', 'agent', 'business manager']).optional(),
-});
-/** An agent of the agency. */
-export type Realtor = z.infer<typeof RealtorSchema>;
 
 /** The agency's name in one language (`company-names/company-name`). */
 export const CompanyNameSchema = z.strictObject({ value: text(), language: LanguageSchema });
@@ -110,7 +98,10 @@ export const AgentSchema = z.strictObject({
   priceProposalEnabled: z.boolean().optional(),
   visitRequestEnabled: z.boolean().optional(),
   contact: AgentContactSchema.optional(),
-  /** The listing's agents, by the ids the agency already has for them (`realtors/realtor`). */
+  /**
+   * The listing's agents (`realtors/realtor`), named by the ids the agency already has for
+   * them: create them with the realtor API first. Not for the batch feed.
+   */
   realtors: z.array(RealtorSchema).min(1).optional(),
   contractData: z
     .strictObject({

@@ -22,6 +22,7 @@ export * from './extra-features.js';
 export * from './features.js';
 export * from './location.js';
 export * from './media.js';
+export { type Realtor, type RealtorInput, RealtorSchema } from './realtor.js';
 export * from './user.js';
 export { hasInvalidXmlChars, type Operation, OperationSchema, UserLanguageSchema } from './xsd.js';
 

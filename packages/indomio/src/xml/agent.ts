@@ -1,23 +1,10 @@
-import type { Agent, Realtor } from '../schemas/agent.js';
+import type { Agent } from '../schemas/agent.js';
 import { customFieldsXml } from './estates.js';
 import { descriptionsXml, openingTimesXml } from './features.js';
 import { locationXml } from './location.js';
 import { cdataWith } from './parts.js';
+import { writeRealtors } from './realtor.js';
 import type { XmlWriter } from './writer.js';
-
-function realtorsXml(out: XmlWriter, realtors: readonly Realtor[]): void {
-  out.start('realtors');
-  for (const r of realtors) {
-    out.start('realtor');
-    out.attr('external-id', r.externalId);
-    out.attr('id', r.id);
-    out.cdataElement('firstname', r.firstName);
-    out.cdataElement('surname', r.surname);
-    out.textElement('role', r.role);
-    out.end('realtor');
-  }
-  out.end('realtors');
-}
 
 function contractXml(
   out: XmlWriter,
@@ -100,7 +87,7 @@ export function agentXml(out: XmlWriter, agent: Agent): void {
     out.cdataElement('phone', contact.phone);
     out.end('contact');
   }
-  if (agent.realtors) realtorsXml(out, agent.realtors);
+  if (agent.realtors) writeRealtors(out, agent.realtors);
   const contracts = agent.contractData;
   if (contracts) {
     out.start('contract-data');

@@ -124,6 +124,11 @@ export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 /**
  * Validates a property and writes it as a UTF-8 XML document valid against the portal's
  * XSD: children in the XSD's order, free text in CDATA, attributes escaped.
+ *
+ * @example
+ * ```ts
+ * const xml = buildPropertyXml(fromListing(listing, { agency, typologies: INDOMIO_DOCUMENTED_TYPOLOGIES }));
+ * ```
  */
 export function buildPropertyXml(property: PropertyInput): string {
   return propertyDocument(validateProperty(property, 'buildPropertyXml'));
