@@ -21,6 +21,8 @@ export * from './errors.js';
 export * from './feed.js';
 export {
   fromListing,
+  INDOMIO_BASEMENT_FLOORS,
+  INDOMIO_BUILDING_STATUSES,
   INDOMIO_DOCUMENTED_TYPOLOGIES,
   INDOMIO_OPERATIONS,
   type IndomioAgency,
