@@ -46,6 +46,7 @@ export {
   type RealtorsUpdateInput,
   RealtorsUpdateSchema,
 } from './schemas/realtor.js';
+export * from './schemas/roots.js';
 export { SERVICE_RESPONSE_NODES, type ServiceResponse, ServiceResponseSchema } from './schemas/service-response.js';
 export { EmailSchema, type UserLanguage, UuidSchema } from './schemas/xsd.js';
 export {
@@ -77,3 +78,12 @@ export {
   writeRealtors,
   writeRealtorsUpdate,
 } from './xml/realtor.js';
+export {
+  buildAuctionXml,
+  buildFeedXml,
+  buildProjectXml,
+  type FeedDocumentInput,
+  FeedDocumentSchema,
+  writeAuction,
+  writeProject,
+} from './xml/roots.js';

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AgentSchema,
+  AuctionSchema,
+  buildAuctionXml,
+  buildFeedXml,
+  buildProjectXml,
   buildPropertyXml,
+  ProjectSchema,
   type PropertyInput,
   PropertySchema,
   TYPOLOGY_SIZE_TYPES,
@@ -94,6 +99,62 @@ describe('generated models using every part of the model', () => {
       for (const name of [...model.elements, ...model.attributes]) {
         if (!names.has(name) && !isMarkedDeprecated(name)) unused.push(`${locator}/${name}`);
       }
+    }
+    expect(unused).toEqual([]);
+  });
+
+  it('give projects, auctions and whole feeds that libxml2 validates against the XSD', async () => {
+    const projects = fc.sample(
+      fc
+        .tuple(arbitraryOf(ProjectSchema, 'every'), arbitraryOf(AgentSchema, 'some'))
+        .map(([p, agent]) => ({ ...(p as Loose), agent, user: undefined }) as Parameters<typeof buildProjectXml>[0]),
+      { numRuns: 3, seed: 11 },
+    );
+    const auctions = fc.sample(
+      arbitraryOf(AuctionSchema, 'every') as fc.Arbitrary<Parameters<typeof buildAuctionXml>[0]>,
+      { numRuns: 3, seed: 12 },
+    );
+    const properties = fc.sample(propertyOf('some'), { numRuns: 3, seed: 13 });
+    const agents = fc.sample(arbitraryOf(AgentSchema, 'every') as fc.Arbitrary<never>, { numRuns: 2, seed: 14 });
+    const docs = [
+      ...projects.map((p) => buildProjectXml(p)),
+      ...auctions.map((a) => buildAuctionXml(a)),
+      buildFeedXml({
+        metadata: {
+          publisher: {
+            name: 'CRM & Co',
+            email: 'feeds@crm.example',
+            phone: '+39 000',
+            site: 'https://crm.example',
+            setup: { hasAuctions: 1, hasProjects: 1, condition: 'all', certificable: 0, strict: 1 },
+          },
+          buildDate: new Date('2026-12-01T00:00:00Z'),
+          snaptime: 'nightly',
+          multipage: { current: 1, last: 1 },
+        },
+        agents,
+        projects,
+        properties,
+        auctions,
+      }),
+    ];
+    const result = await validateAgainstXsd(docs);
+    expect(result.errors.slice(0, 5)).toEqual([]);
+    expect(result.valid).toBe(true);
+    const names = new Set(docs.flatMap((d) => [...elementNames(d)]));
+    const unused: string[] = [];
+    for (const locator of [
+      'element:project',
+      'element:auction',
+      'element:feed',
+      'type:metadata',
+      'type:publisher',
+      'element:setup',
+      'type:lot',
+    ]) {
+      const model = contentModel(locator);
+      for (const name of [...model.elements, ...model.attributes])
+        if (!names.has(name)) unused.push(`${locator}/${name}`);
     }
     expect(unused).toEqual([]);
   });

@@ -144,38 +144,39 @@ export const CourtSchema = z.strictObject({
 /** The court of a judicial sale. */
 export type Court = z.infer<typeof CourtSchema>;
 
+/** Kinds of judicial or voluntary procedure of a sale (`auction-execution-type`). */
+export const AuctionExecutionTypeSchema = z.enum([
+  'accordo di ristrutturazione',
+  'amministrazione giudiziaria mp',
+  'amministrazione straordinaria',
+  'appalto',
+  'causa civile',
+  'composizione crisi da sovraindebitamento',
+  'concordato fallimentare',
+  'concordato preventivo',
+  'divisione giudiziale',
+  'eredità giacente',
+  'esecuzione immobiliare',
+  'esecuzione penale',
+  'fallimento',
+  'liquidazione coatta',
+  'liquidazione volontaria-giudiziale',
+  'misura di prevenzione',
+  'procedura esattoriale',
+  'procedura concorsuale',
+  "scioglimento per atto d'autorità",
+  'sequestro preventivo',
+  'usucapione',
+  'vendita immobiliare',
+  'volontaria giurisdizione',
+  'giudiziaria',
+  'altra vendita',
+]);
+
 /** The auction data of a listing sold at auction (`auction-features`). */
 export const AuctionFeaturesSchema = z.strictObject({
   /** The kind of procedure (`@type`). */
-  type: z
-    .enum([
-      'accordo di ristrutturazione',
-      'amministrazione giudiziaria mp',
-      'amministrazione straordinaria',
-      'appalto',
-      'causa civile',
-      'composizione crisi da sovraindebitamento',
-      'concordato fallimentare',
-      'concordato preventivo',
-      'divisione giudiziale',
-      'eredità giacente',
-      'esecuzione immobiliare',
-      'esecuzione penale',
-      'fallimento',
-      'liquidazione coatta',
-      'liquidazione volontaria-giudiziale',
-      'misura di prevenzione',
-      'procedura esattoriale',
-      'procedura concorsuale',
-      "scioglimento per atto d'autorità",
-      'sequestro preventivo',
-      'usucapione',
-      'vendita immobiliare',
-      'volontaria giurisdizione',
-      'giudiziaria',
-      'altra vendita',
-    ])
-    .optional(),
+  type: AuctionExecutionTypeSchema.optional(),
   /** The sessions, at least one (`auctions/auction`). */
   auctions: z.array(AuctionEventSchema).min(1),
   startingPrice: AmountSchema,

@@ -136,6 +136,14 @@ export const DescriptionSchema = z.strictObject({
 /** A description in one language. */
 export type Description = z.infer<typeof DescriptionSchema>;
 
+/** Emissions class and CO₂ figure (`emissions-class`). */
+export const EmissionsClassSchema = z.strictObject({
+  value: z.enum(['A+', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'esente', 'NC']).optional(),
+  co2: z.strictObject({ value: z.number(), unit: z.enum(['CO2/m2anno', 'CO2/m3anno']) }).optional(),
+});
+/** Emissions class and CO₂ figure. */
+export type EmissionsClass = z.infer<typeof EmissionsClassSchema>;
+
 /** Size, rooms, descriptions and energy data (`features`). */
 export const FeaturesSchema = z.strictObject({
   size: z.strictObject({ value: long(), unit: sizeUnit.optional() }).optional(),
@@ -168,12 +176,7 @@ export const FeaturesSchema = z.strictObject({
     .optional(),
   descriptions: z.array(DescriptionSchema).max(25).optional(),
   energyClass: EnergyClassSchema,
-  emissionsClass: z
-    .strictObject({
-      value: z.enum(['A+', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'esente', 'NC']).optional(),
-      co2: z.strictObject({ value: z.number(), unit: z.enum(['CO2/m2anno', 'CO2/m3anno']) }).optional(),
-    })
-    .optional(),
+  emissionsClass: EmissionsClassSchema.optional(),
 });
 /** Size, rooms, descriptions and energy data. */
 export type Features = z.infer<typeof FeaturesSchema>;

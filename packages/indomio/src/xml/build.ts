@@ -1,5 +1,5 @@
 import { parseInput } from '@sync/core';
-import { type Property, type PropertyInput, PropertySchema } from '../schemas/property.js';
+import { type Property, type PropertyInput, PropertySchema, type PublishPortal } from '../schemas/property.js';
 import { agentXml } from './agent.js';
 import { auctionFeaturesXml } from './auction.js';
 import { buildingXml, registrarDataXml } from './building.js';
@@ -9,12 +9,30 @@ import { locationXml, userXml } from './location.js';
 import { documentsXml, pictureList, videosXml } from './parts.js';
 import { XmlWriter } from './writer.js';
 
-/**
- * Writes the `<property>` element of an already validated property into `out`, children in
- * the XSD's order, free text in CDATA and every other value escaped; without an XML declaration.
- */
-export function writeProperty(out: XmlWriter, p: Property): void {
-  out.start('property');
+/** What {@link writeProcessable} reads: the fields a property and a project share. */
+export type Processable = Pick<
+  Property,
+  | 'operation'
+  | 'id'
+  | 'externalId'
+  | 'uuid'
+  | 'padlock'
+  | 'uniqueId'
+  | 'publishedOn'
+  | 'dateUpdated'
+  | 'dateDeletion'
+  | 'agent'
+  | 'user'
+  | 'location'
+  | 'pictures'
+  | 'videos'
+  | 'visits'
+  | 'estates'
+  | 'fotoplan'
+>;
+
+/** The parts a property and a project share (the XSD's `processable`): its attributes, then the children up to `fotoplan`. */
+export function writeProcessable(out: XmlWriter, p: Processable): void {
   out.attr('operation', p.operation);
   out.attr('ID', p.id);
   out.attr('external-id', p.externalId);
@@ -32,32 +50,45 @@ export function writeProperty(out: XmlWriter, p: Property): void {
   out.textElement('visits', p.visits);
   if (p.estates) estatesXml(out, p.estates);
   out.textElement('fotoplan', p.fotoplan);
+}
+
+/** Writes `publish`: each portal's publication and extra visibility; nothing for `undefined`. */
+export function publishXml(out: XmlWriter, list: readonly PublishPortal[] | undefined): void {
+  if (!list) return;
+  out.start('publish');
+  for (const portal of list) {
+    out.start('portal');
+    out.attr('refresh-date', portal.refreshDate);
+    out.attr('status', portal.status);
+    out.attr('id', portal.id);
+    out.attr('zone', portal.zone);
+    out.attr('mode', portal.mode);
+    if (portal.visibilities) {
+      out.start('visibilities');
+      for (const v of portal.visibilities) {
+        out.start('visibility');
+        out.attr('op', v.op);
+        out.attr('limit', v.limit);
+        out.text(v.type);
+        out.end('visibility');
+      }
+      out.end('visibilities');
+    }
+    out.end('portal');
+  }
+  out.end('publish');
+}
+
+/**
+ * Writes the `<property>` element of an already validated property into `out`, children in
+ * the XSD's order, free text in CDATA and every other value escaped; without an XML declaration.
+ */
+export function writeProperty(out: XmlWriter, p: Property): void {
+  out.start('property');
+  writeProcessable(out, p);
   out.textElement('date-expiration', p.dateExpiration);
   out.cdataElement('reference-code', p.referenceCode);
-  if (p.publish) {
-    out.start('publish');
-    for (const portal of p.publish) {
-      out.start('portal');
-      out.attr('refresh-date', portal.refreshDate);
-      out.attr('status', portal.status);
-      out.attr('id', portal.id);
-      out.attr('zone', portal.zone);
-      out.attr('mode', portal.mode);
-      if (portal.visibilities) {
-        out.start('visibilities');
-        for (const v of portal.visibilities) {
-          out.start('visibility');
-          out.attr('op', v.op);
-          out.attr('limit', v.limit);
-          out.text(v.type);
-          out.end('visibility');
-        }
-        out.end('visibilities');
-      }
-      out.end('portal');
-    }
-    out.end('publish');
-  }
+  publishXml(out, p.publish);
   out.start('transactions');
   for (const t of p.transactions) {
     out.start('transaction');
