@@ -2,7 +2,14 @@
 // part of the model, and a part added later is generated without touching the test.
 import fc from 'fast-check';
 import type { z } from 'zod';
-import { hasInvalidXmlChars } from '../src/index.js';
+import {
+  AgentSchema,
+  hasInvalidXmlChars,
+  type PropertyInput,
+  PropertySchema,
+  TYPOLOGY_SIZE_TYPES,
+  UserSchema,
+} from '../src/index.js';
 
 interface Def {
   type: string;
@@ -123,3 +130,55 @@ export function arbitraryOf(schema: z.ZodType, fill: Fill): fc.Arbitrary<unknown
       throw new Error(`no arbitrary for a zod ${def.type}`);
   }
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: a generated model is adjusted key by key, whatever its nesting.
+export type Loose = { [key: string]: any };
+
+/**
+ * Makes a generated model follow the guide's rules that the XSD cannot express (one
+ * advertiser, a place, one contract of each kind, no room for sale, units for auctions and
+ * new constructions), so that every generated model is one the package accepts.
+ */
+export function followGuideRules(generated: unknown, advertiser: unknown, pickUser: boolean): PropertyInput {
+  const p = structuredClone(generated) as Loose;
+  delete p.agent;
+  delete p.user;
+  p[pickUser ? 'user' : 'agent'] = advertiser;
+  p.location.locality ??= {};
+  const locality = p.location.locality as Loose;
+  locality.latitude ??= 43.5;
+  locality.longitude ??= 13.2;
+  const seen = new Set<string>();
+  p.documents = (p.documents as Loose[] | undefined)?.map((d) => {
+    if ((d.type === 'planimetria' || d.type === 'ape') && seen.has(d.type)) return { ...d, type: 'altro' };
+    seen.add(d.type);
+    return d;
+  });
+  if (p.documents?.length === 0) delete p.documents;
+  const isRoom = p.extraFeatures?.rentRoom !== undefined || p.extraFeatures?.accommodationType !== undefined;
+  const byType = new Map<string, Loose>();
+  for (const t of p.transactions as Loose[]) byType.set(isRoom ? 'R' : t.type, { ...t, type: isRoom ? 'R' : t.type });
+  p.transactions = [...byType.values()];
+  const only = TYPOLOGY_SIZE_TYPES[p.building.typeId as number];
+  if (only) for (const item of p.features.sizes?.items ?? []) item.type = only;
+  if (p.estates === undefined) {
+    for (const key of ['auctionFeatures', 'projectName', 'projectStatus', 'workStartDate', 'workEndDate'])
+      delete p[key];
+    for (const t of p.transactions as Loose[]) delete t.auction;
+  } else {
+    (p.estates.items as Loose[]).forEach((unit, i) => {
+      unit.uniqueId = `unit-${i}`;
+    });
+  }
+  return p as PropertyInput;
+}
+
+/** Generated properties the package accepts, with an agency or a private advertiser. */
+export const propertyOf = (fill: Fill) =>
+  fc
+    .tuple(arbitraryOf(PropertySchema, fill), fc.boolean())
+    .chain(([generated, pickUser]) =>
+      arbitraryOf(pickUser ? UserSchema : AgentSchema, fill).map((advertiser) =>
+        followGuideRules(generated, advertiser, pickUser),
+      ),
+    );
