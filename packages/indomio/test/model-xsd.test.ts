@@ -8,10 +8,6 @@ import {
   buildProjectXml,
   buildPropertyXml,
   ProjectSchema,
-  type PropertyInput,
-  PropertySchema,
-  TYPOLOGY_SIZE_TYPES,
-  UserSchema,
 } from '../src/index.js';
 import { arbitraryOf, type Loose, propertyOf } from './arbitrary.js';
 import { validateAgainstXsd } from './helpers.js';
