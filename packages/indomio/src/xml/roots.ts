@@ -208,6 +208,18 @@ const idOf = (input: unknown) =>
 /**
  * Validates a project (a new construction) and writes it as a `<project>` document valid
  * against the XSD; throws an `InputValidationError` naming the project and every faulty field.
+ *
+ * @example
+ * ```ts
+ * const xml = buildProjectXml({
+ *   uniqueId: 'prj-1',
+ *   dateUpdated: new Date(),
+ *   agent: { email: 'agency@example.com' },
+ *   location: { city: { name: 'Jesi', code: '042021' } },
+ *   features: { name: 'Residenza Parco', energyClass: { value: 'A4' } },
+ *   extended: { swimmingPool: true },
+ * });
+ * ```
  */
 export function buildProjectXml(project: ProjectInput): string {
   const p = parseInput(ProjectSchema, project, context('buildProjectXml', idOf(project)));
@@ -220,6 +232,17 @@ export function buildProjectXml(project: ProjectInput): string {
 /**
  * Validates an auction and writes it as an `<auction>` document valid against the XSD;
  * throws an `InputValidationError` naming the auction and every faulty field.
+ *
+ * @example
+ * ```ts
+ * const xml = buildAuctionXml({
+ *   uniqueId: 'auc-1',
+ *   dateUpdated: new Date(),
+ *   agent: { email: 'agency@example.com' },
+ *   startingPrice: { value: 85_000.5, currency: 'EUR' },
+ *   estates: { items: [unit] },
+ * });
+ * ```
  */
 export function buildAuctionXml(auction: AuctionInput): string {
   const a = parseInput(AuctionSchema, auction, context('buildAuctionXml', idOf(auction)));
