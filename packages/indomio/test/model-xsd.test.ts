@@ -42,7 +42,7 @@ describe('generated models using every part of the model', () => {
     ]) {
       const model = contentModel(locator);
       for (const name of [...model.elements, ...model.attributes]) {
-        if (!names.has(name) && !isMarkedDeprecated(name)) unused.push(`${locator}/${name}`);
+        if (!names.has(name) && !isMarkedDeprecated(locator, name)) unused.push(`${locator}/${name}`);
       }
     }
     expect(unused).toEqual([]);

@@ -104,10 +104,23 @@ function findElement(node: Node, name: string): Node | undefined {
   return undefined;
 }
 
-/** Whether the XSD marks a child element of that name deprecated (`<!-- deprecato -->` after it). */
-export function isMarkedDeprecated(element: string): boolean {
+/** The XSD's text of a top-level declaration (`type:name` or `element:name`), up to the next one. */
+function declarationText(locator: string): string {
+  const [kind, name] = (locator.split('/')[0] ?? '').split(':');
+  const tag = kind === 'type' ? 'xs:complexType' : 'xs:element';
+  const start = xsdText.indexOf(`\n    <${tag} name="${name}"`);
+  if (start < 0) throw new Error(`no ${kind} named ${name} in the XSD`);
+  const next = xsdText.slice(start + 1).search(/\n {4}<xs:/);
+  return next < 0 ? xsdText.slice(start) : xsdText.slice(start, start + 1 + next);
+}
+
+/**
+ * Whether the XSD marks a child element of a content model deprecated (`<!-- deprecato -->`
+ * after its declaration in that model).
+ */
+export function isMarkedDeprecated(locator: string, element: string): boolean {
   const escaped = element.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`<xs:element name="${escaped}"[^>]*/>\\s*<!-- deprecato -->`).test(xsdText);
+  return new RegExp(`<xs:element name="${escaped}"[^>]*/>\\s*<!-- deprecato -->`).test(declarationText(locator));
 }
 
 /** A zod schema without its wrappers (optional, default, arrays, pipes). */

@@ -1,10 +1,20 @@
 import { z } from 'zod';
-import { CustomFieldSchema, DateTimeSchema, int32, LangTextSchema, LanguageSchema, long, text, uri } from './common.js';
+import {
+  CustomFieldSchema,
+  DateTimeSchema,
+  email,
+  int32,
+  LangTextSchema,
+  LanguageSchema,
+  long,
+  text,
+  uri,
+} from './common.js';
 import { OpeningTimeSchema } from './extra-features.js';
 import { DescriptionSchema } from './features.js';
 import { LocationSchema } from './location.js';
 import { RealtorSchema } from './realtor.js';
-import { EmailSchema, OperationSchema, UserLanguageSchema, UuidSchema } from './xsd.js';
+import { OperationSchema, UserLanguageSchema, UuidSchema } from './xsd.js';
 
 /** The agency's name in one language (`company-names/company-name`). */
 export const CompanyNameSchema = z.strictObject({ value: text(), language: LanguageSchema });
@@ -75,7 +85,7 @@ export const AgentSchema = z.strictObject({
   noVirtualVisit: z.boolean().optional(),
   /** What the portal should do with the agency's profile (`@operation`). */
   operation: OperationSchema.optional(),
-  email: EmailSchema,
+  email: email(),
   name: text().optional(),
   /** The agency's name by language (at most 25). */
   companyNames: z.array(CompanyNameSchema).max(25).optional(),

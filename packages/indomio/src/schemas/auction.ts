@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { AmountSchema, DateTimeSchema, DecimalAmountSchema, nonEmpty, text } from './common.js';
+import { AmountSchema, DateTimeSchema, DecimalAmountSchema, email, nonEmpty, text } from './common.js';
 import { DescriptionSchema } from './features.js';
 import { LocationSchema } from './location.js';
 import { PictureSchema } from './media.js';
-import { EmailSchema } from './xsd.js';
 
 /** One session of an auction (`auctions/auction`, the XSD's `auction-event`). */
 export const AuctionEventSchema = z.strictObject({
@@ -92,7 +91,7 @@ export const AuctionActorSchema = z.strictObject({
   taxCode: text().optional(),
   phone: text().optional(),
   mobile: text().optional(),
-  email: EmailSchema.optional(),
+  email: email().optional(),
   fax: text().optional(),
   sellingOperations: z.boolean().optional(),
   estateJourney: z.boolean().optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasInvalidXmlChars } from './xsd.js';
+import { EmailSchema, hasInvalidXmlChars } from './xsd.js';
 
 // Simple and small complex types of the import schema that the element models share: one
 // definition each, so `property`, its estates, projects and auctions check them alike.
@@ -8,6 +8,8 @@ import { hasInvalidXmlChars } from './xsd.js';
 export const text = () => z.string().refine((s) => !hasInvalidXmlChars(s), 'contains characters XML cannot carry');
 /** Text with something in it (`notEmptyString`). */
 export const nonEmpty = () => text().refine((s) => s.trim() !== '', 'must not be empty');
+/** An e-mail address (`emailType`) that fits in an XML document. */
+export const email = () => EmailSchema.refine((s) => !hasInvalidXmlChars(s), 'contains characters XML cannot carry');
 /** An `xs:int`. */
 export const int32 = () => z.int32();
 /** An `xs:long` that is never negative (amounts, counts, portal ids). */

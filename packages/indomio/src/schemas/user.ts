@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text, XsDateSchema } from './common.js';
+import { email, text, XsDateSchema } from './common.js';
 import { LocationSchema } from './location.js';
 import { UserLanguageSchema } from './xsd.js';
 
@@ -8,7 +8,7 @@ import { UserLanguageSchema } from './xsd.js';
  * {@link AgentSchema | agent}; `email` identifies the account.
  */
 export const UserSchema = z.strictObject({
-  email: z.string().regex(/^[^@]+@[^.]+\..+$/, 'must be an e-mail address'),
+  email: email(),
   /** The user's id in the CRM. */
   id: text().optional(),
   /** The portal's uuid of the user (`@uuid`). */
