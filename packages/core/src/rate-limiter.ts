@@ -246,14 +246,11 @@ export interface SharedRateLimiter {
  * Named rate-limit buckets. A request names the buckets it counts against and waits
  * until every one of them has a free slot — it never fails for lack of one.
  *
- * @example Two clients of one account share its limit
+ * @example Two clients of one account share its limit of 300 requests a minute
  * ```ts
- * import { RateLimiter } from '@sync/core';
- * import { RentixClient } from '@sync/rentix';
- *
- * const limiter = new RateLimiter();
- * const reader = new RentixClient({ apiKey: process.env.RENTIX_KEY!, rateLimiter: limiter });
- * const writer = new RentixClient({ apiKey: process.env.RENTIX_KEY!, rateLimiter: limiter });
+ * const limiter = new RateLimiter({ default: { limit: 300, windowMs: 60_000 } });
+ * const reader = new HttpClient({ portal: 'acme', baseUrl: 'https://api.acme.example/v1', rateLimiter: limiter });
+ * const writer = new HttpClient({ portal: 'acme', baseUrl: 'https://api.acme.example/v1', rateLimiter: limiter });
  * ```
  */
 export class RateLimiter implements SharedRateLimiter {
