@@ -13,7 +13,7 @@ import {
   text,
   XsTimeSchema,
 } from './common.js';
-import { DescriptionSchema, FloorTypeSchema, sizeUnit } from './features.js';
+import { DescriptionSchema, FloorTypeSchema, SizeUnitSchema } from './features.js';
 import { PictureSchema } from './media.js';
 
 /**
@@ -161,7 +161,7 @@ export const ExtraFeaturesSchema = z.strictObject({
   buildYear: z.int().min(1000).max(3000).optional(),
   /** When the property becomes free (`free-conditions`, with `@free`). */
   freeConditions: z.strictObject({ value: text().default(''), free: z.boolean().optional() }).optional(),
-  officeSize: z.strictObject({ value: long(), unit: sizeUnit.optional() }).optional(),
+  officeSize: z.strictObject({ value: long(), unit: SizeUnitSchema.optional() }).optional(),
   /** A Floorplanner plan (`floorplanner-url`, with its `@id`). */
   floorplannerUrl: z.strictObject({ url: text(), id: text().optional() }).optional(),
   /** The bills a rent includes (`bills-included`). */

@@ -69,8 +69,8 @@ export const SizeTypeSchema = z.enum([
   'Appartamento',
 ]);
 
-/** Units of a surface (`sizeUnit`). */
-export const sizeUnit = z.enum(['m2', 'sft']);
+/** Units of a surface (`SizeUnitSchema`). */
+export const SizeUnitSchema = z.enum(['m2', 'sft']);
 
 /** Energy class and its measures (`features/energy-class`, required by the XSD; may be empty). */
 export const EnergyClassSchema = z.strictObject({
@@ -146,11 +146,11 @@ export type EmissionsClass = z.infer<typeof EmissionsClassSchema>;
 
 /** Size, rooms, descriptions and energy data (`features`). */
 export const FeaturesSchema = z.strictObject({
-  size: z.strictObject({ value: long(), unit: sizeUnit.optional() }).optional(),
+  size: z.strictObject({ value: long(), unit: SizeUnitSchema.optional() }).optional(),
   /** A breakdown of the surface by kind. */
   sizes: z
     .strictObject({
-      unit: sizeUnit,
+      unit: SizeUnitSchema,
       items: z
         .array(
           z.strictObject({

@@ -15,7 +15,31 @@ import { OperationSchema, UuidSchema } from './xsd.js';
 export * from './agent.js';
 export * from './auction.js';
 export * from './building.js';
-export * from './common.js';
+export {
+  type Amount,
+  AmountSchema,
+  type Cost,
+  CostSchema,
+  CountSchema,
+  CurrencyCodeSchema,
+  type CustomField,
+  CustomFieldSchema,
+  DateTimeSchema,
+  type DecimalAmount,
+  DecimalAmountSchema,
+  isUriReference,
+  type LangText,
+  LangTextSchema,
+  type Language,
+  LanguageSchema,
+  type Leaf,
+  type LeafShape,
+  type LeafTable,
+  toXsDateTime,
+  XsDateSchema,
+  XsTimeSchema,
+  xsDateTimeToMs,
+} from './common.js';
 export * from './estates.js';
 export * from './extended.js';
 export * from './extra-features.js';

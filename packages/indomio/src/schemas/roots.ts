@@ -24,7 +24,7 @@ import {
 } from './common.js';
 import { EstatesSchema } from './estates.js';
 import { ExtendedSchema, LinkSchema } from './extended.js';
-import { DescriptionSchema, EmissionsClassSchema, EnergyClassSchema, sizeUnit } from './features.js';
+import { DescriptionSchema, EmissionsClassSchema, EnergyClassSchema, SizeUnitSchema } from './features.js';
 import { LocationSchema } from './location.js';
 import { DocumentSchema, PictureSchema, VideoSchema } from './media.js';
 import { ContactInfoSchema, PublishPortalSchema } from './property.js';
@@ -62,7 +62,7 @@ export const LotSchema = z.strictObject({
   uniqueId: nonEmpty(),
   building: BuildingSchema,
   price: AmountSchema,
-  size: z.strictObject({ value: long(), unit: sizeUnit.optional() }),
+  size: z.strictObject({ value: long(), unit: SizeUnitSchema.optional() }),
   rooms: CountSchema.optional(),
   bathrooms: CountSchema.optional(),
   floor: z
