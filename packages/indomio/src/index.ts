@@ -62,6 +62,7 @@ export {
 } from './sync.js';
 export { VERSION } from './version.js';
 export { buildPropertyXml, propertyDocument, propertyFragment, validateProperty } from './xml/build.js';
+export { buildFeedXml, type FeedDocumentInput, FeedDocumentSchema } from './xml/feed-document.js';
 export {
   assertNoDoctype,
   decodeXmlText,
@@ -78,12 +79,4 @@ export {
   writeRealtors,
   writeRealtorsUpdate,
 } from './xml/realtor.js';
-export {
-  buildAuctionXml,
-  buildFeedXml,
-  buildProjectXml,
-  type FeedDocumentInput,
-  FeedDocumentSchema,
-  writeAuction,
-  writeProject,
-} from './xml/roots.js';
+export { buildAuctionXml, buildProjectXml, writeAuction, writeProject } from './xml/roots.js';

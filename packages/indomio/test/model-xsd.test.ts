@@ -1,13 +1,20 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AgentSchema,
+  type AuctionInput,
   AuctionSchema,
   buildAuctionXml,
   buildFeedXml,
   buildProjectXml,
   buildPropertyXml,
+  type ProjectInput,
   ProjectSchema,
+  writeFeed,
 } from '../src/index.js';
 import { arbitraryOf, type Loose, propertyOf } from './arbitrary.js';
 import { validateAgainstXsd } from './helpers.js';
@@ -102,5 +109,57 @@ describe('generated models using every part of the model', () => {
         if (!names.has(name)) unused.push(`${locator}/${name}`);
     }
     expect(unused).toEqual([]);
+  });
+
+  it('streams the agents, projects and auctions sections into the daily feed, and the XSD accepts it', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'indomio-sections-'));
+    try {
+      const [project] = fc.sample(
+        fc
+          .tuple(arbitraryOf(ProjectSchema, 'some'), arbitraryOf(AgentSchema, 'some'))
+          .map(([p, agent]) => ({ ...(p as Loose), agent, user: undefined }) as ProjectInput),
+        { numRuns: 1, seed: 21 },
+      );
+      const [auction] = fc.sample(arbitraryOf(AuctionSchema, 'some') as fc.Arbitrary<AuctionInput>, {
+        numRuns: 1,
+        seed: 22,
+      });
+      const report = await writeFeed(
+        fc.sample(propertyOf('some'), { numRuns: 3, seed: 23 }),
+        { publisher: { name: 'CRM', email: 'feeds@crm.example', phone: '+39 000' }, buildDate: new Date() },
+        directory,
+        {
+          sections: {
+            agents: [{ email: 'agency@example.com', name: 'Agenzia & Co' }],
+            projects: project ? [project] : [],
+            auctions: auction ? [auction] : [],
+          },
+        },
+      );
+      expect(report.written).toBe(3);
+      const xml = gunzipSync(await readFile(report.file)).toString('utf8');
+      for (const section of ['<agents>', '<projects>', '<properties>', '<auctions>']) expect(xml).toContain(section);
+      const result = await validateAgainstXsd([xml]);
+      expect(result.errors.slice(0, 5)).toEqual([]);
+      expect(result.valid).toBe(true);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses invalid sections before writing anything, naming the field', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'indomio-sections-'));
+    try {
+      const writing = writeFeed(
+        [],
+        { publisher: { name: 'CRM', email: 'feeds@crm.example', phone: '+39 000' }, buildDate: new Date() },
+        directory,
+        { sections: { agents: [{ email: 'not an address' }] } },
+      );
+      await expect(writing).rejects.toThrow(/agents\.0\.email/);
+      await expect(readFile(join(directory, 'feed.xml.gz'))).rejects.toThrow();
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });

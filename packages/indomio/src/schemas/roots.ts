@@ -227,3 +227,12 @@ export const AuctionSchema = z.strictObject({
 export type AuctionInput = z.input<typeof AuctionSchema>;
 /** An auction, validated. */
 export type Auction = z.output<typeof AuctionSchema>;
+
+/** A feed's sections other than the properties: agencies' profiles, projects and auctions. */
+export const FeedSectionsSchema = z.strictObject({
+  agents: z.array(AgentSchema).optional(),
+  projects: z.array(ProjectSchema).optional(),
+  auctions: z.array(AuctionSchema).optional(),
+});
+/** A feed's other sections, as accepted. */
+export type FeedSectionsInput = z.input<typeof FeedSectionsSchema>;

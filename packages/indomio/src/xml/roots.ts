@@ -1,12 +1,8 @@
-// Writers of the import schema's other roots — `<project>`, `<auction>` — and of a whole
-// `<feed>` with every section (agents, projects, properties, auctions), built in memory.
-// The streaming daily feed of properties is `writeFeed`.
+// Writers of the import schema's other roots, `<project>` and `<auction>`, and of the feed's
+// sections other than the properties.
 import { parseInput } from '@sync/core';
-import { z } from 'zod';
-import { FeedMetadataSchema } from '../feed.js';
 import { PORTAL } from '../portal.js';
-import { AgentSchema } from '../schemas/agent.js';
-import { PropertySchema } from '../schemas/property.js';
+import type { Agent } from '../schemas/agent.js';
 import {
   type Auction,
   type AuctionInput,
@@ -18,7 +14,7 @@ import {
 } from '../schemas/roots.js';
 import { agentXml } from './agent.js';
 import { actorsXml, courtXml } from './auction.js';
-import { publishXml, writeProcessable, writeProperty, XML_DECLARATION } from './build.js';
+import { publishXml, writeProcessable, XML_DECLARATION } from './build.js';
 import { buildingXml } from './building.js';
 import { customFieldsXml, estatesXml } from './estates.js';
 import { descriptionsXml, extendedXml } from './features.js';
@@ -252,90 +248,15 @@ export function buildAuctionXml(auction: AuctionInput): string {
   return out.toString();
 }
 
-/** A whole `<feed>` document: metadata and any of its four sections. */
-export const FeedDocumentSchema = z.strictObject({
-  metadata: FeedMetadataSchema.extend({
-    publisher: FeedMetadataSchema.shape.publisher.extend({
-      /** What the publisher's feed carries and how strictly it is read (`setup`). */
-      setup: z
-        .strictObject({
-          hasAuctions: z.int32().optional(),
-          hasProjects: z.int32().optional(),
-          condition: z.string().optional(),
-          certificable: z.int32().optional(),
-          strict: z.int32().optional(),
-        })
-        .optional(),
-    }),
-    /** The snapshot the feed was taken from, as the publisher names it (`snaptime`). */
-    snaptime: z.string().optional(),
-    /** This file's page of a feed split over several files (`multipage`). */
-    multipage: z.strictObject({ current: z.int32(), last: z.int32() }).optional(),
-  }),
-  /** Agencies' profiles (`agents/agent`). */
-  agents: z.array(AgentSchema).optional(),
-  projects: z.array(ProjectSchema).optional(),
-  properties: z.array(PropertySchema).optional(),
-  auctions: z.array(AuctionSchema).optional(),
-});
-/** A whole feed document, as accepted. */
-export type FeedDocumentInput = z.input<typeof FeedDocumentSchema>;
-
-/**
- * Validates and writes a whole `<feed>` — metadata, agents, projects, properties and
- * auctions — as one XML document valid against the XSD, in memory. For the daily feed of
- * many properties, streamed and compressed, use `writeFeed`.
- *
- * @example
- * ```ts
- * const xml = buildFeedXml({
- *   metadata: { publisher: { name: 'My CRM', email: 'feeds@crm.example', phone: '+39 000' }, buildDate: new Date() },
- *   agents: [{ email: 'agency@example.com', name: 'Agenzia Centrale' }],
- *   properties: [property],
- * });
- * ```
- */
-export function buildFeedXml(feed: FeedDocumentInput): string {
-  const f = parseInput(FeedDocumentSchema, feed, context('buildFeedXml'));
-  const out = new XmlWriter();
-  out.raw(`${XML_DECLARATION}<feed>`);
-  out.textElement('version', f.metadata.version);
-  const meta = f.metadata;
-  out.start('metadata');
-  out.start('publisher');
-  const setup = meta.publisher.setup;
-  if (setup) {
-    out.start('setup');
-    out.textElement('has_auctions', setup.hasAuctions);
-    out.textElement('has_projects', setup.hasProjects);
-    out.cdataElement('condition', setup.condition);
-    out.textElement('certificable', setup.certificable);
-    out.textElement('strict', setup.strict);
-    out.end('setup');
-  }
-  out.cdataElement('name', meta.publisher.name);
-  out.cdataElement('site', meta.publisher.site);
-  out.textElement('email', meta.publisher.email);
-  out.cdataElement('phone', meta.publisher.phone);
-  out.end('publisher');
-  out.textElement('build-date', meta.buildDate);
-  out.cdataElement('snaptime', meta.snaptime);
-  if (meta.multipage) {
-    out.start('multipage');
-    out.textElement('current', meta.multipage.current);
-    out.textElement('last', meta.multipage.last);
-    out.end('multipage');
-  }
-  out.end('metadata');
-  section(out, 'agents', f.agents, agentXml);
-  section(out, 'projects', f.projects, writeProject);
-  section(out, 'properties', f.properties, writeProperty);
-  section(out, 'auctions', f.auctions, writeAuction);
-  out.raw('</feed>');
-  return out.toString();
+/** The feed's sections other than the properties, already validated. */
+export interface FeedSections {
+  agents?: readonly Agent[] | undefined;
+  projects?: readonly Project[] | undefined;
+  auctions?: readonly Auction[] | undefined;
 }
 
-function section<T>(
+/** Writes a feed's `agents`, `projects` or `auctions` section, or nothing for `undefined`. */
+export function writeSection<T>(
   out: XmlWriter,
   name: string,
   list: readonly T[] | undefined,
@@ -345,4 +266,11 @@ function section<T>(
   out.start(name);
   for (const item of list) write(out, item);
   out.end(name);
+}
+
+/** Writes the `agents`, `projects` and `auctions` sections of a feed that are given. */
+export function writeFeedSections(out: XmlWriter, sections: FeedSections): void {
+  writeSection(out, 'agents', sections.agents, agentXml);
+  writeSection(out, 'projects', sections.projects, writeProject);
+  writeSection(out, 'auctions', sections.auctions, writeAuction);
 }
