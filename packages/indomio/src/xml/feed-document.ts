@@ -94,15 +94,3 @@ export function buildFeedXml(feed: FeedDocumentInput): string {
   out.raw('</feed>');
   return out.toString();
 }
-
-function section<T>(
-  out: XmlWriter,
-  name: string,
-  list: readonly T[] | undefined,
-  write: (out: XmlWriter, item: T) => void,
-): void {
-  if (!list) return;
-  out.start(name);
-  for (const item of list) write(out, item);
-  out.end(name);
-}
