@@ -55,6 +55,16 @@ const METHODS: Array<[string, Call]> = [
   ['rentix reference.schema', (b, o) => rentix(b).reference.schema(o)],
   ['rentix reference.currencies', (b, o) => rentix(b).reference.currencies(o)],
   ['indomio properties.delete', (b, o) => indomio(b).properties.delete({ idListing: 7 }, o)],
+  [
+    'indomio properties.partial',
+    (b, o) => indomio(b).properties.partial({ identifiers: { listingId: 7 }, virtualTour: 'https://t.example' }, o),
+  ],
+  [
+    'indomio realtors.put',
+    (b, o) => indomio(b).realtors.put({ agencyEmail: 'a@example.com', realtors: [{ externalId: 'r' }] }, o),
+  ],
+  ['indomio realtors.list', (b, o) => indomio(b).realtors.list(7, o)],
+  ['indomio companies.list', (b, o) => indomio(b).companies.list('group', o)],
   ['pfcrm properties.get', (b, o) => pf(b).properties.get(1, o)],
   ['pfcrm properties.list', (b, o) => pf(b).properties.list({}, o)],
   ['pfcrm properties.collect', (b, o) => pf(b).properties.collect({}, o)],

@@ -17,8 +17,10 @@ import { z } from 'zod';
 import { ErrorCode } from './error-codes.js';
 import { indomioErrorFrom, indomioErrorMessage } from './errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, PORTAL } from './portal.js';
+import { CompaniesResource } from './resources/companies.js';
 import { MediaResource } from './resources/media.js';
 import { PropertiesResource } from './resources/properties.js';
+import { RealtorsResource } from './resources/realtors.js';
 import type { ServiceResponse } from './schemas/service-response.js';
 import { VERSION } from './version.js';
 import { readServiceResponse } from './xml/parse.js';
@@ -57,6 +59,7 @@ export { DEFAULT_MAX_RESPONSE_BYTES, LISTING_KIND, PORTAL } from './portal.js';
  * ```ts
  * const indomio = new IndomioClient({ username, password, source, baseUrl: 'https://feed.immobiliare.it' });
  * const { idListing } = await indomio.properties.put(listing);
+ * await indomio.realtors.put({ agencyEmail: 'agency@example.com', realtors: [{ externalId: 'crm-agent-7' }] });
  * ```
  */
 export class IndomioClient {
@@ -68,6 +71,10 @@ export class IndomioClient {
   readonly properties: PropertiesResource;
   /** Checks of pictures and documents before sending them. */
   readonly media: MediaResource;
+  /** The agency's realtors: create or update them before a listing names them; list a company's. */
+  readonly realtors: RealtorsResource;
+  /** The companies (agencies) of a group, with the ids `realtors.list` takes. */
+  readonly companies: CompaniesResource;
   /** Each call's accepted answer, read once by the response check and handed to the resource. */
   readonly #answers = new WeakMap<RequestOptions, ServiceResponse>();
 
@@ -95,6 +102,8 @@ export class IndomioClient {
     );
     this.idMap = options.idMap ?? new MemoryIdentifierMap();
     this.properties = new PropertiesResource(this);
+    this.realtors = new RealtorsResource(this);
+    this.companies = new CompaniesResource(this);
     this.media = new MediaResource(options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
   }
 
@@ -103,6 +112,9 @@ export class IndomioClient {
    * {@link IndomioError}s, and a `GENERIC_ERROR` is retried by the pipeline like a 5xx.
    */
   #checkResponse(response: CheckedResponse, request: RequestOptions): ResponseProblem | undefined {
+    // The exports answer JSON, checked against their schemas by the resource; only the import's
+    // writes answer with a `ServiceResponse`.
+    if (request.responseType !== 'text') return undefined;
     const context = {
       portal: PORTAL,
       operation: request.operation,

@@ -82,6 +82,12 @@ export interface FeedReport {
   written: number;
   /** Listings left out because they are invalid, each with its reasons. */
   failed: FeedFailure[];
+  /**
+   * Listings written without the realtors they named (`agent/realtors`): the portal's docs say
+   * not to use that node in a batch feed, so the feed never carries it. Name realtors over
+   * the REST API (`realtors.put`, then `properties.put` or `syncListings`).
+   */
+  realtorsLeftOut: number;
 }
 
 /** Bytes of XML per chunk handed to the compressor or the file. */
@@ -94,7 +100,9 @@ const QUEUED_BYTES = 4 * CHUNK;
  * — into `directory` as `feed.xml.gz` (or `feed.xml.zip`, or `feed.xml`), streaming from an
  * iterable or async iterable with bounded memory. Each listing is validated first; invalid
  * ones are left out and reported, never dropped silently. Remember that the portal removes
- * the unprotected listings missing from the feed.
+ * the unprotected listings missing from the feed. Realtors (`agent/realtors`) are never
+ * written: the portal's docs rule them out of the batch feed; each listing that named some is
+ * counted in {@link FeedReport.realtorsLeftOut}.
  *
  * @example
  * const report = await writeFeed(
@@ -126,7 +134,7 @@ export async function writeFeed(
   compiledSchema(PropertySchema);
   await mkdir(directory, { recursive: true });
   const file = join(directory, FILE_NAMES[format]);
-  const report: FeedReport = { file, format, total: 0, written: 0, failed: [] };
+  const report: FeedReport = { file, format, total: 0, written: 0, failed: [], realtorsLeftOut: 0 };
   const signal = options.signal;
 
   // Compressing runs on libuv's threadpool (zlib's asynchronous streams), alongside the
@@ -169,6 +177,12 @@ export async function writeFeed(
         const uniqueId = typeof property?.uniqueId === 'string' ? property.uniqueId : undefined;
         report.failed.push({ index, uniqueId, error });
         return;
+      }
+      if (listing.agent?.realtors) {
+        // Not in a batch feed, say the docs: realtors are named over the REST API only.
+        const { realtors: _realtors, ...agent } = listing.agent;
+        listing = { ...listing, agent };
+        report.realtorsLeftOut++;
       }
       writeProperty(out, listing);
       report.written++;

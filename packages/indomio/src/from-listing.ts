@@ -6,7 +6,6 @@ import {
   ListingSchema,
   type ListingTypeKey,
   type PropertyCondition,
-  type PropertyType,
   parseInput,
 } from '@sync/core';
 import { PORTAL } from './portal.js';
@@ -25,29 +24,20 @@ import {
   type Operation,
   toXsDateTime,
 } from './schemas/property.js';
+import { INDOMIO_DEFAULT_TYPOLOGIES, type IndomioTypologyTable, typologyById } from './typologies.js';
 import { validateProperty } from './xml/build.js';
 
 const OPERATION = 'fromListing';
 
 export type { ListingTypeKey } from '@sync/core';
 
-/**
- * Indomio typology ids (`building/@IDType`) by kind of CRM listing: keyed by
- * `category.type` (e.g. `commercial.garage`) or by type alone (e.g. `villa`); the
- * `category.type` key wins.
- */
-export type IndomioTypologyTable = Readonly<Partial<Record<ListingTypeKey | PropertyType, number>>>;
+export type { IndomioTypologyTable } from './typologies.js';
 
 /**
- * The typology ids the portal's documentation gives: 14 (apartment, its example) and
- * 253 (garage). The portal's full table is not published and differs by account, so
- * {@link IndomioFromListingOptions.typologies} is required: spread this into it and add
- * the ids of your account, e.g. `{ ...INDOMIO_DOCUMENTED_TYPOLOGIES, villa: 23 }`.
+ * The default typology mapping, {@link INDOMIO_DEFAULT_TYPOLOGIES} (kept under this name,
+ * which earlier releases gave the two ids of the docs' examples).
  */
-export const INDOMIO_DOCUMENTED_TYPOLOGIES: IndomioTypologyTable = {
-  apartment: 14,
-  garage: 253,
-};
+export const INDOMIO_DOCUMENTED_TYPOLOGIES: IndomioTypologyTable = INDOMIO_DEFAULT_TYPOLOGIES;
 
 /**
  * What each CRM status becomes: an active listing is written; draft and inactive
@@ -114,8 +104,12 @@ export type IndomioAgency = Omit<Agent, 'realtors'>;
 export interface IndomioFromListingOptions {
   /** The agency (`agent` of every property); its `email` identifies it to the portal. */
   agency: IndomioAgency;
-  /** Typology ids of your account; see {@link INDOMIO_DOCUMENTED_TYPOLOGIES}. */
-  typologies: IndomioTypologyTable;
+  /**
+   * Typology ids by CRM kind, in place of the default {@link INDOMIO_DEFAULT_TYPOLOGIES} (built
+   * from the package's table, `INDOMIO_TYPOLOGIES`); spread the default to add or change a few,
+   * e.g. `{ ...INDOMIO_DEFAULT_TYPOLOGIES, studio: 14 }`.
+   */
+  typologies?: IndomioTypologyTable | undefined;
   /**
    * ISTAT codes of cities, by name or by a resolver. The portal places a listing by its
    * coordinates or, without them, by the city's ISTAT code: a listing with neither is refused.
@@ -159,7 +153,7 @@ const LANGUAGES: readonly string[] = LanguageSchema.options;
  * @example
  * const property = fromListing(listing, {
  *   agency: { email: 'agency@example.com' },
- *   typologies: { ...INDOMIO_DOCUMENTED_TYPOLOGIES, villa: 23 },
+ *   typologies: { ...INDOMIO_DEFAULT_TYPOLOGIES, studio: 14 },
  * });
  * await indomio.properties.put(property);
  */
@@ -199,12 +193,18 @@ export function fromListing(listing: Listing, options: IndomioFromListingOptions
 
   // Typology.
   const kind: ListingTypeKey = `${l.category}.${l.type}`;
-  const typeId = options.typologies[kind] ?? options.typologies[l.type];
+  const typologies = options.typologies ?? INDOMIO_DEFAULT_TYPOLOGIES;
+  const typeId = typologies[kind] ?? typologies[l.type];
   if (typeId === undefined) {
     refuse(
       'type',
       `no Indomio typology for a ${l.category} ${l.type}: add "${kind}" or "${l.type}" to options.typologies`,
     );
+  }
+  const typology = typeId === undefined ? undefined : typologyById(typeId);
+  const contract = l.offer === 'sale' ? 'S' : 'R';
+  if (typology && !typology.contracts.includes(contract)) {
+    refuse('offer', `Indomio typology ${typology.id} (${typology.name}) is not offered for ${l.offer}`);
   }
   if (l.type === 'room' && l.offer === 'sale') refuse('offer', 'Indomio does not take a room for sale');
 

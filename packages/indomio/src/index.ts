@@ -29,11 +29,14 @@ export {
   type IndomioFromListingOptions,
   type IndomioIstatResolver,
   type IndomioIstatTable,
-  type IndomioTypologyTable,
   type ListingTypeKey,
 } from './from-listing.js';
+export * from './resources/companies.js';
 export * from './resources/media.js';
 export * from './resources/properties.js';
+export { REALTOR_KIND, type RealtorsPutResult, RealtorsResource, realtorKey } from './resources/realtors.js';
+export * from './schemas/company.js';
+export * from './schemas/partial.js';
 export * from './schemas/property.js';
 export {
   type ConnectionType,
@@ -55,11 +58,15 @@ export {
   type IndomioSyncClock,
   type IndomioSyncOptions,
   indomioTarget,
+  MEDIA_SENT_KIND,
   type PropertiesSyncOptions,
+  REALTOR_SENT_KIND,
+  realtorFromAgent,
   type SyncPropertyInput,
   syncListings,
   syncProperties,
 } from './sync.js';
+export * from './typologies.js';
 export { VERSION } from './version.js';
 export { buildPropertyXml, propertyDocument, propertyFragment, validateProperty } from './xml/build.js';
 export { buildFeedXml, type FeedDocumentInput, FeedDocumentSchema } from './xml/feed-document.js';
@@ -71,6 +78,7 @@ export {
   textOf,
   XmlParseError,
 } from './xml/parse.js';
+export { buildPartialXml, partialDocument, validatePartialUpdate, writePartial } from './xml/partial.js';
 export {
   buildRealtorsXml,
   realtorsDocument,

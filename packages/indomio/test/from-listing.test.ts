@@ -152,7 +152,7 @@ describe('fromListing (Indomio)', () => {
     ['a price in another currency', { currency: 'USD' }, ['currency']],
     ['a weekly rent', { offer: 'rent', rentPeriod: 'week' }, ['rentPeriod']],
     ['a price with cents', { price: 140_000.5 }, ['price']],
-    ['a kind missing from the typology table', { type: 'townhouse' }, ['type']],
+    ['a kind missing from the typology table', { type: 'duplex' }, ['type']],
     ['a room for sale', { type: 'room' }, ['type', 'offer']],
     [
       'a place with neither coordinates nor an ISTAT code',
@@ -249,6 +249,8 @@ describe('fromListing (Indomio)', () => {
     afterAll(() => server.close());
 
     it('writes mapped listings that the portal stores under their typology', async () => {
+      // The listing names its agent as a realtor: the agency must have it first.
+      portal.realtors.add('agency@example.com', { externalId: 'agent-7' });
       const indomio = new IndomioClient({
         username: 'user',
         password: 'secret',

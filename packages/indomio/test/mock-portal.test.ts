@@ -1,6 +1,6 @@
 import { type HandlerServer, serveHandlers } from '@sync/core/msw';
 import { HttpResponse, http } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   buildPropertyXml,
   ErrorCode,
@@ -22,6 +22,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 afterEach(() => portal.reset());
+// The full property names its agent, realtor ag-7: the agency has it, as the portal requires.
+beforeEach(() => {
+  portal.realtors.add('agency@example.com', { externalId: 'ag-7' });
+});
 
 const AUTH = {
   authorization: `Basic ${Buffer.from('user:secret').toString('base64')}`,

@@ -5,7 +5,7 @@ import { ErrorCode, errorCodeInfo } from '../error-codes.js';
 /** An answer of the mock portal. */
 export interface MockAnswer {
   status: number;
-  /** `ServiceResponse` XML, or plain text for authentication failures. */
+  /** `ServiceResponse` XML, JSON for the exports, or plain text for authentication failures. */
   body: string;
   headers: Record<string, string>;
   errorCode?: number | undefined;

@@ -118,12 +118,14 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 
 /**
  * Reads a `PUT` body as the portal does: UTF-8 (else `BAD_REQUEST`), well-formed with no
- * DOCTYPE, one `<property>` root, a known `@operation` (else `UNKNOWN_CMD`), then valid
+ * DOCTYPE, one `<property>` root (or another of `accepted`: `<partial>`, the realtor API's
+ * `<agent>`), a known `@operation` (else `UNKNOWN_CMD`), then valid
  * against the import schema (else `BAD_JAXB_REQUEST` with libxml2's messages).
  */
 export async function readDocument(
   body: Uint8Array | string,
   validator: SchemaValidator,
+  accepted: readonly string[] = ['property'],
 ): Promise<Record<string, unknown>> {
   const { text: xml, bytes } = decodeBody(body);
   let doc: Ordered;
@@ -134,11 +136,11 @@ export async function readDocument(
   }
   const roots = doc.filter((n) => nameOf(n) !== undefined && nameOf(n) !== '?xml');
   const root = roots[0];
-  if (roots.length !== 1 || !root || nameOf(root) !== 'property') {
-    throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'the document must have one <property> root');
+  if (roots.length !== 1 || !root || !accepted.includes(nameOf(root) ?? '')) {
+    throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `the document must have one <${accepted.join('> or <')}> root`);
   }
   // The command is read before the document is bound to the schema: an unknown one has its own code.
-  const operation = attr(root, 'operation') ?? 'write';
+  const operation = (nameOf(root) === 'property' && attr(root, 'operation')) || 'write';
   if (!OPERATIONS.has(operation)) throw new Refusal(ErrorCode.UNKNOWN_CMD, `unknown operation "${operation}"`);
   const verdict = await validator.validate(bytes);
   if (!verdict.valid) {

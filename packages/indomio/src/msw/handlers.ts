@@ -22,6 +22,7 @@ export function createIndomioHandlers(options: IndomioHandlersOptions = {}): Req
   const portal = options.portal ?? new IndomioMockPortal();
   const base = (options.baseUrl ?? 'https://feed.immobiliare.it').replace(/\/+$/, '');
   const route = `${base}/ws/import/immobiliare/property/:id`;
+  const basePath = new URL(base).pathname.replace(/\/+$/, '');
   const respond =
     (method: 'PUT' | 'DELETE') =>
     async ({ request, params }: { request: Request; params: Record<string, unknown> }) => {
@@ -29,5 +30,18 @@ export function createIndomioHandlers(options: IndomioHandlersOptions = {}): Req
       if (answer === 'drop') return HttpResponse.error();
       return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers });
     };
-  return [http.put(route, respond('PUT')), http.delete(route, respond('DELETE'))];
+  const realtors =
+    (method: 'PUT' | 'GET') =>
+    async ({ request }: { request: Request }) => {
+      const answer = await portal.serveRealtors(method, new URL(request.url).pathname.slice(basePath.length), request);
+      if (answer === 'drop') return HttpResponse.error();
+      return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers });
+    };
+  return [
+    http.put(route, respond('PUT')),
+    http.delete(route, respond('DELETE')),
+    http.put(`${base}/ws/import/ies/company/realtor`, realtors('PUT')),
+    http.get(`${base}/ws/export/group/:groupName/company`, realtors('GET')),
+    http.get(`${base}/ws/export/company/:companyId`, realtors('GET')),
+  ];
 }

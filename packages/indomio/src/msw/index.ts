@@ -7,6 +7,7 @@
  */
 export { type AnswerFields, httpStatusOf, type MockAnswer } from './answer.js';
 export { createIndomioHandlers, type IndomioHandlersOptions } from './handlers.js';
+export type { MockMedia } from './partial.js';
 export {
   DEFAULT_TYPOLOGIES,
   type IndomioFailNextOptions,
@@ -16,5 +17,13 @@ export {
   type MockListing,
   type MockRequest,
 } from './portal.js';
+export {
+  DEFAULT_GROUP,
+  IndomioMockRealtors,
+  type MockAgencyLookup,
+  type MockCompany,
+  type MockRealtor,
+  type RealtorAnswer,
+} from './realtors.js';
 export { CURRENCIES, type MockTypology } from './rules.js';
 export { SchemaValidator, type SchemaVerdict, VALIDATOR_PACKAGE } from './validate.js';

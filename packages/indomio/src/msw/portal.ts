@@ -10,8 +10,11 @@ import {
 } from '@sync/core/msw';
 import { ErrorCode } from '../error-codes.js';
 import { xsDateTimeToMs } from '../schemas/property.js';
+import { INDOMIO_TYPOLOGIES } from '../typologies.js';
 import { AnswerBuilder, type AnswerFields, type MockAnswer } from './answer.js';
-import { attr, child, Refusal, readDocument, text, withExtra } from './document.js';
+import { attr, child, nameOf, Refusal, readDocument, text, withExtra } from './document.js';
+import { applyPartial, type MockMedia, mediaOf } from './partial.js';
+import { IndomioMockRealtors } from './realtors.js';
 import { checkGuideRules, type MockTypology } from './rules.js';
 import { assertValidatorInstalled, SchemaValidator } from './validate.js';
 
@@ -48,6 +51,18 @@ export interface MockListing {
   writes: number;
   /** The last applied document. */
   xml: string;
+  /**
+   * The `@operation` of the last applied write: `archive` keeps the listing off the search,
+   * `secret` shows it to the agency only, `write` and `force` publish it.
+   */
+  operation: 'write' | 'force' | 'archive' | 'secret';
+  /** The listing's media, as its last write or a later `<partial>` left them. */
+  media: MockMedia;
+}
+
+/** What a write leaves a listing as: a `<property operation="partial">` is applied as a write. */
+function appliedAs(operation: string): MockListing['operation'] {
+  return operation === 'force' || operation === 'archive' || operation === 'secret' ? operation : 'write';
 }
 
 /** A request the mock portal received. */
@@ -98,28 +113,19 @@ export interface IndomioMockPortalOptions {
 }
 
 /**
- * Typologies known to the mock. Ids from the portal's docs (14, 253, 254, 259) and a
- * third-party mapping; garages and parking spaces allow only the `Garage` size type,
- * coworking only `Ufficio` (office) and rent. The docs publish no id for a room (`Stanza`):
- * 4 stands for it here, for rent only, so a room for sale is refused as the portal refuses it.
- * Replace the table with your account's if it differs.
+ * Typologies known to the mock: the package's table, `INDOMIO_TYPOLOGIES` (ids from the
+ * portal's docs and a third-party mapping, with the contracts and the size type each takes).
+ * The docs publish no id for a room (`Stanza`): 4 stands for it here, for rent only, so a room
+ * for sale is refused as the portal refuses it. Replace the table with your account's if it differs.
  */
 export const DEFAULT_TYPOLOGIES: readonly MockTypology[] = [
   { id: 4, name: 'Stanza', contracts: ['R'] },
-  { id: 14, name: 'Appartamento', contracts: ['S', 'R'] },
-  { id: 15, name: 'Attico', contracts: ['S', 'R'] },
-  { id: 16, name: 'Mansarda', contracts: ['S', 'R'] },
-  { id: 17, name: 'Loft', contracts: ['S', 'R'] },
-  { id: 21, name: 'Casa indipendente', contracts: ['S', 'R'] },
-  { id: 23, name: 'Villa', contracts: ['S', 'R'] },
-  { id: 26, name: 'Villa a schiera', contracts: ['S', 'R'] },
-  { id: 28, name: 'Rustico', contracts: ['S', 'R'] },
-  { id: 253, name: 'Box', contracts: ['S', 'R'], sizeType: 'Garage' },
-  { id: 254, name: 'Posto auto', contracts: ['S', 'R'], sizeType: 'Garage' },
-  { id: 258, name: 'Ufficio', contracts: ['S', 'R'] },
-  { id: 259, name: 'Coworking', contracts: ['R'], sizeType: 'Ufficio' },
-  { id: 261, name: 'Terreno', contracts: ['S', 'R'] },
-  { id: 268, name: 'Negozio', contracts: ['S', 'R'] },
+  ...INDOMIO_TYPOLOGIES.map(({ id, name, contracts, sizeTypes }) => ({
+    id,
+    name,
+    contracts,
+    sizeType: sizeTypes?.[0],
+  })),
 ];
 
 /** One libxml2 worker for every mock portal of the process, started by the first document. */
@@ -148,6 +154,15 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
   readonly typologies = new Map<number, MockTypology>();
   /** Requests allowed per window; `undefined`: no limit. */
   rateLimit: { limit: number; windowMs: number } | undefined;
+  /** The agencies' realtors and the groups' companies (the realtor API and the exports). */
+  readonly realtors: IndomioMockRealtors = new IndomioMockRealtors({
+    agency: (email) => this.agencies.get(email.toLowerCase()),
+    agencies: () => this.agencies.values(),
+    read: (body) => {
+      sharedValidator ??= new SchemaValidator();
+      return readDocument(body, sharedValidator, ['agent']);
+    },
+  });
 
   readonly #options: IndomioMockPortalOptions;
   readonly #listings = new Map<string, MockListing>();
@@ -176,6 +191,7 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
     this.#nextId = 100_000_001;
     this.#window.reset();
     this.#answers.reset();
+    this.realtors.reset();
     this.agencies.clear();
     const agencies = this.#options.agencies ?? ['agency@example.com'];
     agencies.forEach((a, i) => {
@@ -199,14 +215,14 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
 
   /** Every stored listing. */
   listings(): MockListing[] {
-    return [...this.#listings.values()].map((l) => ({ ...l }));
+    return [...this.#listings.values()].map((l) => ({ ...l, media: structuredClone(l.media) }));
   }
 
   /** A stored listing by `unique-id` (of any agency unless `agencyEmail` is given). */
   getListing(uniqueId: string, agencyEmail?: string): MockListing | undefined {
     for (const l of this.#listings.values()) {
       if (l.uniqueId === uniqueId && (agencyEmail === undefined || l.agencyEmail === agencyEmail.toLowerCase())) {
-        return { ...l };
+        return { ...l, media: structuredClone(l.media) };
       }
     }
     return undefined;
@@ -254,6 +270,23 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
   }
 
   /**
+   * Answers one request to the realtor API or the exports (`path` below the base URL) through
+   * the same checks as the listing calls: latency, fault switches, authentication, rate limit.
+   */
+  async serveRealtors(method: 'PUT' | 'GET', path: string, request: Request): Promise<'drop' | MockAnswer> {
+    await this.applyLatency();
+    const fault = this.takeFault(method, path);
+    if (fault) return fault;
+    const body = method === 'PUT' ? new Uint8Array(await request.arrayBuffer()) : '';
+    return this.#handle(method, path, request.headers, async () => {
+      const answer = await this.realtors.serve(method, path, body);
+      if ('fields' in answer) return this.#answers.build(answer.fields);
+      const headers = { 'content-type': 'application/json; charset=utf-8' };
+      return { status: 200, body: JSON.stringify(answer.json), headers };
+    });
+  }
+
+  /**
    * @internal The fault switches for one request, before it is read: `'drop'`, a failure to
    * answer with (from the fault plan), or `undefined` to handle it. Asks the plan once.
    */
@@ -293,7 +326,7 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
   #log(method: string, pathId: string, answer: MockAnswer): void {
     this.requests.push({
       method,
-      path: `/ws/import/immobiliare/property/${pathId}`,
+      path: pathId.startsWith('/') ? pathId : `/ws/import/immobiliare/property/${pathId}`,
       status: answer.status,
       errorCode: answer.errorCode,
     });
@@ -343,7 +376,8 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
 
   async #write(pathId: string, body: Uint8Array | string): Promise<MockAnswer> {
     sharedValidator ??= new SchemaValidator();
-    const root = await readDocument(body, sharedValidator);
+    const root = await readDocument(body, sharedValidator, ['property', 'partial']);
+    if (nameOf(root) === 'partial') return this.#partial(pathId, root);
     const operation = attr(root, 'operation') ?? 'write';
     const uniqueId = text(child(root, 'unique-id'));
     const agent = child(root, 'agent') ?? child(root, 'user');
@@ -366,6 +400,7 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
     if (!agency) throw withExtra(new Refusal(ErrorCode.MISSING_RE, `agency ${email} not found`), named);
     const owner = { ...named, entityOwnerId: agency.id, agencyUuid: agency.uuid };
     if (!agency.online) throw withExtra(new Refusal(ErrorCode.OFFLINE_RE, `agency ${email} is offline`), owner);
+    if (agent && nameOf(agent) === 'agent') this.realtors.checkListing(email, agent, owner);
 
     const typeId = Number(typeText);
     const typology = this.typologies.get(typeId);
@@ -390,7 +425,8 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
         this.#listings.delete(key);
         return this.#answers.build({ ...ids, errorCode: 0, errorMessage: 'Success' });
       }
-      if (xsDateTimeToMs(dateUpdated) <= xsDateTimeToMs(existing.dateUpdated)) {
+      // `force` is applied whatever its date-updated; every other write obeys the last-updated rule.
+      if (operation !== 'force' && xsDateTimeToMs(dateUpdated) <= xsDateTimeToMs(existing.dateUpdated)) {
         // The last-updated rule: not newer, so nothing changes, and the answer is still a success.
         return this.#answers.build({
           ...ids,
@@ -402,6 +438,8 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
       existing.typeId = typeId;
       existing.writes++;
       existing.xml = xml;
+      existing.operation = appliedAs(operation);
+      existing.media = mediaOf(root);
       return this.#answers.build({ ...ids, errorCode: 0, errorMessage: 'Success' });
     }
     if (operation === 'delete') throw withExtra(new Refusal(ErrorCode.NOT_FOUND, 'listing not found'), owner);
@@ -415,6 +453,8 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
       locked: false,
       writes: 1,
       xml,
+      operation: appliedAs(operation),
+      media: mediaOf(root),
     };
     this.#listings.set(key, listing);
     return this.#answers.build({
@@ -424,6 +464,15 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
       errorCode: 0,
       errorMessage: 'Success',
     });
+  }
+
+  /** A `<partial>` document: one kind of media of a stored listing replaced, nothing else changed. */
+  #partial(pathId: string, root: Record<string, unknown>): MockAnswer {
+    const agency = (email: string) => this.agencies.get(email);
+    const found = applyPartial(this.#listings.values(), (email) => agency(email)?.id, pathId, root);
+    const listing = this.#find(found.entityId);
+    const ids = { ...found, listingUuid: listing?.uuid, agencyUuid: agency(found.realEstate)?.uuid };
+    return this.#answers.build({ ...ids, errorCode: 0, errorMessage: 'Success' });
   }
 
   #remove(pathId: string): MockAnswer {

@@ -5,17 +5,22 @@ import {
   HttpError,
   type IdentifierMap,
   InputValidationError,
+  ownOption,
   path,
   type RequestOptions,
   type SyncReport,
 } from '@sync/core';
 import { indomioErrorFrom } from '../errors.js';
 import { LISTING_KIND, PORTAL } from '../portal.js';
-import type { PropertyInput } from '../schemas/property.js';
+import type { PartialUpdateInput } from '../schemas/partial.js';
+import type { Operation, PropertyInput } from '../schemas/property.js';
 import type { ServiceResponse } from '../schemas/service-response.js';
 import { type PropertiesSyncOptions, type SyncPropertyInput, syncProperties } from '../sync.js';
 import { propertyDocument, validateProperty } from '../xml/build.js';
 import { parseServiceResponse, readServiceResponse } from '../xml/parse.js';
+import { partialDocument, validatePartialUpdate } from '../xml/partial.js';
+import { RealtorsResource } from './realtors.js';
+import { sendXml } from './service-call.js';
 
 const XML_HEADERS = { 'content-type': 'application/xml; charset=utf-8' };
 
@@ -36,6 +41,28 @@ export interface PutOptions extends CallOptions {
    * if your account is set up to address listings by it.
    */
   pathId?: string | number | undefined;
+  /**
+   * `@operation` to send in place of the property's own (default `write`): `force` applies the
+   * write even when its `date-updated` is not newer than the portal's; `archive` takes the
+   * listing out of the portal's search but keeps it, and a later `write` publishes it again;
+   * `secret` keeps it published for the agency only (hidden from the public search). A
+   * media-only update goes with {@link PropertiesResource.partial} instead.
+   */
+  operation?: Exclude<Operation, 'partial'> | undefined;
+}
+
+/** Options of {@link PropertiesResource.partial}. */
+export interface PartialOptions extends CallOptions {
+  /** Id in the URL. Default: `identifiers.listingExternalId`, else `identifiers.listingId`. */
+  pathId?: string | number | undefined;
+}
+
+/** What a successful media-only update returns. */
+export interface PartialResult {
+  /** The portal's listing id, when it named it. */
+  idListing: number | undefined;
+  /** The portal's full answer. */
+  response: ServiceResponse;
 }
 
 /** What a successful write returns. */
@@ -77,7 +104,20 @@ export class PropertiesResource {
    * not newer than the one it has.
    */
   async put(property: PropertyInput, options: PutOptions = {}): Promise<PutResult> {
-    const valid = validateProperty(property, 'properties.put');
+    const operation = ownOption(options, 'operation') as Operation | undefined;
+    if (operation === 'partial' || (operation === undefined && property?.operation === 'partial')) {
+      throw new InputValidationError(
+        [
+          {
+            path: 'operation',
+            message: 'a media-only update goes as a <partial> document: use properties.partial()',
+            code: 'invalid_value',
+          },
+        ],
+        { portal: PORTAL, operation: 'properties.put', itemId: property?.uniqueId },
+      );
+    }
+    const valid = validateProperty(operation ? { ...property, operation } : property, 'properties.put');
     const body = propertyDocument(valid);
     const response = await this.#send(
       'PUT',
@@ -91,6 +131,61 @@ export class PropertiesResource {
       await this.#client.idMap.set(PORTAL, LISTING_KIND, valid.uniqueId, String(response.idListing));
     }
     return { uniqueId: valid.uniqueId, idListing: response.idListing, dateUpdated: valid.dateUpdated, response };
+  }
+
+  /**
+   * Writes a listing with `@operation="force"`: applied even when its `date-updated` is not
+   * newer than the portal's (the last-updated rule is what a plain `put` obeys).
+   */
+  force(property: PropertyInput, options: Omit<PutOptions, 'operation'> = {}): Promise<PutResult> {
+    return this.put(property, { ...options, operation: 'force' });
+  }
+
+  /**
+   * Writes a listing with `@operation="archive"`: off the portal's search, but kept with its
+   * `idListing` (unlike `delete`); a later `put` publishes it again.
+   */
+  archive(property: PropertyInput, options: Omit<PutOptions, 'operation'> = {}): Promise<PutResult> {
+    return this.put(property, { ...options, operation: 'archive' });
+  }
+
+  /**
+   * Writes a listing with `@operation="secret"`: kept on the portal for the agency, hidden from
+   * the public search; a later `put` shows it again.
+   */
+  secret(property: PropertyInput, options: Omit<PutOptions, 'operation'> = {}): Promise<PutResult> {
+    return this.put(property, { ...options, operation: 'secret' });
+  }
+
+  /**
+   * Replaces one kind of media of a listing — pictures, documents, floor plans or the virtual
+   * tour — with a `<partial>` document, leaving the rest of the listing as it is. No
+   * `date-updated` is involved, so the last-updated rule does not apply.
+   *
+   * @example
+   * ```ts
+   * await indomio.properties.partial({
+   *   identifiers: { listingExternalId: 'crm-1', agencyUsername: 'agency@example.com' },
+   *   pictures: [{ url: 'https://img.example.com/1.jpg' }, { url: 'https://img.example.com/2.jpg' }],
+   * });
+   * ```
+   */
+  async partial(update: PartialUpdateInput, options: PartialOptions = {}): Promise<PartialResult> {
+    const valid = validatePartialUpdate(update, 'properties.partial');
+    const ids = valid.identifiers;
+    const pathId = ownOption(options, 'pathId') ?? ids.listingExternalId ?? ids.listingId ?? ids.listingUuid ?? '';
+    const response = await sendXml(
+      this.#client,
+      {
+        method: 'PUT',
+        path: path`/ws/import/immobiliare/property/${pathId}`,
+        body: partialDocument(valid),
+        operation: 'properties.partial',
+        itemId: ids.listingExternalId ?? String(pathId),
+      },
+      options,
+    );
+    return { idListing: response.idListing, response };
   }
 
   /**
@@ -156,7 +251,11 @@ export class PropertiesResource {
     properties: Iterable<SyncPropertyInput>,
     options: PropertiesSyncOptions,
   ): Promise<SyncReport<SyncPropertyInput>> {
-    return syncProperties({ idMap: this.#client.idMap, properties: this }, properties, options);
+    return syncProperties(
+      { idMap: this.#client.idMap, properties: this, realtors: new RealtorsResource(this.#client) },
+      properties,
+      options,
+    );
   }
 
   /**

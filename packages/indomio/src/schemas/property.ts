@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TYPOLOGY_SIZE_RULES } from '../typologies.js';
 import { AgentSchema } from './agent.js';
 import { AuctionFeaturesSchema } from './auction.js';
 import { BuildingSchema, RegistrarDataSchema } from './building.js';
@@ -102,11 +103,9 @@ export const TransactionSchema = z.strictObject({
 export type Transaction = z.infer<typeof TransactionSchema>;
 
 /** Typologies whose surfaces may only be of one kind: garages and parking spaces, coworking. */
-export const TYPOLOGY_SIZE_TYPES: Readonly<Record<number, z.infer<typeof SizeTypeSchema>>> = {
-  253: 'Garage',
-  254: 'Garage',
-  259: 'Ufficio',
-};
+export const TYPOLOGY_SIZE_TYPES: Readonly<Record<number, z.infer<typeof SizeTypeSchema>>> = Object.fromEntries(
+  Object.entries(TYPOLOGY_SIZE_RULES).flatMap(([id, types]) => (types[0] ? [[id, types[0]]] : [])),
+);
 
 /** A way to reach the advertiser of this listing (`contact-infos/contact-info`). */
 export const ContactInfoSchema = z.strictObject({ value: text(), type: z.literal('email').optional() });

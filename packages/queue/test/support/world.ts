@@ -170,6 +170,8 @@ export async function startAgency(
     http.all('*', async ({ request }) => {
       const url = new URL(request.url);
       if (request.method === 'GET' || url.pathname.endsWith('/token')) return;
+      // Indomio's realtors, created before the listings that name them, are not listing writes.
+      if (url.pathname.endsWith('/ws/import/ies/company/realtor')) return;
       if (portal === 'rentix' && url.pathname.endsWith('/listings/bulk')) {
         const { operations } = (await request.clone().json()) as { operations: unknown[] };
         writes.rentix += operations.length;
