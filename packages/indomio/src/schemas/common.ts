@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { EmailSchema, hasInvalidXmlChars } from './xsd.js';
+import { EmailSchema, xmlText } from './xsd.js';
 
 // Simple and small complex types of the import schema that the element models share: one
 // definition each, so `property`, its estates, projects and auctions check them alike.
 
 /** Text that fits in an XML document (`xs:string`). */
-export const text = () => z.string().refine((s) => !hasInvalidXmlChars(s), 'contains characters XML cannot carry');
+export const text = xmlText;
 /** Text with something in it (`notEmptyString`). */
 export const nonEmpty = () => text().refine((s) => s.trim() !== '', 'must not be empty');
 /** An e-mail address (`emailType`) that fits in an XML document. */
-export const email = () => EmailSchema.refine((s) => !hasInvalidXmlChars(s), 'contains characters XML cannot carry');
+export const email = () => EmailSchema;
 /** An `xs:int`. */
 export const int32 = () => z.int32();
 /** An `xs:long` that is never negative (amounts, counts, portal ids). */
