@@ -23,7 +23,7 @@ const CALLS = 120;
 const PER_CALL = 10;
 const BULK = { limit: 30, windowMs: 2_000 };
 const LIMITS = { default: { limit: 1_000, windowMs: 2_000 }, bulk: BULK };
-const WORKERS = [1, 2, 4];
+const WORKERS = process.env.BENCH_QUEUE_WORKERS ? process.env.BENCH_QUEUE_WORKERS.split(',').map(Number) : [1, 2, 4];
 /** Rounds per worker process at once, per portal queue. */
 const CONCURRENCY = 2;
 
@@ -93,6 +93,31 @@ export function benchConfig(world: BenchWorld): FleetConfig {
 /** The shortest time in which an agency can send `calls` bulk calls under its limit: the start of the last one. */
 const ceilingMs = (calls: number) => Math.floor((calls - 1) / BULK.limit) * BULK.windowMs;
 
+/**
+ * Where an agency's time went, from the mock's own arrival times: the start (enqueue to its first
+ * bulk call), the pauses between its server windows beyond the window itself (each window opens
+ * with the bulk call that finds the previous one over), and the end (last bulk call to the round's
+ * completion). Means over the agencies, in ms.
+ */
+function profile(mocks: RentixMockPortal[], world: BenchWorld, startedAt: number, finished: Map<string, number>) {
+  let start = 0;
+  let pause = 0;
+  let pauses = 0;
+  let end = 0;
+  mocks.forEach((mock, i) => {
+    const at = mock.requests.filter((r) => r.path === '/listings/bulk' && r.status !== 429).map((r) => r.at);
+    if (at.length === 0) return;
+    start += (at[0] as number) - startedAt;
+    for (let k = BULK.limit; k < at.length; k += BULK.limit) {
+      pause += (at[k] as number) - (at[k - BULK.limit] as number) - BULK.windowMs;
+      pauses++;
+    }
+    end += (finished.get(world.agencies[i]?.id ?? '') ?? 0) - (at.at(-1) as number);
+  });
+  const n = mocks.length;
+  return { startMs: start / n, pauseMs: pauses ? pause / pauses : 0, endMs: end / n };
+}
+
 async function runWith(workers: number, redisPort: number, dir: string) {
   const mocks = Array.from(
     { length: AGENCIES },
@@ -126,6 +151,7 @@ async function runWith(workers: number, redisPort: number, dir: string) {
       }),
     );
     const started = performance.now();
+    const startedAt = Date.now();
     await Promise.all(world.agencies.map((a) => fleet.enqueue(a.id)));
     for (let i = 0; i < 3000; i++) {
       const { rentix } = (await fleet.metrics()).portals;
@@ -143,7 +169,26 @@ async function runWith(workers: number, redisPort: number, dir: string) {
     await redis.quit();
     const rounds = await fleet.queue('rentix').getCompleted();
     const roundMs = rounds.map((j) => (j.returnvalue as { durationMs: number } | undefined)?.durationMs ?? 0);
-    return { workers, elapsedMs, bulkCalls, rejected, recorded, slowestRoundMs: Math.max(...roundMs) };
+    if (process.env.BENCH_QUEUE_DEBUG)
+      for (const j of rounds)
+        console.error(
+          (j.data as { agency: string }).agency,
+          'taken',
+          (j.processedOn ?? 0) - startedAt,
+          'first',
+          (mocks[Number((j.data as { agency: string }).agency.split('-a')[1])]?.requests[0]?.at ?? 0) - startedAt,
+          mocks[Number((j.data as { agency: string }).agency.split('-a')[1])]?.requests.slice(0, 3).map((r) => r.path),
+        );
+    const finished = new Map(rounds.map((j) => [(j.data as { agency: string }).agency, j.finishedOn ?? 0]));
+    return {
+      workers,
+      elapsedMs,
+      bulkCalls,
+      rejected,
+      recorded,
+      slowestRoundMs: Math.max(...roundMs),
+      profile: profile(mocks, world, startedAt, finished),
+    };
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
@@ -164,7 +209,7 @@ export async function benchQueueFleet() {
     const table = rows
       .map(
         (r) =>
-          `${r.workers} worker(s): ${(r.elapsedMs / 1000).toFixed(1)} s, ${((r.bulkCalls * 1000) / r.elapsedMs).toFixed(1)} bulk calls/s = ${((r.bulkCalls * 1000) / r.elapsedMs / ceilingPerSecond).toFixed(2)} × ceiling, 429s ${r.rejected}, listings recorded ${r.recorded}/${AGENCIES * CALLS * PER_CALL}, slowest round ${(r.slowestRoundMs / 1000).toFixed(1)} s`,
+          `${r.workers} worker(s): ${(r.elapsedMs / 1000).toFixed(1)} s, ${((r.bulkCalls * 1000) / r.elapsedMs).toFixed(1)} bulk calls/s = ${((r.bulkCalls * 1000) / r.elapsedMs / ceilingPerSecond).toFixed(2)} × ceiling, 429s ${r.rejected}, listings recorded ${r.recorded}/${AGENCIES * CALLS * PER_CALL}, slowest round ${(r.slowestRoundMs / 1000).toFixed(1)} s; per agency: start ${r.profile.startMs.toFixed(0)} ms, pause beyond each window ${r.profile.pauseMs.toFixed(0)} ms, end ${r.profile.endMs.toFixed(0)} ms`,
       )
       .join('\n  ');
     const best = rows.at(-1) as (typeof rows)[number];
