@@ -194,16 +194,6 @@ async function runWith(workers: number, redisPort: number, dir: string) {
     await redis.quit();
     const rounds = (await fleet.queue('rentix').getCompleted()).filter((j) => !isWarmUp(j.data.agency));
     const roundMs = rounds.map((j) => (j.returnvalue as { durationMs: number } | undefined)?.durationMs ?? 0);
-    if (process.env.BENCH_QUEUE_DEBUG)
-      for (const j of rounds)
-        console.error(
-          (j.data as { agency: string }).agency,
-          'taken',
-          (j.processedOn ?? 0) - startedAt,
-          'first',
-          (mocks[Number((j.data as { agency: string }).agency.split('-a')[1])]?.requests[0]?.at ?? 0) - startedAt,
-          mocks[Number((j.data as { agency: string }).agency.split('-a')[1])]?.requests.slice(0, 3).map((r) => r.path),
-        );
     const finished = new Map(rounds.map((j) => [(j.data as { agency: string }).agency, j.finishedOn ?? 0]));
     return {
       workers,
