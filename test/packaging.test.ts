@@ -106,6 +106,28 @@ describe('@sync/indomio', () => {
       );
     }
   });
+
+  it('keeps xmllint-wasm (libxml2, for the mock) an optional peer, loaded only by /msw and only when used', () => {
+    const manifest = packages.find((p) => p.dir === 'indomio')?.manifest;
+    expect(manifest?.peerDependencies?.['xmllint-wasm']).toMatch(/^\^5\./);
+    expect(manifest?.peerDependenciesMeta?.['xmllint-wasm']?.optional).toBe(true);
+    expect(manifest?.dependencies?.['xmllint-wasm']).toBeUndefined();
+    for (const file of sourceFiles(new URL('src/', indomio))) {
+      const text = readFileSync(file, 'utf8');
+      // Never imported: the mock resolves its path on first use, so nothing loads it before then.
+      expect(text, file).not.toMatch(/from ['"]xmllint-wasm|import\(['"]xmllint-wasm|require\(['"]xmllint-wasm/);
+      if (!file.includes('/src/msw/')) expect(text, file).not.toContain('xmllint');
+    }
+    // Once built, the client's entry points carry none of it.
+    const dist = new URL('dist/', indomio);
+    if (existsSync(dist)) {
+      const built = readdirSync(dist, { recursive: true, withFileTypes: true }).filter(
+        (d) => d.isFile() && /\.[cm]?js$/.test(d.name) && !`${d.parentPath}/`.includes('/dist/msw/'),
+      );
+      expect(built.length).toBeGreaterThan(0);
+      for (const d of built) expect(readFileSync(`${d.parentPath}/${d.name}`, 'utf8'), d.name).not.toContain('xmllint');
+    }
+  });
 });
 
 describe('the repository', () => {

@@ -132,6 +132,8 @@ const installed = install('the tarballs, their peers, Node 22 and Node 24', [
   'zod@^4',
   'msw@^3',
   'ioredis@^6',
+  // The Indomio mock validates documents with libxml2 from this optional peer.
+  'xmllint-wasm@^5.3.0',
   'typescript@~6.0',
   '@types/node@^24',
   'node22@npm:node@22',

@@ -55,7 +55,38 @@ report(
   broken.slice(0, 30).join('\n') + (broken.length > 30 ? `\n… and ${broken.length - 30} more` : ''),
 );
 
-// 2. The site in a browser.
+// 2. The guides link into the reference wherever their prose names the API: every inline code span outside a
+// code block that is a name with one page in the reference (`syncPortals`, `HttpClient()`) is a link. (A name
+// several packages export, such as `syncListings`, links where the guide is about one package.)
+const pagesOf = new Map<string, number>();
+for (const folder of ['classes', 'functions', 'interfaces', 'types', 'variables']) {
+  if (!existsSync(join(site, folder))) continue;
+  for (const file of readdirSync(join(site, folder))) {
+    const name = /\.([^.]+)\.html$/.exec(file)?.[1];
+    if (name) pagesOf.set(name, (pagesOf.get(name) ?? 0) + 1);
+  }
+}
+const unlinked: string[] = [];
+let guideLinks = 0;
+for (const file of readdirSync(join(site, 'documents')).filter((f) => f.endsWith('.html'))) {
+  const html = readFileSync(join(site, 'documents', file), 'utf8')
+    .replace(/<pre[\s\S]*?<\/pre>/g, '')
+    .replace(/<nav[\s\S]*?<\/nav>/g, '');
+  let prose = 0;
+  for (const match of html.matchAll(/(<a [^>]*>)?<code>([A-Za-z_$][\w$]*)(\.[\w$]+)?(?:\(\))?<\/code>/g)) {
+    if (match[1]) prose++;
+    else if (match[3] === undefined && pagesOf.get(match[2] ?? '') === 1) unlinked.push(`${file}: ${match[2]}`);
+  }
+  guideLinks += prose;
+  if (!file.includes('README') && prose < 5) unlinked.push(`${file}: only ${prose} names of the API linked`);
+}
+report(
+  unlinked.length === 0 && guideLinks > 100,
+  `the guides link every name of the API they mention (${guideLinks} links)`,
+  unlinked.slice(0, 30).join('\n'),
+);
+
+// 3. The site in a browser.
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -160,6 +191,13 @@ async function browserChecks(): Promise<void> {
       await page.locator('a', { hasText: 'RentixMockPortal' }).first().click();
       await heading('Class RentixMockPortal');
       await breadcrumb(['@sync/rentix/msw', 'RentixMockPortal']);
+    });
+    await check("a name of the API in a guide's prose leads to its page", async () => {
+      await page.goto(`${base}/documents/Getting_started.html`);
+      await heading('Getting started');
+      await page.locator('.tsd-panel p a', { hasText: 'syncPortals' }).first().click();
+      await heading('Function syncPortals');
+      await breadcrumb(['@sync/core', 'syncPortals']);
     });
     report(errors.length === 0, 'no page threw a script error', errors.join('\n'));
   } finally {

@@ -71,6 +71,15 @@ function shown(url: URL): string {
  * @throws RedirectError for any redirect; HttpError for another non-2xx status.
  * @throws UnexpectedResponseError for a body too large or of a media type not accepted.
  * @throws TimeoutError, NetworkError when the download does not complete.
+ *
+ * @example A photo, again only when it changed
+ * ```ts
+ * const first = await download('https://cdn.example.com/p/1.jpg', { accept: ['image/jpeg'], maxBytes: 10 * 1024 * 1024 });
+ * if (!first.notModified) {
+ *   const again = await download('https://cdn.example.com/p/1.jpg', { ifNoneMatch: first.etag });
+ *   console.log(again.notModified); // true when the server answered 304
+ * }
+ * ```
  */
 export async function download(url: string, options: DownloadOptions = {}): Promise<DownloadResult> {
   const context = options.context ?? {};

@@ -245,6 +245,13 @@ export interface SharedRateLimiter {
 /**
  * Named rate-limit buckets. A request names the buckets it counts against and waits
  * until every one of them has a free slot — it never fails for lack of one.
+ *
+ * @example Two clients of one account share its limit of 300 requests a minute
+ * ```ts
+ * const limiter = new RateLimiter({ default: { limit: 300, windowMs: 60_000 } });
+ * const reader = new HttpClient({ portal: 'acme', baseUrl: 'https://api.acme.example/v1', rateLimiter: limiter });
+ * const writer = new HttpClient({ portal: 'acme', baseUrl: 'https://api.acme.example/v1', rateLimiter: limiter });
+ * ```
  */
 export class RateLimiter implements SharedRateLimiter {
   readonly #buckets = new Map<string, RateLimitBucket>();

@@ -1,5 +1,5 @@
 import { HttpError, type HttpErrorOptions } from '@sync/core';
-import { type ErrorCodeInfo, errorCodeInfo } from './error-codes.js';
+import { ErrorCode, type ErrorCodeInfo, errorCodeInfo } from './error-codes.js';
 import type { ServiceResponse } from './schemas/service-response.js';
 import { parseServiceResponse } from './xml/parse.js';
 
@@ -50,17 +50,23 @@ export class IndomioLockedError extends IndomioError {
   static override readonly brand: string = 'IndomioLockedError';
 }
 
-/** Builds the error for a refused `ServiceResponse`. */
+/**
+ * Builds the error for a refused `ServiceResponse`. The `ErrorCode` decides what it is and
+ * whether a retry can help, whatever HTTP status came with it: the portal documents its
+ * codes, not how it maps them onto statuses. Only an undocumented code falls back on
+ * `options.retryable` (what the status said).
+ */
 export function indomioErrorFrom(
   response: ServiceResponse,
   options: Omit<HttpErrorOptions, 'serverMessage'> & { status: number },
 ): IndomioError {
   const info = errorCodeInfo(response.errorCode);
-  const locked = response.lock || response.errorCode === 403;
+  const locked = response.lock || response.errorCode === ErrorCode.LOCKED;
   const what = locked ? 'listing is locked on the portal (edit or unlock it in the portal panel)' : info.meaning;
   const message = `${info.name} (${info.code}): ${what}${response.errorMessage ? ` — ${response.errorMessage}` : ''}`;
   const Class = locked ? IndomioLockedError : IndomioError;
-  return new Class(message, { ...options, response });
+  const retryable = info.name === 'UNKNOWN' ? (options.retryable ?? false) : info.retryable;
+  return new Class(message, { ...options, retryable, response });
 }
 
 /**

@@ -33,7 +33,19 @@ export {
 export * from './resources/media.js';
 export * from './resources/properties.js';
 export * from './schemas/property.js';
+export {
+  type ConnectionType,
+  ConnectionTypeSchema,
+  type RealtorConnection,
+  RealtorConnectionSchema,
+  type RealtorRole,
+  RealtorRoleSchema,
+  type RealtorsUpdate,
+  type RealtorsUpdateInput,
+  RealtorsUpdateSchema,
+} from './schemas/realtor.js';
 export { SERVICE_RESPONSE_NODES, type ServiceResponse, ServiceResponseSchema } from './schemas/service-response.js';
+export { EmailSchema, type UserLanguage, UuidSchema } from './schemas/xsd.js';
 export {
   DATE_UPDATED_KIND,
   type IndomioSyncClient,
@@ -55,3 +67,11 @@ export {
   textOf,
   XmlParseError,
 } from './xml/parse.js';
+export {
+  buildRealtorsXml,
+  realtorsDocument,
+  validateRealtorsUpdate,
+  writeRealtor,
+  writeRealtors,
+  writeRealtorsUpdate,
+} from './xml/realtor.js';

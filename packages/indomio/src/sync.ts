@@ -158,6 +158,12 @@ export function indomioTarget(client: IndomioSyncClient, options: IndomioSyncOpt
 /**
  * The sync of Indomio properties already in the portal's model (what `properties.sync`
  * runs): the same writes and removals as {@link syncListings}, keyed by `uniqueId`.
+ *
+ * @example Properties built by hand, removed from the portal when they leave the set
+ * ```ts
+ * const state = new SyncState(await SqliteIdentifierMap.open('indomio.db'), 'indomio');
+ * const report = await syncProperties(indomio, properties, { state, removeMissing: true });
+ * ```
  */
 export function syncProperties(
   client: IndomioSyncClient,

@@ -214,34 +214,6 @@ describe('properties.put', () => {
   });
 });
 
-describe('mock portal checks of raw documents', () => {
-  const send = (body: string, id = 'x') =>
-    fetch(`${server.url}/ws/import/immobiliare/property/${id}`, {
-      method: 'PUT',
-      body,
-      headers: {
-        authorization: `Basic ${Buffer.from('user:secret').toString('base64')}`,
-        'x-immo-source': 'crm',
-      },
-    }).then(async (r) => ({ status: r.status, text: await r.text() }));
-
-  it('answers 470 BAD_JAXB_REQUEST to malformed XML and to a DOCTYPE', async () => {
-    expect((await send('<property><unique-id>x</property>')).status).toBe(470);
-    const bomb = '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaa">]><property>&a;</property>';
-    const answer = await send(bomb);
-    expect(answer.status).toBe(470);
-    expect(answer.text).toContain('<ErrorCode>470</ErrorCode>');
-  });
-
-  it('answers 480 to an unknown operation and 440 to a missing typology', async () => {
-    const { buildPropertyXml } = await import('../src/index.js');
-    const xml = buildPropertyXml(minimalProperty('x'));
-    expect((await send(xml.replace('operation="write"', 'operation="upsert"'))).status).toBe(480);
-    expect((await send(xml.replace(' IDType="14"', ''))).status).toBe(440);
-    expect((await send(xml.replace(' code="042021"', ''))).status).toBe(460);
-  });
-});
-
 describe('properties.delete', () => {
   it('deletes by unique-id through the identifier map and forgets the mapping', async () => {
     const idMap = new MemoryIdentifierMap();

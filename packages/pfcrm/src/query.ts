@@ -139,13 +139,27 @@ export function queryOfParsed(params: PageParams, operation = 'properties.list')
   return toQuery(params, operation);
 }
 
-/** The exact query string `landlords.list` sends for `params`. */
+/**
+ * The exact query string `landlords.list` sends for `params`.
+ *
+ * @example
+ * ```ts
+ * landlordsQuery({ page: 2, perPage: 50 }); // the query `pf.landlords.list({ page: 2, perPage: 50 })` sends
+ * ```
+ */
 export function landlordsQuery(params: LandlordListParams = {}): string {
   const operation = 'landlords.list';
   return toQuery(parseInput(LandlordListParamsSchema, params, { portal: 'pfcrm', operation }), operation);
 }
 
-/** The exact query string `leads.list` sends for `params`. */
+/**
+ * The exact query string `leads.list` sends for `params`.
+ *
+ * @example
+ * ```ts
+ * leadsQuery({ page: 1, perPage: 20 }); // the query `pf.leads.list({ page: 1, perPage: 20 })` sends
+ * ```
+ */
 export function leadsQuery(params: LeadListParams = {}): string {
   const operation = 'leads.list';
   return toQuery(parseInput(LeadListParamsSchema, params, { portal: 'pfcrm', operation }), operation);
@@ -154,6 +168,11 @@ export function leadsQuery(params: LeadListParams = {}): string {
 /**
  * PHP bracket encoding of any value under `name`, e.g. `filters[string]=dubai`. A string
  * with a lone surrogate is refused with an `InputValidationError` naming `operation`.
+ *
+ * @example
+ * ```ts
+ * phpQuery('filters', { price: { from: 100000 } }); // 'filters%5Bprice%5D%5Bfrom%5D=100000'
+ * ```
  */
 export function phpQuery(name: string, value: unknown, operation = 'query'): string {
   refuseUnencodable(value, operation, name);

@@ -41,7 +41,14 @@ export const ops = {
   },
 } as const;
 
-/** Builders of the operations of `POST /users/bulk`. */
+/**
+ * Builders of the operations of `POST /users/bulk`.
+ *
+ * @example
+ * ```ts
+ * const report = await rentix.users.bulk([userOps.link('u-17', 'crm-agent-4'), userOps.unlink({ externalId: 'crm-agent-9' })]);
+ * ```
+ */
 export const userOps = {
   /** Attach the CRM id `externalId` to the Rentix user `id`. */
   link(id: string, externalId: string): LinkOperation {

@@ -204,6 +204,15 @@ export async function initialSync(
 /**
  * One round of continuous sync, as the client's `continuousSync` method: the same call
  * as {@link syncListings}, with the same listings, options and report.
+ *
+ * @example Every five minutes, only what changed
+ * ```ts
+ * const state = new RentixSyncState(await SqliteIdentifierMap.open('rentix.db'));
+ * setInterval(async () => {
+ *   const report = await continuousSync(rentix, await loadCrmListings(), { state, removeMissing: true });
+ *   console.log(report.created, report.updated, report.removed, report.failed);
+ * }, 5 * 60_000);
+ * ```
  */
 export function continuousSync(
   client: RentixSyncClient,

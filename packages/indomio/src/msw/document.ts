@@ -1,47 +1,9 @@
 import { ErrorCode } from '../error-codes.js';
-import { xsDateTimeToMs } from '../schemas/property.js';
-import { textOf } from '../xml/parse.js';
+import { parseXmlSafely, textOf, XmlParseError } from '../xml/parse.js';
+import type { SchemaValidator } from './validate.js';
 
-/** Children of `<property>` in the XSD's order. */
-const PROPERTY_CHILDREN = [
-  'unique-id',
-  'published-on',
-  'date-updated',
-  'date-deletion',
-  'agent|user',
-  'location',
-  'pictures',
-  'videos',
-  'visits',
-  'estates',
-  'fotoplan',
-  'date-expiration',
-  'reference-code',
-  'publish',
-  'transactions',
-  'building',
-  'features',
-  'extra-features',
-  'extended',
-  'auction-features',
-  'documents',
-  'blueprints',
-  'raw-360s',
-  'registrar-data',
-  'work-start-date',
-  'work-end-date',
-  'project-name',
-  'proposer',
-  'sales-officer-address',
-  'housing-units',
-  'commercial-units',
-  'project-status',
-  'contact-infos',
-];
-const REQUIRED = ['unique-id', 'date-updated', 'agent|user', 'location', 'transactions', 'building', 'features'];
 /** Values of `property/@operation`. */
 export const OPERATIONS = new Set(['write', 'force', 'delete', 'archive', 'partial', 'secret']);
-const XS_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /** A parsed XML document in document order. */
 export type Ordered = Record<string, unknown>[];
@@ -101,52 +63,86 @@ export function text(node: Record<string, unknown> | undefined): string {
     .trim();
 }
 
-/** Checks a `<property>` against the XSD's structure: children, their order, dates, transactions. */
-export function checkStructure(root: Record<string, unknown>): void {
-  let last = -1;
-  const present = new Set<string>();
-  for (const c of childrenOf(root)) {
-    const name = nameOf(c);
-    if (name === undefined) {
-      if (typeof c['#text'] === 'string' && c['#text'].trim() !== '') {
-        throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'text directly inside <property>');
-      }
-      continue;
-    }
-    const slot = PROPERTY_CHILDREN.findIndex((n) => n.split('|').includes(name));
-    if (slot < 0) throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `unexpected element <${name}>`);
-    if (slot <= last) throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `element <${name}> is out of order or repeated`);
-    last = slot;
-    present.add(PROPERTY_CHILDREN[slot] ?? name);
-  }
-  for (const required of REQUIRED) {
-    if (!present.has(required)) {
-      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `missing element <${required.replace('|', '> or <')}>`);
-    }
-  }
-  const date = text(child(root, 'date-updated'));
-  if (!XS_DATE_TIME.test(date) || Number.isNaN(xsDateTimeToMs(date))) {
-    throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `date-updated "${date}" is not an xs:dateTime`);
-  }
-  const transactions = children(child(root, 'transactions'), 'transaction');
-  if (transactions.length < 1 || transactions.length > 3) {
-    throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'transactions must hold 1 to 3 transaction elements');
-  }
-  for (const t of transactions) {
-    const type = attr(t, 'type');
-    if (type !== 'S' && type !== 'R') throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `transaction type "${type}"`);
-    if (!/^-?\d+$/.test(text(child(t, 'price')))) {
-      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'transaction/price must be an integer');
-    }
-  }
-  if (!child(child(root, 'location'), 'city')) throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'missing location/city');
-  if (!child(child(root, 'features'), 'energy-class')) {
-    throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'missing features/energy-class');
-  }
-}
-
 /** Attaches the ids a refusal's answer names. */
 export function withExtra(refusal: Refusal, extra: object): Refusal {
   Object.assign(refusal, { extra });
   return refusal;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const DECLARED_ENCODING = /^\uFEFF?<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']/;
+
+/**
+ * A body as the portal reads it: UTF-8 only, as its guide requires. Bytes that are not
+ * UTF-8, or a declaration of another encoding, are refused with `BAD_REQUEST`; nothing is
+ * ever stored with characters replaced.
+ */
+export function decodeBody(body: Uint8Array | string): { text: string; bytes: Uint8Array } {
+  let text: string;
+  let bytes: Uint8Array;
+  if (typeof body === 'string') {
+    text = body;
+    bytes = new TextEncoder().encode(body);
+  } else {
+    bytes = body;
+    try {
+      text = UTF8.decode(body);
+    } catch {
+      const at = firstInvalidUtf8(body);
+      throw new Refusal(ErrorCode.BAD_REQUEST, `the body is not valid UTF-8 (byte ${at}): send the document in UTF-8`);
+    }
+  }
+  const declared = DECLARED_ENCODING.exec(text)?.[1];
+  if (declared !== undefined && declared.toLowerCase() !== 'utf-8' && declared.toLowerCase() !== 'utf8') {
+    throw new Refusal(ErrorCode.BAD_REQUEST, `the document declares encoding "${declared}": only UTF-8 is accepted`);
+  }
+  return { text, bytes };
+}
+
+/** The offset of the first byte that breaks UTF-8. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] ?? 0;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : 4;
+    if (lead >= 0xf5 || (lead >= 0x80 && lead < 0xc2) || i + length > bytes.length) return i;
+    try {
+      UTF8.decode(bytes.subarray(i, i + length));
+    } catch {
+      return i;
+    }
+    i += length;
+  }
+  return bytes.length;
+}
+
+/**
+ * Reads a `PUT` body as the portal does: UTF-8 (else `BAD_REQUEST`), well-formed with no
+ * DOCTYPE, one `<property>` root, a known `@operation` (else `UNKNOWN_CMD`), then valid
+ * against the import schema (else `BAD_JAXB_REQUEST` with libxml2's messages).
+ */
+export async function readDocument(
+  body: Uint8Array | string,
+  validator: SchemaValidator,
+): Promise<Record<string, unknown>> {
+  const { text: xml, bytes } = decodeBody(body);
+  let doc: Ordered;
+  try {
+    doc = parseXmlSafely(xml, true) as Ordered;
+  } catch (error) {
+    throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, error instanceof XmlParseError ? error.message : 'unreadable XML');
+  }
+  const roots = doc.filter((n) => nameOf(n) !== undefined && nameOf(n) !== '?xml');
+  const root = roots[0];
+  if (roots.length !== 1 || !root || nameOf(root) !== 'property') {
+    throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'the document must have one <property> root');
+  }
+  // The command is read before the document is bound to the schema: an unknown one has its own code.
+  const operation = attr(root, 'operation') ?? 'write';
+  if (!OPERATIONS.has(operation)) throw new Refusal(ErrorCode.UNKNOWN_CMD, `unknown operation "${operation}"`);
+  const verdict = await validator.validate(bytes);
+  if (!verdict.valid) {
+    throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, `XSD validation failed: ${verdict.errors.join('; ')}`);
+  }
+  return root;
 }

@@ -5,6 +5,7 @@
  * @packageDocumentation
  * @module @sync/indomio/msw
  */
+export { type AnswerFields, httpStatusOf, type MockAnswer } from './answer.js';
 export { createIndomioHandlers, type IndomioHandlersOptions } from './handlers.js';
 export {
   DEFAULT_TYPOLOGIES,
@@ -12,8 +13,8 @@ export {
   IndomioMockPortal,
   type IndomioMockPortalOptions,
   type MockAgency,
-  type MockAnswer,
   type MockListing,
   type MockRequest,
-  type MockTypology,
 } from './portal.js';
+export { CURRENCIES, type MockTypology } from './rules.js';
+export { SchemaValidator, type SchemaVerdict, VALIDATOR_PACKAGE } from './validate.js';

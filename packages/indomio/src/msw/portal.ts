@@ -8,22 +8,15 @@ import {
   type RateHeaderFormat,
   rateLimitHeaders,
 } from '@sync/core/msw';
-import { create } from 'xmlbuilder2';
-import { ErrorCode, errorCodeInfo } from '../error-codes.js';
+import { ErrorCode } from '../error-codes.js';
 import { xsDateTimeToMs } from '../schemas/property.js';
-import { parseXmlSafely, XmlParseError } from '../xml/parse.js';
-import {
-  attr,
-  checkStructure,
-  child,
-  children,
-  nameOf,
-  OPERATIONS,
-  type Ordered,
-  Refusal,
-  text,
-  withExtra,
-} from './document.js';
+import { AnswerBuilder, type AnswerFields, type MockAnswer } from './answer.js';
+import { attr, child, Refusal, readDocument, text, withExtra } from './document.js';
+import { checkGuideRules, type MockTypology } from './rules.js';
+import { assertValidatorInstalled, SchemaValidator } from './validate.js';
+
+export type { MockAnswer } from './answer.js';
+export type { MockTypology } from './rules.js';
 
 /** An agency known to the mock portal. */
 export interface MockAgency {
@@ -33,21 +26,16 @@ export interface MockAgency {
   id: string;
   /** An offline agency gets `OFFLINE_RE` (330). */
   online: boolean;
-}
-
-/** A typology of the mock's table and the contracts it allows. */
-export interface MockTypology {
-  /** `building/@IDType`. */
-  id: number;
-  name: string;
-  /** Contracts allowed: `S` sale, `R` rent. */
-  contracts: readonly ('S' | 'R')[];
+  /** The agency's uuid on the portal, sent back as `AgencyUuid` (default: one is made up). */
+  uuid?: string | undefined;
 }
 
 /** A listing stored by the mock portal. */
 export interface MockListing {
   /** The portal's id, assigned at the first write. */
   idListing: number;
+  /** The portal's uuid of the listing, sent back as `ListingUuid`. */
+  uuid: string;
   uniqueId: string;
   agencyEmail: string;
   /** `date-updated` of the last applied write. */
@@ -102,15 +90,22 @@ export interface IndomioMockPortalOptions {
   agencies?: ReadonlyArray<string | MockAgency> | undefined;
   /** Typology table (default {@link DEFAULT_TYPOLOGIES}). */
   typologies?: readonly MockTypology[] | undefined;
-  /** Requests allowed per window (default 10,000 per minute). */
+  /**
+   * Requests allowed per window, with `X-RateLimit-*` headers and 429 once used up. Default
+   * none: the guide promises updates "without limits".
+   */
   rateLimit?: { limit: number; windowMs: number } | undefined;
 }
 
 /**
  * Typologies known to the mock. Ids from the portal's docs (14, 253, 254, 259) and a
- * third-party mapping; replace them with your account's table if it differs.
+ * third-party mapping; garages and parking spaces allow only the `Garage` size type,
+ * coworking only `Ufficio` (office) and rent. The docs publish no id for a room (`Stanza`):
+ * 4 stands for it here, for rent only, so a room for sale is refused as the portal refuses it.
+ * Replace the table with your account's if it differs.
  */
 export const DEFAULT_TYPOLOGIES: readonly MockTypology[] = [
+  { id: 4, name: 'Stanza', contracts: ['R'] },
   { id: 14, name: 'Appartamento', contracts: ['S', 'R'] },
   { id: 15, name: 'Attico', contracts: ['S', 'R'] },
   { id: 16, name: 'Mansarda', contracts: ['S', 'R'] },
@@ -119,26 +114,22 @@ export const DEFAULT_TYPOLOGIES: readonly MockTypology[] = [
   { id: 23, name: 'Villa', contracts: ['S', 'R'] },
   { id: 26, name: 'Villa a schiera', contracts: ['S', 'R'] },
   { id: 28, name: 'Rustico', contracts: ['S', 'R'] },
-  { id: 253, name: 'Box', contracts: ['S', 'R'] },
-  { id: 254, name: 'Posto auto', contracts: ['S', 'R'] },
+  { id: 253, name: 'Box', contracts: ['S', 'R'], sizeType: 'Garage' },
+  { id: 254, name: 'Posto auto', contracts: ['S', 'R'], sizeType: 'Garage' },
   { id: 258, name: 'Ufficio', contracts: ['S', 'R'] },
-  { id: 259, name: 'Coworking', contracts: ['R'] },
+  { id: 259, name: 'Coworking', contracts: ['R'], sizeType: 'Ufficio' },
   { id: 261, name: 'Terreno', contracts: ['S', 'R'] },
   { id: 268, name: 'Negozio', contracts: ['S', 'R'] },
 ];
 
-/** An answer of the mock portal. */
-export interface MockAnswer {
-  status: number;
-  /** `ServiceResponse` XML, or plain text for authentication failures. */
-  body: string;
-  headers: Record<string, string>;
-  errorCode?: number | undefined;
-}
+/** One libxml2 worker for every mock portal of the process, started by the first document. */
+let sharedValidator: SchemaValidator | undefined;
 
 /**
  * An in-memory Indomio import portal: checks credentials and the `X-IMMO-SOURCE`
- * header, validates documents, refuses them with the portal's codes, applies the
+ * header, validates every document against the import schema with libxml2 (the optional
+ * peer `xmllint-wasm`) and then by the guide's rules, refuses with the portal's codes (the
+ * `ErrorCode` in the `ServiceResponse`, a standard HTTP status beside it), applies the
  * last-updated rule, assigns `idListing`s, and answers with `ServiceResponse` XML whose
  * node order varies as the real portal's may. State is inspectable and resettable; fault
  * switches simulate latency, failures and dropped connections.
@@ -155,24 +146,26 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
   readonly agencies = new Map<string, MockAgency>();
   /** Typologies by id. */
   readonly typologies = new Map<number, MockTypology>();
-  /** Requests allowed per window. */
-  rateLimit: { limit: number; windowMs: number };
+  /** Requests allowed per window; `undefined`: no limit. */
+  rateLimit: { limit: number; windowMs: number } | undefined;
 
   readonly #options: IndomioMockPortalOptions;
   readonly #listings = new Map<string, MockListing>();
-  readonly #window = new MockRateWindow(() => this.rateLimit);
+  readonly #window = new MockRateWindow(() => this.rateLimit ?? { limit: Number.MAX_SAFE_INTEGER, windowMs: 60_000 });
+  readonly #answers = new AnswerBuilder();
   #nextId = 100_000_001;
-  #answers = 0;
 
+  /** @throws Error naming the optional peer `xmllint-wasm` when it is not installed. */
   constructor(options: IndomioMockPortalOptions = {}) {
     super();
+    assertValidatorInstalled();
     this.#options = options;
     this.credentials = {
       username: options.username ?? 'user',
       password: options.password ?? 'secret',
       source: options.source ?? 'crm',
     };
-    this.rateLimit = options.rateLimit ?? { limit: 10_000, windowMs: 60_000 };
+    this.rateLimit = options.rateLimit;
     this.reset();
   }
 
@@ -182,6 +175,7 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
     this.#listings.clear();
     this.#nextId = 100_000_001;
     this.#window.reset();
+    this.#answers.reset();
     this.agencies.clear();
     const agencies = this.#options.agencies ?? ['agency@example.com'];
     agencies.forEach((a, i) => {
@@ -193,7 +187,7 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
 
   /** Adds or replaces an agency. */
   addAgency(agency: MockAgency): void {
-    this.agencies.set(agency.email.toLowerCase(), { ...agency });
+    this.agencies.set(agency.email.toLowerCase(), { ...agency, uuid: agency.uuid ?? randomUUID() });
   }
 
   /** Takes an agency offline (its writes get 330) or back online. */
@@ -227,10 +221,10 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
 
   /**
    * The next `count` requests fail with `status`, after authentication and before any other
-   * processing, with `errorCode` in the `ServiceResponse` (default: the status; with status
-   * 200, `GENERIC_ERROR`, answered as `Result=false` with a 200). A 429 carries `Retry-After`
-   * and `X-RateLimit-*` headers announcing `retryAfterMs` (default 1 s), so a client waits that
-   * long, not for the portal's window.
+   * processing, with `errorCode` in the `ServiceResponse` (default: `GENERIC_ERROR` for a
+   * 5xx or a 200 — answered as `Result=false` with a 200 —, else the status). A 429 carries
+   * `Retry-After` and `X-RateLimit-*` headers announcing `retryAfterMs` (default 1 s), so a
+   * client waits that long.
    *
    * @example
    * ```ts
@@ -240,20 +234,22 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
    */
   failNext(count: number, status = 500, options?: number | IndomioFailNextOptions): void {
     const { errorCode, retryAfterMs } = typeof options === 'number' ? { errorCode: options } : (options ?? {});
-    const detail = errorCode ?? (status === 200 ? ErrorCode.GENERIC_ERROR : status);
+    const generic = status === 200 || (status >= 500 && status <= 599);
+    const detail = errorCode ?? (generic ? ErrorCode.GENERIC_ERROR : status);
     this.injectFailures(count, status, { retryAfterMs, detail });
   }
 
   /**
    * Answers one request to `…/property/{pathId}` as the handlers do: latency, the fault
    * switches, then {@link put} or {@link delete}. `'drop'` means the connection is dropped.
+   * The body is read as bytes, so one that is not UTF-8 is refused, never repaired.
    */
   async serve(method: 'PUT' | 'DELETE', pathId: string, request: Request): Promise<'drop' | MockAnswer> {
     await this.applyLatency();
     const fault = this.takeFault(method, pathId);
     if (fault) return fault;
     return method === 'PUT'
-      ? this.put(pathId, request.headers, await request.text())
+      ? this.put(pathId, request.headers, new Uint8Array(await request.arrayBuffer()))
       : this.delete(pathId, request.headers);
   }
 
@@ -273,14 +269,14 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
     return answer;
   }
 
-  /** Answers a `PUT …/property/{id}`. */
-  put(pathId: string, headers: Headers, body: string): MockAnswer {
+  /** Answers a `PUT …/property/{id}` whose body is `body` (bytes as sent, or text). */
+  async put(pathId: string, headers: Headers, body: Uint8Array | string): Promise<MockAnswer> {
     return this.#handle('PUT', pathId, headers, () => this.#write(pathId, body));
   }
 
   /** Answers a `DELETE …/property/{idListing}`. */
-  delete(pathId: string, headers: Headers): MockAnswer {
-    return this.#handle('DELETE', pathId, headers, () => this.#remove(pathId));
+  async delete(pathId: string, headers: Headers): Promise<MockAnswer> {
+    return this.#handle('DELETE', pathId, headers, async () => this.#remove(pathId));
   }
 
   #find(uniqueId: string): MockListing | undefined {
@@ -288,8 +284,8 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
     return undefined;
   }
 
-  #handle(method: string, pathId: string, headers: Headers, run: () => MockAnswer): MockAnswer {
-    const answer = this.#answer(headers, run);
+  async #handle(method: string, pathId: string, headers: Headers, run: () => Promise<MockAnswer>): Promise<MockAnswer> {
+    const answer = await this.#answer(headers, run);
     this.#log(method, pathId, answer);
     return answer;
   }
@@ -305,13 +301,14 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
 
   /** An injected failure's answer; a 429 announces the wait the test chose. */
   #failure(failure: InjectedFailure<number>): MockAnswer {
-    const answer = this.#response({ errorCode: failure.detail ?? failure.status }, failure.status);
+    const answer = this.#answers.build({ errorCode: failure.detail ?? failure.status }, failure.status);
     if (failure.status !== 429) return answer;
-    const headers = injected429Headers(failure.retryAfterMs, Date.now(), this.#window.peek(), RATE_HEADERS);
+    const window = this.rateLimit ? this.#window.peek() : undefined;
+    const headers = injected429Headers(failure.retryAfterMs, Date.now(), window, RATE_HEADERS);
     return { ...answer, headers: { ...answer.headers, ...headers } };
   }
 
-  #answer(headers: Headers, run: () => MockAnswer): MockAnswer {
+  async #answer(headers: Headers, run: () => Promise<MockAnswer>): Promise<MockAnswer> {
     const expected = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
     if (headers.get('authorization') !== expected || headers.get('x-immo-source') !== this.credentials.source) {
       return {
@@ -320,79 +317,63 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
         headers: { 'content-type': 'text/plain', 'www-authenticate': 'Basic realm="import"' },
       };
     }
-    const window = this.#window.take();
-    const limitHeaders = rateLimitHeaders(window, RATE_HEADERS);
-    if (window.limited) {
-      return { status: 429, body: 'Too Many Requests', headers: { 'content-type': 'text/plain', ...limitHeaders } };
+    let limitHeaders: Record<string, string> = {};
+    if (this.rateLimit) {
+      const window = this.#window.take();
+      limitHeaders = rateLimitHeaders(window, RATE_HEADERS);
+      if (window.limited) {
+        return { status: 429, body: 'Too Many Requests', headers: { 'content-type': 'text/plain', ...limitHeaders } };
+      }
     }
     const failure = this.takeQueuedFailure();
     let answer: MockAnswer;
     if (failure) answer = this.#failure(failure);
     else {
       try {
-        answer = run();
+        answer = await run();
       } catch (error) {
         if (!(error instanceof Refusal)) throw error;
-        const status = error.code === ErrorCode.LOCKED ? 403 : error.code;
-        answer = this.#response(
-          { errorCode: error.code, errorMessage: error.message, ...(error as Refusal & { extra?: object }).extra },
-          status,
-        );
+        const extra = (error as Refusal & { extra?: Partial<AnswerFields> }).extra;
+        answer = this.#answers.build({ ...extra, errorCode: error.code, errorMessage: error.message });
       }
     }
     // An injected 429's own headers win over the window's.
     return { ...answer, headers: { ...limitHeaders, ...answer.headers } };
   }
 
-  #write(pathId: string, body: string): MockAnswer {
-    let doc: Ordered;
-    try {
-      doc = parseXmlSafely(body, true) as Ordered;
-    } catch (error) {
-      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, error instanceof XmlParseError ? error.message : 'unreadable XML');
-    }
-    const roots = doc.filter((n) => nameOf(n) !== undefined);
-    const root = roots[0];
-    if (roots.length !== 1 || !root || nameOf(root) !== 'property') {
-      throw new Refusal(ErrorCode.BAD_JAXB_REQUEST, 'the document must have one <property> root');
-    }
+  async #write(pathId: string, body: Uint8Array | string): Promise<MockAnswer> {
+    sharedValidator ??= new SchemaValidator();
+    const root = await readDocument(body, sharedValidator);
     const operation = attr(root, 'operation') ?? 'write';
-    if (!OPERATIONS.has(operation)) throw new Refusal(ErrorCode.UNKNOWN_CMD, `unknown operation "${operation}"`);
-    checkStructure(root);
-
     const uniqueId = text(child(root, 'unique-id'));
     const agent = child(root, 'agent') ?? child(root, 'user');
     const email = text(child(agent, 'email')).toLowerCase();
-    const building = child(root, 'building');
-    const typeText = attr(building, 'IDType');
+    const typeText = attr(child(root, 'building'), 'IDType');
     if (!uniqueId) throw new Refusal(ErrorCode.MISSING_FIELD, 'unique-id is empty');
     if (!email) throw new Refusal(ErrorCode.MISSING_FIELD, 'agent/email is missing');
     if (typeText === undefined) throw new Refusal(ErrorCode.MISSING_FIELD, 'building/@IDType is missing');
 
+    const realtor = child(child(agent, 'realtors'), 'realtor');
+    const realtorId = attr(realtor, 'id');
+    const named: Partial<AnswerFields> = {
+      entityId: uniqueId,
+      realEstate: email,
+      realtorId: realtorId === undefined ? undefined : Number(realtorId),
+      realtorUuid: attr(realtor, 'uuid'),
+      realtorExternalId: attr(realtor, 'external-id'),
+    };
     const agency = this.agencies.get(email);
-    const extra = { entityId: uniqueId, realEstate: email };
-    if (!agency) throw withExtra(new Refusal(ErrorCode.MISSING_RE, `agency ${email} not found`), extra);
-    const owner = { ...extra, entityOwnerId: agency.id };
+    if (!agency) throw withExtra(new Refusal(ErrorCode.MISSING_RE, `agency ${email} not found`), named);
+    const owner = { ...named, entityOwnerId: agency.id, agencyUuid: agency.uuid };
     if (!agency.online) throw withExtra(new Refusal(ErrorCode.OFFLINE_RE, `agency ${email} is offline`), owner);
 
     const typeId = Number(typeText);
     const typology = this.typologies.get(typeId);
     if (!typology) throw withExtra(new Refusal(ErrorCode.UNRESOLVED_TYPOLOGY, `typology ${typeText} not found`), owner);
-    for (const t of children(child(root, 'transactions'), 'transaction')) {
-      const contract = attr(t, 'type') as 'S' | 'R';
-      if (!typology.contracts.includes(contract)) {
-        throw withExtra(
-          new Refusal(ErrorCode.UNRESOLVED_TYPOLOGY, `typology ${typology.name} does not allow contract ${contract}`),
-          owner,
-        );
-      }
-    }
-    const location = child(root, 'location');
-    const locality = child(location, 'locality');
-    const hasCode = (attr(child(location, 'city'), 'code') ?? '').trim() !== '';
-    const hasCoordinates = text(child(locality, 'latitude')) !== '' && text(child(locality, 'longitude')) !== '';
-    if (!hasCode && !hasCoordinates) {
-      throw withExtra(new Refusal(ErrorCode.MISSING_GEO, 'city code or coordinates required'), owner);
+    try {
+      checkGuideRules(root, typology);
+    } catch (error) {
+      throw error instanceof Refusal ? withExtra(error, owner) : error;
     }
 
     const key = `${email}\u0000${uniqueId}`;
@@ -401,92 +382,67 @@ export class IndomioMockPortal extends MockPortalBase<MockRequest, number> {
       throw withExtra(new Refusal(ErrorCode.ID_MISMATCH, `id ${pathId} does not match unique-id ${uniqueId}`), owner);
     }
     const dateUpdated = text(child(root, 'date-updated'));
+    const xml = typeof body === 'string' ? body : new TextDecoder().decode(body);
     if (existing) {
-      const ids = { ...owner, idListing: existing.idListing };
+      const ids = { ...owner, idListing: existing.idListing, listingUuid: existing.uuid };
       if (existing.locked) throw withExtra(new Refusal(ErrorCode.LOCKED, 'listing is locked'), { ...ids, lock: true });
       if (operation === 'delete') {
         this.#listings.delete(key);
-        return this.#response({ ...ids, errorCode: 0, errorMessage: 'Success' }, 200);
+        return this.#answers.build({ ...ids, errorCode: 0, errorMessage: 'Success' });
       }
       if (xsDateTimeToMs(dateUpdated) <= xsDateTimeToMs(existing.dateUpdated)) {
         // The last-updated rule: not newer, so nothing changes, and the answer is still a success.
-        return this.#response(
-          { ...ids, errorCode: 0, errorMessage: 'Success (not updated: date-updated is not newer)' },
-          200,
-        );
+        return this.#answers.build({
+          ...ids,
+          errorCode: 0,
+          errorMessage: 'Success (not updated: date-updated is not newer)',
+        });
       }
       existing.dateUpdated = dateUpdated;
       existing.typeId = typeId;
       existing.writes++;
-      existing.xml = body;
-      return this.#response({ ...ids, errorCode: 0, errorMessage: 'Success' }, 200);
+      existing.xml = xml;
+      return this.#answers.build({ ...ids, errorCode: 0, errorMessage: 'Success' });
     }
     if (operation === 'delete') throw withExtra(new Refusal(ErrorCode.NOT_FOUND, 'listing not found'), owner);
     const listing: MockListing = {
       idListing: this.#nextId++,
+      uuid: randomUUID(),
       uniqueId,
       agencyEmail: email,
       dateUpdated,
       typeId,
       locked: false,
       writes: 1,
-      xml: body,
+      xml,
     };
     this.#listings.set(key, listing);
-    return this.#response({ ...owner, idListing: listing.idListing, errorCode: 0, errorMessage: 'Success' }, 200);
+    return this.#answers.build({
+      ...owner,
+      idListing: listing.idListing,
+      listingUuid: listing.uuid,
+      errorCode: 0,
+      errorMessage: 'Success',
+    });
   }
 
   #remove(pathId: string): MockAnswer {
     if (!/^\d+$/.test(pathId)) throw new Refusal(ErrorCode.ID_MISMATCH, `"${pathId}" is not a numeric idListing`);
     for (const [key, listing] of this.#listings) {
       if (String(listing.idListing) !== pathId) continue;
+      const agency = this.agencies.get(listing.agencyEmail);
       const ids = {
         idListing: listing.idListing,
+        listingUuid: listing.uuid,
         entityId: listing.uniqueId,
         realEstate: listing.agencyEmail,
-        entityOwnerId: this.agencies.get(listing.agencyEmail)?.id,
+        entityOwnerId: agency?.id,
+        agencyUuid: agency?.uuid,
       };
       if (listing.locked) throw withExtra(new Refusal(ErrorCode.LOCKED, 'listing is locked'), { ...ids, lock: true });
       this.#listings.delete(key);
-      return this.#response({ ...ids, errorCode: 0, errorMessage: 'Success' }, 200);
+      return this.#answers.build({ ...ids, errorCode: 0, errorMessage: 'Success' });
     }
     throw new Refusal(ErrorCode.NOT_FOUND, `listing ${pathId} not found`);
-  }
-
-  #response(
-    fields: {
-      errorCode: number;
-      errorMessage?: string | undefined;
-      entityId?: string | undefined;
-      entityOwnerId?: string | undefined;
-      realEstate?: string | undefined;
-      idListing?: number | undefined;
-      lock?: boolean | undefined;
-    },
-    status: number,
-  ): MockAnswer {
-    const requestId = randomUUID().toUpperCase();
-    const nodes: [string, string][] = [
-      ['Result', String(fields.errorCode === 0)],
-      ['EntityID', fields.entityId ?? ''],
-      ['EntityOwnerID', fields.entityOwnerId ?? ''],
-      ['RealEstate', fields.realEstate ?? ''],
-      ['ErrorCode', String(fields.errorCode)],
-      ['ErrorMessage', fields.errorMessage ?? errorCodeInfo(fields.errorCode).meaning],
-      ['idListing', fields.idListing === undefined ? '' : String(fields.idListing)],
-      ['lock', String(fields.lock ?? false)],
-      ['RequestID', requestId],
-    ];
-    // The portal does not guarantee node order: rotate it on every answer.
-    const shift = this.#answers++ % nodes.length;
-    const ordered = [...nodes.slice(shift), ...nodes.slice(0, shift)];
-    const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele('ServiceResponse');
-    for (const [name, value] of ordered) doc.ele(name).txt(value).up();
-    return {
-      status,
-      body: doc.end(),
-      headers: { 'content-type': 'application/xml; charset=utf-8' },
-      errorCode: fields.errorCode,
-    };
   }
 }

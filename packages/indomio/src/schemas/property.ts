@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { RealtorSchema } from './realtor.js';
+import { OperationSchema, UserLanguageSchema, xmlText } from './xsd.js';
+
+export { type Realtor, type RealtorInput, RealtorSchema } from './realtor.js';
+export { hasInvalidXmlChars, type Operation, OperationSchema, UserLanguageSchema } from './xsd.js';
 
 /** Largest picture the portal downloads, in bytes. */
 export const MAX_PICTURE_BYTES = 5_242_880;
@@ -7,18 +12,8 @@ export const MAX_DOCUMENT_BYTES = 8_388_608;
 /** Most blueprints (floor plans) one listing may carry. */
 export const MAX_BLUEPRINTS = 4;
 
-/** Characters XML 1.0 excludes outright: C0 controls other than tab, LF and CR; U+FFFE and U+FFFF. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the control characters XML forbids is the point.
-const XML_EXCLUDED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-
-/** Whether `s` holds a character XML 1.0 cannot carry at all, even escaped (lone surrogates included). */
-export function hasInvalidXmlChars(s: string): boolean {
-  // Both checks run natively: this is called for every text field of every listing.
-  return XML_EXCLUDED.test(s) || !s.isWellFormed();
-}
-
 /** Text that fits in an XML document. */
-const text = () => z.string().refine((s) => !hasInvalidXmlChars(s), 'contains characters XML cannot carry');
+const text = xmlText;
 const nonEmpty = () => text().refine((s) => s.trim() !== '', 'must not be empty');
 const int32 = () => z.int32();
 const long = () => z.int().min(0);
@@ -49,28 +44,10 @@ export const DateTimeSchema = z
   ])
   .transform((v) => (typeof v === 'string' ? v : toXsDateTime(v)));
 
-/** `property/@operation`. */
-export const OperationSchema = z.enum(['write', 'force', 'delete', 'archive', 'partial', 'secret']);
-/** What the portal should do with a property. */
-export type Operation = z.infer<typeof OperationSchema>;
-
 /** Languages of descriptions and addresses (`nationcode`). */
 export const LanguageSchema = z.enum(['it', 'en', 'de', 'fr', 'es', 'pt', 'ru', 'gr', 'el', 'hr', 'sl', 'sr']);
 /** A language code the portal knows. */
 export type Language = z.infer<typeof LanguageSchema>;
-
-/** An agent of the agency (`agent/realtors/realtor`). */
-export const RealtorSchema = z.strictObject({
-  /** The agent's id on the portal. */
-  id: int32().optional(),
-  /** The agent's id in the CRM. */
-  externalId: text().optional(),
-  firstName: text().optional(),
-  surname: text().optional(),
-  role: z.enum(['owner', 'admin', 'secretary', 'agent', 'business manager']).optional(),
-});
-/** An agent of the agency. */
-export type Realtor = z.infer<typeof RealtorSchema>;
 
 /** The agency publishing the listing (`agent`); `email` is the agency's username and identifies it. */
 export const AgentSchema = z.strictObject({
@@ -102,21 +79,6 @@ export const XsDateSchema = z
     z.date().refine((d) => !Number.isNaN(d.getTime()), 'invalid date'),
   ])
   .transform((v) => (typeof v === 'string' ? v : v.toISOString().slice(0, 10)));
-
-/** Languages of a private advertiser (`user/language`). */
-export const UserLanguageSchema = z.enum([
-  'de-DE',
-  'el-GR',
-  'en-GB',
-  'es-ES',
-  'fr-FR',
-  'it-IT',
-  'pt-PT',
-  'ru-RU',
-  'hr-HR',
-  'sl-SI',
-  'sr-RS',
-]);
 
 const latitude = z.number().min(-90).max(90);
 const longitude = z.number().min(-180).max(180);

@@ -1,5 +1,6 @@
 import { parseInput } from '@sync/core';
 import { type Picture, type Property, type PropertyInput, PropertySchema } from '../schemas/property.js';
+import { writeRealtors } from './realtor.js';
 import { type XmlValue, XmlWriter } from './writer.js';
 
 /** `xs:decimal` with at most 8 fraction digits and no exponent, as latitude and longitude need. */
@@ -30,19 +31,7 @@ function agentXml(out: XmlWriter, agent: NonNullable<Property['agent']>): void {
   out.textElement('email', agent.email);
   out.cdataElement('phone', agent.phone);
   out.cdataElement('mobile-phone', agent.mobilePhone);
-  if (agent.realtors) {
-    out.start('realtors');
-    for (const r of agent.realtors) {
-      out.start('realtor');
-      out.attr('external-id', r.externalId);
-      out.attr('id', r.id);
-      out.cdataElement('firstname', r.firstName);
-      out.cdataElement('surname', r.surname);
-      out.textElement('role', r.role);
-      out.end('realtor');
-    }
-    out.end('realtors');
-  }
+  if (agent.realtors) writeRealtors(out, agent.realtors);
   out.end('agent');
 }
 
@@ -346,6 +335,11 @@ export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 /**
  * Validates a property and writes it as a UTF-8 XML document valid against the portal's
  * XSD: children in the XSD's order, free text in CDATA, attributes escaped.
+ *
+ * @example
+ * ```ts
+ * const xml = buildPropertyXml(fromListing(listing, { agency, typologies: INDOMIO_DOCUMENTED_TYPOLOGIES }));
+ * ```
  */
 export function buildPropertyXml(property: PropertyInput): string {
   return propertyDocument(validateProperty(property, 'buildPropertyXml'));
