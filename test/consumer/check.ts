@@ -1,8 +1,10 @@
 // Consumer checks: pack every package, install the tarballs into a project outside the workspace, and use them
 // there as users do — calls against the bundled mocks, from ESM and from CommonJS, on Node 22, Node 24, Bun and
 // Deno (each installed from the npm registry into that project), types with node16 and bundler resolution, and
-// the Jest recipe of docs/testing.md run as written (its config, command and test file) with Jest from the registry.
-// Prints one ok/FAIL line per check and exits non-zero when any fails. Run `npm run build` first.
+// the Jest recipe of docs/testing.md run as written (its config, command and test file) with Jest from the registry,
+// and the `sync-queue` command. The queue's round runs against a redis-server the checker starts (skipped, saying
+// why, when there is none, except under CI=true, where a missing server fails like the other services).
+// Prints one ok/FAIL/skip line per check and exits non-zero when any fails. Run `npm run build` first.
 import { type ExecFileSyncOptions, execFileSync } from 'node:child_process';
 import {
   existsSync,
@@ -16,10 +18,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { redisMissing, type Service, startRedis } from '../../packages/core/test/support/services.ts';
 import { smokes, typesCheck, typesCheckCjs } from './smoke.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
-const packages = ['core', 'rentix', 'indomio', 'pfcrm'];
+const packages = ['core', 'rentix', 'indomio', 'pfcrm', 'queue'];
 /** Longest a single step may take before it counts as hung. */
 const STEP_TIMEOUT_MS = 120_000;
 
@@ -28,6 +31,10 @@ function report(ok: boolean, label: string, detail = ''): void {
   if (!ok) failures++;
   console.log(`${ok ? 'ok  ' : 'FAIL'}  ${label}`);
   if (!ok && detail.trim()) console.log(detail.trimEnd().replace(/^/gm, '      '));
+}
+/** A check that cannot run here, and why. */
+function skipped(label: string, why: string): void {
+  console.log(`skip  ${label}: ${why.trim()}`);
 }
 
 interface Outcome {
@@ -124,6 +131,7 @@ const installed = install('the tarballs, their peers, Node 22 and Node 24', [
   ...files.map((f) => join(tarballs, f)),
   'zod@^4',
   'msw@^3',
+  'ioredis@^6',
   // The Indomio mock validates documents with libxml2 from this optional peer.
   'xmllint-wasm@^5.3.0',
   'typescript@~6.0',
@@ -142,8 +150,9 @@ const finish = `
 let failed = 0;
 for (const [name, check] of checks) {
   try {
-    await check();
-    console.log('::ok ' + name);
+    const skip = await check();
+    if (typeof skip === 'string') console.log('::SKIP ' + name + '\\n  ' + skip);
+    else console.log('::ok ' + name);
   } catch (error) {
     failed++;
     console.log('::FAIL ' + name + '\\n' + String((error && error.stack) || error).replace(/^/gm, '  '));
@@ -207,8 +216,14 @@ const runtimes: Runtime[] = [
     env: { ...process.env, DENO_DIR: join(work, 'deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
   },
 ];
+// One redis-server for the queue's round on every runtime; each run keeps to keys of its own.
+const redisWhy = redisMissing();
+let redis: Service | undefined;
+if (redisWhy !== undefined && process.env.CI === 'true') report(false, 'a redis-server for the queue check', redisWhy);
+else if (redisWhy === undefined) redis = await startRedis();
+const redisEnv = redis ? { SYNC_SMOKE_REDIS_URL: redis.url } : { SYNC_SMOKE_REDIS_MISSING: redisWhy };
 for (const runtime of runtimes.filter((r) => r.installed)) {
-  const options = { cwd: project, env: runtime.env ?? process.env };
+  const options = { cwd: project, env: { ...(runtime.env ?? process.env), ...redisEnv } };
   const version = exec(runtime.cmd, ['--version'], options);
   const named = version.stdout.split('\n')[0]?.trim() ?? '';
   const runs = version.ok && runtime.version.test(named);
@@ -227,14 +242,15 @@ for (const runtime of runtimes.filter((r) => r.installed)) {
     const seen = new Set<string>();
     let anyFailed = false;
     lines.forEach((line, i) => {
-      const match = /^::(ok|FAIL) (.*)$/.exec(line);
+      const match = /^::(ok|FAIL|SKIP) (.*)$/.exec(line);
       if (!match) return;
       const name = match[2] ?? '';
       seen.add(name);
       if (match[1] === 'FAIL') anyFailed = true;
       const detail = [];
       for (let j = i + 1; j < lines.length && !lines[j]?.startsWith('::'); j++) detail.push(lines[j]);
-      report(match[1] === 'ok', `${runtime.label}, ${format}: ${name}`, detail.join('\n'));
+      if (match[1] === 'SKIP') skipped(`${runtime.label}, ${format}: ${name}`, detail.join(' '));
+      else report(match[1] === 'ok', `${runtime.label}, ${format}: ${name}`, detail.join('\n'));
     });
     const unreported = smokes.filter((s) => !seen.has(s.name));
     if (unreported.length || (!outcome.ok && !anyFailed)) {
@@ -242,6 +258,25 @@ for (const runtime of runtimes.filter((r) => r.installed)) {
     }
   }
 }
+
+await redis?.stop();
+
+// The fleet's command, as its bin is installed.
+for (const [label, node] of [
+  ['Node 22', bin('node22/bin/node')],
+  ['Node 24', bin('node24/bin/node')],
+] as const) {
+  if (!installed) break;
+  const help = exec(node, [bin('@sync/queue/dist/cli.js'), '--help'], { cwd: project });
+  report(
+    help.ok && /^sync-queue \d+\.\d+\.\d+: /.test(help.stdout) && help.stdout.includes('worker'),
+    `${label}: sync-queue --help`,
+    help.detail || help.stdout,
+  );
+}
+const linked = exec(bin('node24/bin/node'), [bin('.bin/sync-queue'), '--help'], { cwd: project });
+if (installed)
+  report(linked.ok && linked.stdout.startsWith('sync-queue '), 'node_modules/.bin/sync-queue is linked', linked.detail);
 
 // 4. Types against the packed declarations.
 writeFileSync(join(project, 'check.ts'), typesCheck);

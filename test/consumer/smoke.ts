@@ -3,9 +3,9 @@
 // Each check is the body of an async function, written once in a form that runs as ESM and as CommonJS,
 // on Node, Bun and Deno: `lib(name)` loads a module (import() in ESM, require() in CommonJS), `resolvePath(name)`
 // resolves a package file to a path (import.meta.resolve in ESM, require.resolve in CommonJS) and `assert` is
-// node:assert/strict.
+// node:assert/strict. A check that cannot run here returns why (a string): it is reported as skipped.
 
-/** One named check: JavaScript statements that may use `lib`, `resolvePath`, `assert` and await. */
+/** One named check: JavaScript statements that may use `lib`, `resolvePath`, `assert` and await; returning a string skips it, saying why. */
 export interface Smoke {
   name: string;
   body: string;
@@ -183,6 +183,81 @@ export const smokes: Smoke[] = [
       }
     `,
   },
+  {
+    name: 'queue: a round of one agency on a worker in this process, and its metrics',
+    body: `
+      const { env } = await lib('node:process');
+      // The checker starts a redis-server and passes its URL, or says why it could not.
+      if (!env.SYNC_SMOKE_REDIS_URL) return env.SYNC_SMOKE_REDIS_MISSING || 'no Redis was started for this check';
+      const { SyncFleet } = await lib('@sync/queue');
+      const { MemoryIdentifierMap } = await lib('@sync/core');
+      const { serveHandlers } = await lib('@sync/core/msw');
+      const { RentixClient, rentixTarget } = await lib('@sync/rentix');
+      const { RentixMockPortal, createRentixHandlers, DEFAULT_MOCK_API_KEY } = await lib('@sync/rentix/msw');
+      const redis = new URL(env.SYNC_SMOKE_REDIS_URL);
+      const listings = Array.from({ length: 3 }, (_, i) => ({
+        id: 'crm-' + i,
+        offer: 'rent',
+        price: 500 + i,
+        currency: 'EUR',
+        rentPeriod: 'month',
+        category: 'residential',
+        type: 'apartment',
+        area: 60,
+        address: { country: 'MD', city: 'Chisinau', district: 'Centru' },
+        title: { en: 'Quiet apartment ' + i },
+        description: { en: 'A quiet two-room apartment near the park, with a balcony and a new kitchen, number ' + i + '.' },
+        photos: [1, 2, 3].map((n) => ({ url: 'https://img.example/q-' + i + '/' + n + '.jpg' })),
+        status: 'active',
+        updatedAt: '2024-05-01T10:00:00Z',
+      }));
+      const portal = new RentixMockPortal();
+      const server = await serveHandlers((url) => createRentixHandlers({ portal, baseUrl: url + '/api/v1' }));
+      const fleet = new SyncFleet({
+        redis: { host: redis.hostname, port: Number(redis.port) },
+        // Each runtime and module format runs in its own keys of the one Redis.
+        prefix: 'smoke-' + Date.now() + '-' + Math.random().toString(36).slice(2, 8),
+        store: new MemoryIdentifierMap(),
+        listings: async () => listings,
+        portals: {
+          rentix: {
+            limits: { default: { limit: 300, windowMs: 60000 }, bulk: { limit: 30, windowMs: 60000 } },
+            target(agency, { state, rateLimiter, observe }) {
+              const client = new RentixClient({ apiKey: DEFAULT_MOCK_API_KEY, baseUrl: server.url + '/api/v1', allowInsecureHttp: true, rateLimiter });
+              observe(client.http);
+              return rentixTarget(client, { state, agent: 'omit' });
+            },
+          },
+        },
+      });
+      const worker = fleet.worker({ concurrency: 1 });
+      let timer;
+      try {
+        const rentix = worker.workers.get('rentix');
+        const done = new Promise((resolve, reject) => {
+          rentix.on('completed', (job, summary) => resolve(summary));
+          rentix.on('failed', (job, error) => reject(error));
+          timer = setTimeout(() => reject(new Error('the round did not complete within 60 s')), 60000);
+        });
+        await fleet.enqueue('agency-1');
+        const summary = await done;
+        assert.deepStrictEqual(
+          [summary.agency, summary.portal, summary.status, summary.listings, summary.created, summary.failed],
+          ['agency-1', 'rentix', 'completed', 3, 3, 0],
+        );
+        assert.equal(portal.listings.size, 3);
+        for (const l of listings) assert.equal(portal.listingByExternalId(l.id)?.formData.announcementValue, l.price);
+        const metrics = await fleet.metrics();
+        assert.equal(metrics.portals.rentix.counters.rounds.completed, 1);
+        assert.match(await fleet.prometheus(), /sync_rounds_total\\{portal="rentix",status="completed"\\} 1/);
+      } finally {
+        clearTimeout(timer);
+        await worker.close();
+        await fleet.close();
+        await server.close();
+      }
+    `,
+  },
 ];
 
 /**
@@ -195,7 +270,9 @@ import { HttpClient, SyncError } from '@sync/core';
 import { RentixClient } from '@sync/rentix';
 import { IndomioClient } from '@sync/indomio';
 import { PfCrmClient } from '@sync/pfcrm';
+import { SyncFleet, type FleetConfig } from '@sync/queue';
 export const clients = [RentixClient, IndomioClient, PfCrmClient];
+export const fleet = (config: FleetConfig): SyncFleet => new SyncFleet(config);
 export const client: HttpClient = new HttpClient({ portal: 'types', baseUrl: 'https://example.com', userAgent: 'types' });
 export const isSync = (e: unknown): boolean => e instanceof SyncError;
 `;
@@ -210,6 +287,16 @@ import { IndomioClient, type PropertyInput } from '@sync/indomio';
 import { IndomioMockPortal, createIndomioHandlers } from '@sync/indomio/msw';
 import { PfCrmClient, type PropertyFilters } from '@sync/pfcrm';
 import { PfCrmMockPortal, createPfCrmHandlers } from '@sync/pfcrm/msw';
+import { RedisRateLimiter, SyncFleet, type FleetConfig, type RoundSummary } from '@sync/queue';
+
+export async function rounds(config: FleetConfig): Promise<RoundSummary | undefined> {
+  const fleet = new SyncFleet(config);
+  await fleet.enqueue('agency-1');
+  const limiter: RedisRateLimiter = new RedisRateLimiter({ redis: fleet.redis, key: 'k', limits: {} });
+  await limiter.acquire(['default']);
+  const [job] = await fleet.queue('rentix').getCompleted(0, 0);
+  return job?.returnvalue ?? undefined;
+}
 
 export async function portals(url: string): Promise<number> {
   const rentix = new RentixClient({ apiKey: 'k', baseUrl: url, allowInsecureHttp: true });

@@ -13,7 +13,9 @@ import {
   PropertySchema,
   xsDateTimeToMs,
 } from './schemas/property.js';
+import { type FeedSectionsInput, FeedSectionsSchema } from './schemas/roots.js';
 import { validateProperty, writeProperty, XML_DECLARATION } from './xml/build.js';
+import { writeFeedSections } from './xml/roots.js';
 import { XmlWriter } from './xml/writer.js';
 import { type ZipEntryState, zipChecksum, zipEntry, zipFrame } from './zip.js';
 
@@ -51,6 +53,12 @@ export interface WriteFeedOptions {
   format?: FeedFormat | undefined;
   /** Stops writing; the partial file is left for the caller to remove. */
   signal?: AbortSignal | undefined;
+  /**
+   * The feed's other sections — agencies' profiles, projects, auctions — written before the
+   * properties. They are validated before anything is written: an invalid one throws an
+   * `InputValidationError` naming it.
+   */
+  sections?: FeedSectionsInput | undefined;
 }
 
 /** A listing left out of the feed. */
@@ -117,6 +125,8 @@ export async function writeFeed(
   options: WriteFeedOptions = {},
 ): Promise<FeedReport> {
   const meta = parseInput(FeedMetadataSchema, metadata, { portal: 'indomio', operation: 'writeFeed' });
+  const sections =
+    options.sections && parseInput(FeedSectionsSchema, options.sections, { portal: 'indomio', operation: 'writeFeed' });
   const format = options.format ?? 'gzip';
   if (!Object.hasOwn(FILE_NAMES, format)) {
     throw new SyncError(`unsupported feed format "${String(format)}": use gzip, zip or xml`, {
@@ -165,6 +175,7 @@ export async function writeFeed(
     out.end('publisher');
     out.textElement('build-date', meta.buildDate);
     out.end('metadata');
+    if (sections) writeFeedSections(out, sections);
     out.raw('<properties>');
     const add = (property: PropertyInput): void => {
       const index = report.total++;

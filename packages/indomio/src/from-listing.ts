@@ -5,14 +5,17 @@ import {
   type ListingAddress,
   ListingSchema,
   type ListingTypeKey,
+  type PropertyCondition,
   parseInput,
 } from '@sync/core';
 import { PORTAL } from './portal.js';
 import {
   type AgencyPropertyInput,
   type Agent,
+  type Building,
   type Description,
   type EnergyClass,
+  type ExtendedInput,
   type ExtraFeatures,
   hasInvalidXmlChars,
   type Language,
@@ -46,6 +49,47 @@ export const INDOMIO_OPERATIONS: Readonly<Record<Listing['status'], Operation | 
   inactive: undefined,
   draft: undefined,
 };
+
+/**
+ * The building's state (`building/status`) for each condition of a CRM listing. A new-build
+ * listing (`housingMarket: 'new'`) with no condition is `nuovo`.
+ */
+export const INDOMIO_BUILDING_STATUSES: Readonly<Record<PropertyCondition, NonNullable<Building['status']>>> = {
+  new: 'nuovo',
+  renovated: 'ristrutturato',
+  good: 'buono',
+  'needs-renovation': 'da ristrutturare',
+  unfinished: 'in costruzione',
+};
+
+/** Floor kinds (`extra-features/floor/@type`) of the basement floors the XSD names, by floor number. */
+export const INDOMIO_BASEMENT_FLOORS: Readonly<Record<number, NonNullable<ExtraFeatures['floor']>['type']>> = {
+  [-1]: 'Interrato(-1)',
+  [-2]: 'Interrato(-2)',
+  [-3]: 'Interrato(-3)',
+  [-4]: 'Interrato(-4)',
+  [-5]: 'Interrato(-5)',
+};
+
+/**
+ * The floor kind of a unit: ground floor at 0, the basement floors of
+ * {@link INDOMIO_BASEMENT_FLOORS} (deeper ones `Interrato`), the top floor `Ultimo` when the
+ * building's floors are known, `Intermedio` between; unknown otherwise.
+ */
+function floorType(floor: number, floorsTotal: number | undefined): NonNullable<ExtraFeatures['floor']>['type'] {
+  if (floor === 0) return 'PianoTerra';
+  if (floor < 0) return INDOMIO_BASEMENT_FLOORS[floor] ?? 'Interrato';
+  if (floorsTotal === undefined) return undefined;
+  return floor >= floorsTotal ? 'Ultimo' : 'Intermedio';
+}
+
+/** A floor with its kind, the kind left out when unknown. */
+function withType(
+  value: number,
+  type: NonNullable<ExtraFeatures['floor']>['type'],
+): NonNullable<ExtraFeatures['floor']> {
+  return type === undefined ? { value } : { value, type };
+}
 
 /** ISTAT municipality codes by city name as the CRM spells it, e.g. `{ Jesi: '042021' }`. */
 export type IndomioIstatTable = Readonly<Record<string, string>>;
@@ -82,6 +126,11 @@ export interface IndomioFromListingOptions {
    * element, so without this option an empty `energy-class` (nothing declared) is sent.
    */
   energyClass?: EnergyClass | ((listing: Listing) => EnergyClass | undefined) | undefined;
+  /**
+   * The amenities of a listing (`extended`: pool, lift access, fibre, views…), which the CRM
+   * listing does not carry: give them here, or as a function of the listing.
+   */
+  extended?: ExtendedInput | ((listing: Listing) => ExtendedInput | undefined) | undefined;
   /** Round prices to whole euros; by default a price with cents is refused. */
   roundPrice?: boolean | undefined;
 }
@@ -176,6 +225,9 @@ export function fromListing(listing: Listing, options: IndomioFromListingOptions
   }
   const locality: NonNullable<Location['locality']> = {
     ...(options.map && { map: options.map }),
+    ...(a.district !== undefined && {
+      neighbourhood: { name: text('address.district', a.district) ?? a.district, type: 'district' as const },
+    }),
     ...(a.postalCode !== undefined && { postalCode: text('address.postalCode', a.postalCode, 5) }),
     ...(hasCoordinates && { latitude: a.latitude, longitude: a.longitude }),
     ...(a.street !== undefined && { thoroughfare: { value: text('address.street', a.street, 200) ?? '' } }),
@@ -229,7 +281,7 @@ export function fromListing(listing: Listing, options: IndomioFromListingOptions
   }
   const extraFeatures: ExtraFeatures = {
     ...(l.bathrooms !== undefined && { bathrooms: l.bathrooms }),
-    ...(l.floor !== undefined && { floor: { value: l.floor } }),
+    ...(l.floor !== undefined && { floor: withType(l.floor, floorType(l.floor, l.floorsTotal)) }),
     ...(l.floorsTotal !== undefined && { numFloors: l.floorsTotal }),
   };
 
@@ -244,6 +296,13 @@ export function fromListing(listing: Listing, options: IndomioFromListingOptions
   }
 
   const energy = typeof options.energyClass === 'function' ? options.energyClass(l) : options.energyClass;
+  const extended = typeof options.extended === 'function' ? options.extended(l) : options.extended;
+  const status =
+    l.condition !== undefined
+      ? INDOMIO_BUILDING_STATUSES[l.condition]
+      : l.housingMarket === 'new'
+        ? INDOMIO_BUILDING_STATUSES.new
+        : undefined;
 
   if (issues.length > 0) throw new InputValidationError(issues, context);
 
@@ -255,7 +314,7 @@ export function fromListing(listing: Listing, options: IndomioFromListingOptions
     location,
     ...(l.photos.length > 0 && { pictures: l.photos.map((p, i) => ({ url: p.url, position: i + 1 })) }),
     transactions: [{ type: l.offer === 'sale' ? 'S' : 'R', price, currency: 'EUR' }],
-    building: { typeId: typeId as number },
+    building: { typeId: typeId as number, ...(status !== undefined && { status }) },
     features: {
       ...(roomsDetail && Object.keys(roomsDetail).length > 0 && { roomsDetail }),
       size: { value: size, unit: 'm2' },
@@ -263,6 +322,7 @@ export function fromListing(listing: Listing, options: IndomioFromListingOptions
       energyClass: energy ?? {},
     },
     ...(Object.keys(extraFeatures).length > 0 && { extraFeatures }),
+    ...(extended !== undefined && { extended }),
   };
   // The package's own validation has the last word (agency e-mail, typology id range…).
   validateProperty(property, OPERATION);

@@ -21,6 +21,8 @@ export * from './errors.js';
 export * from './feed.js';
 export {
   fromListing,
+  INDOMIO_BASEMENT_FLOORS,
+  INDOMIO_BUILDING_STATUSES,
   INDOMIO_DOCUMENTED_TYPOLOGIES,
   INDOMIO_OPERATIONS,
   type IndomioAgency,
@@ -47,6 +49,7 @@ export {
   type RealtorsUpdateInput,
   RealtorsUpdateSchema,
 } from './schemas/realtor.js';
+export * from './schemas/roots.js';
 export { SERVICE_RESPONSE_NODES, type ServiceResponse, ServiceResponseSchema } from './schemas/service-response.js';
 export { EmailSchema, type UserLanguage, UuidSchema } from './schemas/xsd.js';
 export {
@@ -66,6 +69,7 @@ export {
 export * from './typologies.js';
 export { VERSION } from './version.js';
 export { buildPropertyXml, propertyDocument, propertyFragment, validateProperty } from './xml/build.js';
+export { buildFeedXml, type FeedDocumentInput, FeedDocumentSchema } from './xml/feed-document.js';
 export {
   assertNoDoctype,
   decodeXmlText,
@@ -83,3 +87,4 @@ export {
   writeRealtors,
   writeRealtorsUpdate,
 } from './xml/realtor.js';
+export { buildAuctionXml, buildProjectXml, writeAuction, writeProject } from './xml/roots.js';

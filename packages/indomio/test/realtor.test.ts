@@ -81,5 +81,8 @@ describe('the realtor element', () => {
       /agencyEmail/,
     );
     expect(() => validateRealtorsUpdate({ agencyEmail: 'agency@example.com', realtors: [] })).toThrow(/realtors/);
+    expect(() =>
+      validateRealtorsUpdate({ agencyEmail: 'agen\u0001cy@example.com', realtors: [{ externalId: 'a' }] }),
+    ).toThrow(/agencyEmail/);
   });
 });

@@ -45,24 +45,44 @@ return 0
 `;
 
 /**
- * Records what a server said about a bucket (KEYS[1]): ARGV remaining, reset in ms. The
- * server's window then holds slots until its reset, for every worker; answers about the
- * same window (resets within 250 ms) only lower what remains, since they arrive out of order.
+ * Records what a server said about a bucket (KEYS[1]): ARGV remaining, reset in ms, the
+ * reset's granularity in ms (0 when exact), the bucket's window in ms. The server's window
+ * then holds slots until its reset, for every worker. Answers about the same window (resets
+ * within 250 ms) only lower what remains, since they arrive out of order; an answer about an
+ * older window than the one known says nothing of the current one and is dropped.
+ *
+ * A reset in whole seconds is rounded up by the server, so its window may end up to a second
+ * sooner. The first answer of each window is noted on Redis's clock (the request that opened
+ * the window arrived before any answer of it came back), and when that time plus the window
+ * falls inside the header's last second, the window ends there instead: never before the
+ * server's, and without a pause of most of a second after every window.
  */
 const SYNC = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local key = KEYS[1] .. ':server'
 local remaining = tonumber(ARGV[1])
-local resetAt = now + tonumber(ARGV[2])
-local known = redis.call('HMGET', key, 'available', 'resetAt')
--- Answers arrive out of order: within the same server window only ever lower what remains.
-if known[1] and math.abs(tonumber(known[2]) - resetAt) < 250 then
-  remaining = math.min(remaining, tonumber(known[1]))
-  resetAt = math.max(resetAt, tonumber(known[2]))
+local reported = now + tonumber(ARGV[2])
+local granularity = tonumber(ARGV[3])
+local window = tonumber(ARGV[4])
+local known = redis.call('HMGET', key, 'available', 'reported', 'firstSeenAt')
+local firstSeenAt = now
+if known[2] then
+  local knownReported = tonumber(known[2])
+  if math.abs(knownReported - reported) < 250 then
+    remaining = math.min(remaining, tonumber(known[1]))
+    reported = math.max(reported, knownReported)
+    firstSeenAt = tonumber(known[3])
+  elseif reported < knownReported then
+    return 0
+  end
 end
-redis.call('HSET', key, 'available', remaining, 'resetAt', resetAt)
-redis.call('PEXPIRE', key, resetAt - now + 1)
+local resetAt = reported
+local estimate = firstSeenAt + window
+if granularity > 0 and estimate < reported and estimate > reported - granularity then resetAt = estimate end
+redis.call('HSET', key, 'available', remaining, 'resetAt', resetAt, 'reported', reported, 'firstSeenAt', firstSeenAt)
+-- Kept past the reset for a window, so late answers of this window are known as such.
+redis.call('PEXPIRE', key, math.max(1, reported - now) + window)
 return 1
 `;
 
@@ -99,7 +119,13 @@ export interface RedisRateLimiterOptions {
 /** The Lua scripts the limiter defines on a connection. */
 interface LimiterCommands {
   syncAcquire(...args: Array<string | number>): Promise<number>;
-  syncServerState(key: string, remaining: number, resetMs: number): Promise<number>;
+  syncServerState(
+    key: string,
+    remaining: number,
+    resetMs: number,
+    granularityMs: number,
+    windowMs: number,
+  ): Promise<number>;
 }
 
 function commands(redis: Redis): LimiterCommands {
@@ -189,8 +215,14 @@ export class RedisRateLimiter implements SharedRateLimiter {
   sync(name: string, state: ServerRateLimitState): void {
     const limit = this.#options.limits[name];
     if (!limit || state.remaining === undefined || !Number.isFinite(state.remaining)) return;
-    const resetMs = Math.min(Math.max(state.resetInMs ?? limit.windowMs, 0), limit.windowMs + 1000);
+    const maxResetMs = limit.windowMs + 1000;
+    const resetMs = Math.min(Math.max(state.resetInMs ?? limit.windowMs, 0), maxResetMs);
     const remaining = Math.min(limit.limit, Math.max(0, Math.floor(state.remaining)));
-    void this.#commands.syncServerState(this.#key(name), remaining, Math.ceil(resetMs)).catch(() => undefined);
+    // A reset cut to the longest allowed says nothing about when the window began.
+    const exact = state.resetInMs === undefined || state.resetInMs > maxResetMs || !(state.resetGranularityMs ?? 0);
+    const granularity = exact ? 0 : (state.resetGranularityMs as number);
+    void this.#commands
+      .syncServerState(this.#key(name), remaining, Math.ceil(resetMs), Math.ceil(granularity), limit.windowMs)
+      .catch(() => undefined);
   }
 }

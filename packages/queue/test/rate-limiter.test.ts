@@ -81,4 +81,37 @@ describe.runIf(run)('RedisRateLimiter', () => {
     await expect(two.acquire(['default'])).resolves.toBeUndefined();
     await expect(one.acquire(['default'])).rejects.toBeInstanceOf(RoundDeferral);
   });
+
+  it('ends a window whose reset came in whole seconds where it began plus the window, not at the rounded-up second', async () => {
+    const limits = { bulk: { limit: 30, windowMs: 1500 } };
+    const redis = connect();
+    const limiter = new RedisRateLimiter({ redis, key: 'rl:d', limits });
+    /** The server state once every sync sent so far ran (one connection keeps commands in order). */
+    const server = async () => {
+      await redis.ping();
+      const fields = await redis.hmget('rl:d:bulk:server', 'available', 'resetAt', 'reported', 'firstSeenAt');
+      const [available, resetAt, reported, firstSeenAt] = fields.map(Number) as [number, number, number, number];
+      return { available, resetAt, reported, firstSeenAt };
+    };
+    // The first answer of the window: its reset (rounded up by the server) is 1.9 s away.
+    limiter.sync('bulk', { remaining: 29, resetInMs: 1900, resetGranularityMs: 1000 });
+    const first = await server();
+    expect(first.available).toBe(29);
+    expect(first.resetAt).toBe(first.firstSeenAt + 1500);
+    expect(first.resetAt).toBeLessThan(first.reported);
+    // Later answers of the same window lower what remains, never raise it, and keep where it began.
+    limiter.sync('bulk', { remaining: 0, resetInMs: 1850, resetGranularityMs: 1000 });
+    limiter.sync('bulk', { remaining: 12, resetInMs: 1840, resetGranularityMs: 1000 });
+    const later = await server();
+    expect(later).toMatchObject({ available: 0, firstSeenAt: first.firstSeenAt, resetAt: first.resetAt });
+    // An answer of an older window, arriving late, changes nothing.
+    limiter.sync('bulk', { remaining: 29, resetInMs: 300, resetGranularityMs: 1000 });
+    expect(await server()).toEqual(later);
+    // Without a coarse reset, the server's reset is taken as it is.
+    const exact = new RedisRateLimiter({ redis, key: 'rl:e', limits });
+    exact.sync('bulk', { remaining: 0, resetInMs: 1900 });
+    await redis.ping();
+    const [resetAt, reported] = (await redis.hmget('rl:e:bulk:server', 'resetAt', 'reported')).map(Number);
+    expect(resetAt).toBe(reported);
+  });
 });

@@ -10,9 +10,13 @@ import { sendXml, serviceError } from './service-call.js';
 /** Kind of the realtor entries in the identifier map: `agency username + external id → portal id`. */
 export const REALTOR_KIND = 'realtor';
 
-/** Key of a realtor in the identifier map: realtors are the agency's, so the agency is part of it. */
+/**
+ * Key of a realtor in the identifier map: realtors are the agency's, so the agency is part of it.
+ * Written as a JSON pair, so no username or id can run into the other, and every store (PostgreSQL's
+ * text refuses a NUL) can hold it.
+ */
 export function realtorKey(agencyEmail: string, externalId: string): string {
-  return `${agencyEmail.toLowerCase()}\u0000${externalId}`;
+  return JSON.stringify([agencyEmail.toLowerCase(), externalId]);
 }
 
 /** What a successful realtor write returns. */

@@ -44,4 +44,7 @@ export const UuidSchema = z
   .regex(/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/, 'must be a uuid');
 
 /** An agency username or a contact address (the XSD's `emailType`). */
-export const EmailSchema = z.string().regex(/^[^@]+@[^.]+\..+$/, 'must be an e-mail address');
+export const EmailSchema = z
+  .string()
+  .regex(/^[^@]+@[^.]+\..+$/, 'must be an e-mail address')
+  .refine((s) => !hasInvalidXmlChars(s), 'contains characters XML cannot carry');

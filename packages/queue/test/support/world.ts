@@ -3,6 +3,7 @@
 // same way in the test process and in every worker process from one JSON description.
 import type { Listing, RateLimit } from '@sync/core';
 import { serveHandlers } from '@sync/core/msw';
+import { PostgresIdentifierMap } from '@sync/core/postgres';
 import { RedisIdentifierMap } from '@sync/core/redis';
 import * as indomio from '@sync/indomio';
 import { createIndomioHandlers, IndomioMockPortal } from '@sync/indomio/msw';
@@ -11,7 +12,7 @@ import { createPfCrmHandlers, PfCrmMockPortal } from '@sync/pfcrm/msw';
 import * as rentix from '@sync/rentix';
 import { createRentixHandlers, RentixMockPortal } from '@sync/rentix/msw';
 import { Redis } from 'ioredis';
-import { http } from 'msw';
+import { getResponse, http, type RequestHandler } from 'msw';
 import { INDOMIO_DEMO_TYPOLOGIES, PF_DEMO_TYPES } from '../../../../docs/examples/demo/portals.ts';
 import { generateListings } from '../../../../docs/examples/generate-data.ts';
 import type { FleetConfig } from '../../src/index.js';
@@ -27,6 +28,8 @@ export interface World {
   limits: { rentix: Record<'default' | 'bulk', RateLimit>; indomio: RateLimit; pfcrm: RateLimit };
   /** A rate-limit wait longer than this delays the round (default: the fleet's). */
   maxWaitMs?: number | undefined;
+  /** Keep the fleet's ids and fingerprints in this PostgreSQL database instead of Redis. */
+  postgresUrl?: string | undefined;
 }
 
 /** An agency's complete CRM set (a shorter one when the test made the CRM read come back partial). */
@@ -65,7 +68,9 @@ export function fleetConfig(world: World, hooks: { afterPfCreate?: () => void } 
   return {
     redis: { host: '127.0.0.1', port: world.redisPort },
     prefix: world.prefix,
-    store: RedisIdentifierMap.open({ client: redis, prefix: `${world.prefix}:ids` }),
+    store: world.postgresUrl
+      ? PostgresIdentifierMap.open({ connectionString: world.postgresUrl, maxConnections: 4 })
+      : RedisIdentifierMap.open({ client: redis, prefix: `${world.prefix}:ids` }),
     maxWaitMs: world.maxWaitMs,
     onItemFailure: (f) => {
       if (process.env.SYNC_QUEUE_TEST_DEBUG) console.error(JSON.stringify(f));
@@ -152,7 +157,7 @@ export interface AgencyMocks {
   pfcrm: PfCrmMockPortal;
   /** Milliseconds each portal waits before answering a write, to make rounds last. */
   delays: { rentix: number; indomio: number; pfcrm: number };
-  /** Write requests each portal received (bulk operations counted one by one on Rentix). */
+  /** Write requests each portal took, not counting those it refused with a 429 (bulk operations one by one on Rentix). */
   writes: { rentix: number; indomio: number; pfcrm: number };
   close(): Promise<void>;
 }
@@ -166,17 +171,23 @@ export async function startAgency(
 ): Promise<AgencyMocks & { urls: World['agencies'][number] }> {
   const writes = { rentix: 0, indomio: 0, pfcrm: 0 };
   const delays = { rentix: 0, indomio: 0, pfcrm: 0 };
-  const counter = (portal: PortalName) =>
+  // Answers with the portal's handlers, counting the writes the portal took (not the ones it refused with a 429).
+  const counter = (portal: PortalName, handlers: readonly RequestHandler[]) =>
     http.all('*', async ({ request }) => {
       const url = new URL(request.url);
-      if (request.method === 'GET' || url.pathname.endsWith('/token')) return;
       // Indomio's realtors, created before the listings that name them, are not listing writes.
-      if (url.pathname.endsWith('/ws/import/ies/company/realtor')) return;
-      if (portal === 'rentix' && url.pathname.endsWith('/listings/bulk')) {
-        const { operations } = (await request.clone().json()) as { operations: unknown[] };
-        writes.rentix += operations.length;
-      } else writes[portal]++;
-      if (delays[portal] > 0) await new Promise((r) => setTimeout(r, delays[portal]));
+      const isWrite =
+        request.method !== 'GET' &&
+        !url.pathname.endsWith('/token') &&
+        !url.pathname.endsWith('/ws/import/ies/company/realtor');
+      let count = 1;
+      if (isWrite && portal === 'rentix' && url.pathname.endsWith('/listings/bulk')) {
+        count = ((await request.clone().json()) as { operations: unknown[] }).operations.length;
+      }
+      if (isWrite && delays[portal] > 0) await new Promise((r) => setTimeout(r, delays[portal]));
+      const response = await getResponse([...handlers], request);
+      if (isWrite && response && response.status !== 429) writes[portal] += count;
+      return response;
     });
   const rentixPortal = new RentixMockPortal({ apiKeys: [apiKeyOf(id)], rateLimits: limits.rentix });
   const indomioPortal = new IndomioMockPortal({
@@ -190,11 +201,10 @@ export async function startAgency(
     pfPortal.locations.push({ id: location, city, community: null, sub_community: null, tower: null });
   const servers = await Promise.all([
     serveHandlers((url) => [
-      counter('rentix'),
-      ...createRentixHandlers({ portal: rentixPortal, baseUrl: `${url}/api/v1` }),
+      counter('rentix', createRentixHandlers({ portal: rentixPortal, baseUrl: `${url}/api/v1` })),
     ]),
-    serveHandlers((url) => [counter('indomio'), ...createIndomioHandlers({ portal: indomioPortal, baseUrl: url })]),
-    serveHandlers((url) => [counter('pfcrm'), ...createPfCrmHandlers({ portal: pfPortal, baseUrl: url })]),
+    serveHandlers((url) => [counter('indomio', createIndomioHandlers({ portal: indomioPortal, baseUrl: url }))]),
+    serveHandlers((url) => [counter('pfcrm', createPfCrmHandlers({ portal: pfPortal, baseUrl: url }))]),
   ]);
   return {
     id,
@@ -227,4 +237,40 @@ export function held(mocks: AgencyMocks): Record<PortalName, Map<string, number>
     indomio: count(mocks.indomio.listings().map((l) => l.uniqueId)),
     pfcrm: count([...mocks.pfcrm.properties.values()].map((p) => String(p.reference))),
   };
+}
+
+/** A record's fields less the ones the portal assigns (ids, references, times), as canonical JSON. */
+function content(record: Record<string, unknown>, assigned: readonly string[]): string {
+  const kept = Object.entries(record)
+    .filter(([key]) => !assigned.includes(key) && !/(_at|At)$/.test(key))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify(kept);
+}
+
+/**
+ * What each portal holds for each live CRM id of an agency, less what the portal assigned itself:
+ * two runs that sent the same listings the same way hold equal contents.
+ */
+export function contents(mocks: AgencyMocks): Record<PortalName, Map<string, string>> {
+  const rentix = new Map<string, string>();
+  for (const l of mocks.rentix.listings.values()) {
+    const form = l.formData as { announcementStatus?: string };
+    if (l.externalId === null || form.announcementStatus === 'hidden') continue;
+    // Publishing ends in its own time: a listing still being published counts as the active one it becomes.
+    const status = form.announcementStatus === 'pending_active' ? 'active' : form.announcementStatus;
+    rentix.set(
+      l.externalId,
+      JSON.stringify([{ ...l.formData, announcementStatus: status }, l.userId, l.fileIds.length]),
+    );
+  }
+  // The document's date is when it was sent.
+  const indomio = new Map(
+    mocks.indomio
+      .listings()
+      .map((l) => [l.uniqueId, JSON.stringify([l.typeId, l.xml.replace(/<date-updated>[^<]*<\/date-updated>/, '')])]),
+  );
+  const pfcrm = new Map(
+    [...mocks.pfcrm.properties.values()].map((p) => [String(p.reference), content(p, ['id'])] as const),
+  );
+  return { rentix, indomio, pfcrm };
 }
