@@ -48,7 +48,8 @@ export async function startFleet(options: FleetOptions) {
     const child = spawn(
       process.execPath,
       ['--experimental-transform-types', '--no-warnings', '--import', hooks, workerScript, file, ...extra],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      // stdin is a pipe only so that the worker sees the test process go away (its end closes).
+      { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     children.add(child);
     child.once('exit', () => children.delete(child));

@@ -1,5 +1,5 @@
 // A worker process of the test fleet: `node --import ./source-hooks.ts worker.ts <world.json> [crash-after-pf-create=N]`.
-// Prints `ready` once its workers run; stops on SIGTERM. With crash-after-pf-create=N it kills
+// Prints `ready` once its workers run; stops on SIGTERM or when the test process goes away. With crash-after-pf-create=N it kills
 // itself (SIGKILL) right after its N-th Property Finder create, before the round records it.
 import { readFileSync } from 'node:fs';
 import { SyncFleet } from '../../src/index.js';
@@ -18,9 +18,17 @@ const fleet = new SyncFleet(
 const worker = fleet.worker({ concurrency: 4, lockDurationMs: 3000, stalledIntervalMs: 500 });
 await Promise.all([...worker.workers.values()].map((w) => w.waitUntilReady()));
 process.stdout.write('ready\n');
-process.on('SIGTERM', () => {
+// Stops on SIGTERM, or when the test process is gone (its end of stdin closes), within a bound either way.
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  setTimeout(() => process.exit(1), 5000).unref();
   void worker
     .close()
     .then(() => fleet.close())
     .then(() => process.exit(0));
-});
+};
+process.on('SIGTERM', stop);
+process.stdin.on('close', stop);
+process.stdin.resume();
