@@ -193,7 +193,7 @@ export {
   retryPolicy,
   serverRetryDelayMs,
 } from './retry.js';
-export { compiledSchema, parseInput, parseResponse, type ResponseContext } from './schema.js';
+export { compiledPart, compiledSchema, parseInput, parseResponse, type ResponseContext } from './schema.js';
 export { SQLITE_SCHEMA, SqliteIdentifierMap, type SqliteIdentifierMapOptions } from './sqlite-identifier-map.js';
 export {
   type BulkSyncHandlers,

@@ -27,6 +27,20 @@ export function compiledSchema<S extends z.ZodType>(schema: S): S {
   return compiled as S;
 }
 
+/**
+ * A part of a large schema that validates in a function of its own. `z.compile` writes a whole schema as
+ * one function, and V8 optimises a function only up to a size: past it, a large model (dozens of nested
+ * objects) runs unoptimised and slower than its parts would. The part keeps its types, results and issues.
+ *
+ * @example
+ * ```ts
+ * const ListingSchema = z.strictObject({ id: z.string(), features: compiledPart(FeaturesSchema) });
+ * ```
+ */
+export function compiledPart<S extends z.ZodType>(schema: S): z.ZodLazy<S> {
+  return z.lazy(() => compiledSchema(schema));
+}
+
 /** Where a response came from, for the error that says it does not fit its schema. */
 export interface ResponseContext extends ErrorContext {
   /** HTTP status of the response. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { compiledSchema, InputValidationError, parseInput } from '../src/index.js';
+import { compiledPart, compiledSchema, InputValidationError, parseInput } from '../src/index.js';
 
 const Item = z
   .strictObject({
@@ -59,6 +59,22 @@ describe('compiledSchema', () => {
     const tree = { name: 'root', children: [{ name: 'leaf', children: [] }] };
     expect(compiled.parse(tree)).toEqual(tree);
     expect(compiled.safeParse({ name: 'root', children: [{ name: 1, children: [] }] }).success).toBe(false);
+  });
+
+  it('validates a part in a function of its own with the same values and issues, at the same paths', () => {
+    const Whole = z.strictObject({ name: z.string(), items: z.array(Item).max(2) });
+    const Split = z.strictObject({ name: z.string(), items: z.array(compiledPart(Item)).max(2) });
+    const wholes = [
+      ...inputs.map((item) => ({ name: 'n', items: [item] })),
+      { name: 'n', items: [inputs[0], inputs[1]] },
+      { name: 'n', items: [inputs[0], inputs[2]] },
+      { name: 1, items: [] },
+    ];
+    for (const input of wholes) {
+      expect(compiledSchema(Split).safeParse(input)).toEqual(Whole.safeParse(input));
+      expect(Split.safeParse(input)).toEqual(Whole.safeParse(input));
+    }
+    expect(compiledSchema(Split).safeParse(wholes.at(-2)).error?.issues[0]?.path).toEqual(['items', 1, 'id']);
   });
 
   it('is what parseInput validates with: the same errors, naming item and field', () => {

@@ -78,6 +78,8 @@ export function arbitraryOf(schema: z.ZodType, fill: Fill): fc.Arbitrary<unknown
       return arbitraryOf(def.innerType as z.ZodType, fill);
     case 'pipe':
       return arbitraryOf(def.in as z.ZodType, fill);
+    case 'lazy':
+      return arbitraryOf((def.getter as () => z.ZodType)(), fill);
     case 'object': {
       const shape = def.shape as Record<string, z.ZodType>;
       const record: Record<string, fc.Arbitrary<unknown>> = {};

@@ -123,7 +123,7 @@ export function isMarkedDeprecated(locator: string, element: string): boolean {
   return new RegExp(`<xs:element name="${escaped}"[^>]*/>\\s*<!-- deprecato -->`).test(declarationText(locator));
 }
 
-/** A zod schema without its wrappers (optional, default, arrays, pipes). */
+/** A zod schema without its wrappers (optional, default, arrays, pipes, lazy parts). */
 export function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
   for (let i = 0; i < 20; i++) {
@@ -132,6 +132,7 @@ export function unwrap(schema: z.ZodType): z.ZodType {
       s = def.innerType as z.ZodType;
     } else if (def.type === 'array') s = def.element as z.ZodType;
     else if (def.type === 'pipe') s = def.in as z.ZodType;
+    else if (def.type === 'lazy') s = (def.getter as () => z.ZodType)();
     else return s;
   }
   return s;

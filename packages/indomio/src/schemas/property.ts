@@ -1,3 +1,4 @@
+import { compiledPart } from '@sync/core';
 import { z } from 'zod';
 import { TYPOLOGY_SIZE_RULES } from '../typologies.js';
 import { AgentSchema } from './agent.js';
@@ -132,32 +133,32 @@ const PropertyObjectSchema = z.strictObject({
   dateExpiration: DateTimeSchema.optional(),
   referenceCode: text().max(255).optional(),
   /** The agency publishing the listing; give it or `user`. */
-  agent: AgentSchema.optional(),
+  agent: compiledPart(AgentSchema).optional(),
   /** A private advertiser publishing the listing, instead of an agency. */
-  user: UserSchema.optional(),
-  location: LocationSchema,
+  user: compiledPart(UserSchema).optional(),
+  location: compiledPart(LocationSchema),
   pictures: z.array(PictureSchema).min(1).optional(),
   videos: z.array(VideoSchema).min(1).max(5).optional(),
   /** Visits the listing had, as the CRM counts them (`visits`). */
   visits: int32().optional(),
   /** The units of a new construction or an auction; such listings need at least one. */
-  estates: EstatesSchema.optional(),
+  estates: compiledPart(EstatesSchema).optional(),
   /** URL of a Fotoplan virtual tour (`fotoplan`). */
   fotoplan: uri().optional(),
   publish: z.array(PublishPortalSchema).min(1).optional(),
   transactions: z.array(TransactionSchema).min(1).max(3),
-  building: BuildingSchema,
-  features: FeaturesSchema,
-  extraFeatures: ExtraFeaturesSchema.optional(),
+  building: compiledPart(BuildingSchema),
+  features: compiledPart(FeaturesSchema),
+  extraFeatures: compiledPart(ExtraFeaturesSchema).optional(),
   /** Amenities (`extended`). */
-  extended: ExtendedSchema.optional(),
+  extended: compiledPart(ExtendedSchema).optional(),
   /** The auction data of a listing sold at auction; it then needs `estates`. */
-  auctionFeatures: AuctionFeaturesSchema.optional(),
+  auctionFeatures: compiledPart(AuctionFeaturesSchema).optional(),
   documents: z.array(DocumentSchema).min(1).optional(),
   blueprints: z.array(PictureSchema).min(1).max(MAX_BLUEPRINTS, `at most ${MAX_BLUEPRINTS} blueprints`).optional(),
   /** 360° photographs as taken, for the portal to stitch (`raw-360s/raw-360`); `[]` writes an empty list. */
   raw360s: z.array(PictureSchema).optional(),
-  registrarData: RegistrarDataSchema.optional(),
+  registrarData: compiledPart(RegistrarDataSchema).optional(),
   /** Project fields of a new construction: works' start and end, name, proposer, status. */
   workStartDate: DateTimeSchema.optional(),
   workEndDate: DateTimeSchema.optional(),
