@@ -28,11 +28,8 @@ import { type AgencyMocks, held, partialKey, type World } from './support/world.
 const AGENCIES = 50;
 const LISTINGS = 200;
 const WORKERS = 4;
-/**
- * Agencies of the run with killed workers, each with every listing, compared with the same agencies of
- * the fault-free run: a quarter of the fleet, so the file runs in about two minutes on two shared cores.
- */
-const CRASH_AGENCIES = 12;
+/** Agencies of the run with killed workers, compared with the same agencies of the fault-free run: all of them. */
+const CRASH_AGENCIES = AGENCIES;
 
 /**
  * Per-agency limits, with windows scaled down from the portals' minutes to a second or two so the
