@@ -17,6 +17,8 @@ export interface SyncPlan<T> {
    * it sends with it, so a worker that planned later is never overwritten by this one.
    */
   version: number;
+  /** How many CRM ids the state knew when the plan was made (removed ones included). */
+  known: number;
 }
 
 /** What the portal acknowledged for one CRM item, for {@link SyncState.recordMany}. */
@@ -55,6 +57,9 @@ export interface SyncRecordResult {
   discardedPortalId: string | undefined;
 }
 
+/** Fewest ids that `SyncState.portalIds` reads in one pass over the store rather than one by one. */
+const PORTAL_ID_PASS_MIN = 64;
+
 /**
  * What a continuous sync remembers for one portal: for each CRM item, the portal's id
  * and the fingerprint of the content last sent. Kept in an {@link IdentifierMap}
@@ -90,6 +95,25 @@ export class SyncState {
   /** The portal id last seen for a CRM id. */
   portalId(externalId: string): Promise<string | undefined> {
     return this.map.get(this.portal, this.kind, externalId);
+  }
+
+  /**
+   * The portal ids last seen for several CRM ids. When they are a good share of the `known`
+   * entries (a first round, a large change), one pass over the ids replaces a read per id —
+   * one round trip to a shared store instead of thousands; otherwise each is read on its own.
+   */
+  async portalIds(externalIds: readonly string[], known: number): Promise<Map<string, string | undefined>> {
+    const out = new Map<string, string | undefined>();
+    if (externalIds.length >= PORTAL_ID_PASS_MIN && externalIds.length * 4 >= known) {
+      const wanted = new Set(externalIds);
+      for await (const e of this.map.iterate(this.portal, this.kind)) {
+        if (wanted.has(e.externalId)) out.set(e.externalId, e.portalId);
+      }
+      return out;
+    }
+    const ids = await Promise.all(externalIds.map((id) => this.portalId(id)));
+    externalIds.forEach((id, k) => out.set(id, ids[k]));
+    return out;
   }
 
   /** The fingerprint last sent for a CRM id ({@link REMOVED} once removed). */
@@ -182,7 +206,7 @@ export class SyncState {
   ): Promise<SyncPlan<T>> {
     const version = nextVersion();
     const known = await this.fingerprints();
-    const plan: SyncPlan<T> = { changed: [], unchanged: [], removed: [], version };
+    const plan: SyncPlan<T> = { changed: [], unchanged: [], removed: [], version, known: known.size };
     const seen = new Set<string>();
     for (const item of items) {
       const key = keyOf(item);

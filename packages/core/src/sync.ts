@@ -351,12 +351,14 @@ export async function syncItems<T, P = T>(
     }
   }
   writes.sort((a, b) => a.position - b.position);
-  const tasks: WriteTask<T, P>[] = await Promise.all(
-    writes.map(async (w) => ({
-      ...w,
-      write: { ...w.write, portalId: await state.portalId(w.write.key) } as SyncWrite<P>,
-    })),
+  const portalIds = await state.portalIds(
+    writes.map((w) => w.write.key),
+    plan.known,
   );
+  const tasks: WriteTask<T, P>[] = writes.map((w) => ({
+    ...w,
+    write: { ...w.write, portalId: portalIds.get(w.write.key) } as SyncWrite<P>,
+  }));
 
   // Progress covers every outcome of the round: the ones known already, then the writes.
   const total = position;

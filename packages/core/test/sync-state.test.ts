@@ -156,6 +156,44 @@ describe('SyncState', () => {
     expect(await state.portalId('a')).toBe('101');
   });
 
+  it('reads many portal ids in one pass over the store, a few one by one, with the same answers', async () => {
+    class CountingMap extends MemoryIdentifierMap {
+      gets = 0;
+      passes = 0;
+      override get(portal: string, kind: string, externalId: string) {
+        this.gets++;
+        return super.get(portal, kind, externalId);
+      }
+      override iterate(portal: string, kind?: string) {
+        this.passes++;
+        return super.iterate(portal, kind);
+      }
+    }
+    const map = new CountingMap();
+    const state = new SyncState(map, 'p');
+    const keys = Array.from({ length: 200 }, (_, i) => `k${i}`);
+    // Ids of every other key, one of them without a fingerprint (a create recorded before its content).
+    await state.recordMany(
+      keys.filter((_, i) => i % 2 === 0).map((k) => ({ externalId: k, fingerprint: 'f', portalId: `id-${k}` })),
+    );
+    await map.set('p', 'listing', 'k1', 'id-k1');
+    const expected = new Map(keys.map((k, i) => [k, i % 2 === 0 || k === 'k1' ? `id-${k}` : undefined]));
+
+    const many = await state.portalIds(keys, 100);
+    expect(new Map([...many].filter(([, v]) => v !== undefined))).toEqual(
+      new Map([...expected].filter(([, v]) => v !== undefined)),
+    );
+    expect([map.passes, map.gets]).toEqual([1, 0]);
+
+    const few = await state.portalIds(['k0', 'k1', 'k3'], 100);
+    expect([...few]).toEqual([
+      ['k0', 'id-k0'],
+      ['k1', 'id-k1'],
+      ['k3', undefined],
+    ]);
+    expect([map.passes, map.gets]).toEqual([1, 3]);
+  });
+
   it('gives every plan a strictly higher version than the one before', async () => {
     const state = new SyncState(new MemoryIdentifierMap(), 'p');
     const versions: number[] = [];
