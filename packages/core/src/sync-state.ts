@@ -112,7 +112,7 @@ export class SyncState {
       return out;
     }
     const ids = await Promise.all(externalIds.map((id) => this.portalId(id)));
-    externalIds.forEach((id, k) => out.set(id, ids[k]));
+    for (const [k, id] of externalIds.entries()) out.set(id, ids[k]);
     return out;
   }
 
