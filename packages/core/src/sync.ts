@@ -6,6 +6,8 @@ import { REMOVED, type SyncRecord, type SyncRecordResult, type SyncState } from 
 
 /** Items recorded in one batch write of the state: a bulk request's worth (100 operations). */
 const RECORD_BATCH = 100;
+/** Record batches in flight at once at the end of a round. */
+const RECORD_CONCURRENCY = 4;
 
 /** What a sync did with one item. */
 export type SyncAction = 'created' | 'updated' | 'unchanged' | 'removed' | 'failed' | 'skipped';
@@ -423,20 +425,32 @@ export async function syncItems<T, P = T>(
     done: ReadonlyArray<{ task: WriteTask<T, P>; written: SyncWritten }>,
   ): Promise<SyncOutcome<T>[]> => {
     const entries = done.map(({ task, written }) => acknowledged(task, written));
-    const recorded: Array<SyncRecordResult | Error> = [];
     const options = { version: plan.version };
-    for (let at = 0; at < entries.length; at += RECORD_BATCH) {
-      const batch = entries.slice(at, at + RECORD_BATCH).map((e) => e.record);
+    const recordBatch = async (batch: SyncRecord[]): Promise<Array<SyncRecordResult | Error>> => {
       try {
-        recorded.push(...(await state.recordMany(batch, options)));
+        return await state.recordMany(batch, options);
       } catch (error) {
-        if (batch.length === 1) recorded.push(asError(error));
-        else
-          for (const record of batch) {
-            recorded.push(await state.recordMany([record], options).then(([r]) => r as SyncRecordResult, asError));
-          }
+        if (batch.length === 1) return [asError(error)];
+        const one: Array<SyncRecordResult | Error> = [];
+        for (const record of batch) {
+          one.push(await state.recordMany([record], options).then(([r]) => r as SyncRecordResult, asError));
+        }
+        return one;
       }
+    };
+    // Batches of different keys are independent: a few go to the store at once.
+    const batches: SyncRecord[][] = [];
+    for (let at = 0; at < entries.length; at += RECORD_BATCH) {
+      batches.push(entries.slice(at, at + RECORD_BATCH).map((e) => e.record));
     }
+    const results: Array<Array<SyncRecordResult | Error>> = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(RECORD_CONCURRENCY, batches.length) }, async () => {
+        for (let b = next++; b < batches.length; b = next++) results[b] = await recordBatch(batches[b] as SyncRecord[]);
+      }),
+    );
+    const recorded = results.flat();
     return entries.map(({ outcome }, k): SyncOutcome<T> => {
       const r = recorded[k];
       const task = done[k]?.task as WriteTask<T, P>;
