@@ -146,9 +146,10 @@ async function browserChecks(): Promise<void> {
     };
     const heading = async (text: string) => {
       const h1 = page.locator('h1');
+      // After a click the next page may still be loading: wait for its heading, then count them.
+      await h1.filter({ hasText: text }).first().waitFor({ state: 'visible' });
       const count = await h1.count();
       if (count !== 1) throw new Error(`${count} h1 headings on ${page.url()}`);
-      await h1.filter({ hasText: text }).waitFor({ state: 'visible' });
     };
     const breadcrumb = async (expected: string[]) => {
       const items = (await page.locator('.tsd-breadcrumb li').allInnerTexts()).map((t) => t.trim());
