@@ -77,7 +77,7 @@ function shown(url: URL): string {
  * const first = await download('https://cdn.example.com/p/1.jpg', { accept: ['image/jpeg'], maxBytes: 10 * 1024 * 1024 });
  * if (!first.notModified) {
  *   const again = await download('https://cdn.example.com/p/1.jpg', { ifNoneMatch: first.etag });
- *   console.log(again.notModified); // true when the server answered 304
+ *   if (again.notModified) keepCachedCopy(); // the server answered 304
  * }
  * ```
  */

@@ -210,7 +210,7 @@ export async function initialSync(
  * const state = new RentixSyncState(await SqliteIdentifierMap.open('rentix.db'));
  * setInterval(async () => {
  *   const report = await continuousSync(rentix, await loadCrmListings(), { state, removeMissing: true });
- *   console.log(report.created, report.updated, report.removed, report.failed);
+ *   if (report.failed > 0) alertOps(report.items.filter((item) => item.action === 'failed'));
  * }, 5 * 60_000);
  * ```
  */
