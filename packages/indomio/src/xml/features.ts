@@ -58,7 +58,13 @@ export function featuresXml(out: XmlWriter, features: Features): void {
     out.end('sizes');
   }
   descriptionsXml(out, features.descriptions);
-  const e = features.energyClass;
+  energyXml(out, features);
+  out.end('features');
+}
+
+/** Writes `energy-class` and `emissions-class`, which a property's and a project's features share. */
+export function energyXml(out: XmlWriter, f: Pick<Features, 'energyClass' | 'emissionsClass'>): void {
+  const e = f.energyClass;
   out.start('energy-class');
   out.attr('zero', e.zero);
   out.attr('scale', e.scale);
@@ -78,7 +84,7 @@ export function featuresXml(out: XmlWriter, features: Features): void {
     out.end('energy-season');
   }
   out.end('energy-class');
-  const emissions = features.emissionsClass;
+  const emissions = f.emissionsClass;
   if (emissions) {
     out.start('emissions-class');
     out.attr('value', emissions.value);
@@ -86,7 +92,6 @@ export function featuresXml(out: XmlWriter, features: Features): void {
     if (co2) textWith(out, 'co2-emissions', co2.value, 'unit', co2.unit);
     out.end('emissions-class');
   }
-  out.end('features');
 }
 
 type Step = (out: XmlWriter, x: ExtraFeatures) => void;

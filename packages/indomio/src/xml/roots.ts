@@ -17,7 +17,7 @@ import { actorsXml, courtXml } from './auction.js';
 import { publishXml, writeProcessable, XML_DECLARATION } from './build.js';
 import { buildingXml } from './building.js';
 import { customFieldsXml, estatesXml } from './estates.js';
-import { descriptionsXml, extendedXml } from './features.js';
+import { descriptionsXml, energyXml, extendedXml } from './features.js';
 import { locationXml } from './location.js';
 import { amountXml, cdataWith, decimalAmountXml, documentsXml, pictureList, textWith } from './parts.js';
 import { XmlWriter } from './writer.js';
@@ -65,33 +65,7 @@ export function writeProject(out: XmlWriter, p: Project): void {
   if (f.floorplannerUrl) textWith(out, 'floorplanner-url', f.floorplannerUrl.url, 'id', f.floorplannerUrl.id);
   out.cdataElement('virtual-tour', f.virtualTour);
   descriptionsXml(out, f.descriptions);
-  const e = f.energyClass;
-  out.start('energy-class');
-  out.attr('zero', e.zero);
-  out.attr('scale', e.scale);
-  out.attr('value', e.value);
-  out.attr('certified', e.certified);
-  for (const perf of e.performance ?? []) {
-    out.start('energy-performance');
-    out.attr('unit', perf.unit);
-    out.attr('type', perf.type);
-    out.text(perf.value);
-    out.end('energy-performance');
-  }
-  for (const s of e.seasons ?? []) {
-    out.start('energy-season');
-    out.attr('season', s.season);
-    out.attr('level', s.level);
-    out.end('energy-season');
-  }
-  out.end('energy-class');
-  const em = f.emissionsClass;
-  if (em) {
-    out.start('emissions-class');
-    out.attr('value', em.value);
-    if (em.co2) textWith(out, 'co2-emissions', em.co2.value, 'unit', em.co2.unit);
-    out.end('emissions-class');
-  }
+  energyXml(out, f);
   out.end('features');
   extendedXml(out, p.extended);
   if (p.lots) {
