@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { type HandlerServer, serveHandlers } from '@sync/core/msw';
 import { XMLParser } from 'fast-xml-parser';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { validateXML, type XMLValidationResult } from 'xmllint-wasm';
-import { decodeXmlText, type PropertyInput } from '../src/index.js';
+import { decodeXmlText, IndomioClient, type PropertyInput } from '../src/index.js';
+import { createIndomioHandlers, IndomioMockPortal } from '../src/msw/index.js';
 
 /** The portal's import schema, as the package ships it: resolved through its exports, as users resolve it. */
 const xsdPath = createRequire(import.meta.url).resolve('@sync/indomio/import-schema.xsd');
@@ -201,4 +204,30 @@ function toTree(nodes: Record<string, unknown>[]): Array<XmlTree | string> {
 /** The elements of a document as a comparable tree, whatever the serialisation details. */
 export function xmlTree(xml: string): Array<XmlTree | string> {
   return toTree(treeParser.parse(xml) as Record<string, unknown>[]);
+}
+
+/**
+ * The mock portal over HTTP for one test file: served before its tests, reset after each, closed after
+ * them all; `client()` is a client of its test account, retrying quickly.
+ */
+export function servedMock() {
+  const portal = new IndomioMockPortal();
+  let server: HandlerServer | undefined;
+  beforeAll(async () => {
+    server = await serveHandlers((url) => createIndomioHandlers({ portal, baseUrl: url }));
+  });
+  afterAll(() => server?.close());
+  afterEach(() => portal.reset());
+  const client = () => {
+    if (!server) throw new Error('the mock is served once the tests start');
+    return new IndomioClient({
+      username: 'user',
+      password: 'secret',
+      source: 'crm',
+      baseUrl: server.url,
+      allowInsecureHttp: true,
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    });
+  };
+  return { portal, client };
 }

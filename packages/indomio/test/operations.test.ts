@@ -1,35 +1,16 @@
 import { InputValidationError, type Listing, MemoryIdentifierMap, SyncState } from '@sync/core';
-import { type HandlerServer, serveHandlers } from '@sync/core/msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   buildPartialXml,
   ErrorCode,
-  IndomioClient,
   IndomioError,
   IndomioLockedError,
   type IndomioSyncOptions,
   syncListings,
 } from '../src/index.js';
-import { createIndomioHandlers, IndomioMockPortal } from '../src/msw/index.js';
-import { minimalProperty, validateAgainstXsd } from './helpers.js';
+import { minimalProperty, servedMock, validateAgainstXsd } from './helpers.js';
 
-const portal = new IndomioMockPortal();
-let server: HandlerServer;
-beforeAll(async () => {
-  server = await serveHandlers((url) => createIndomioHandlers({ portal, baseUrl: url }));
-});
-afterAll(() => server.close());
-afterEach(() => portal.reset());
-
-const client = () =>
-  new IndomioClient({
-    username: 'user',
-    password: 'secret',
-    source: 'crm',
-    baseUrl: server.url,
-    allowInsecureHttp: true,
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-  });
+const { portal, client } = servedMock();
 
 const withPictures = (id: string, dateUpdated = '2024-05-01T10:00:00') => ({
   ...minimalProperty(id),

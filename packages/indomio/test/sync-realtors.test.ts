@@ -1,27 +1,9 @@
 import { type Listing, MemoryIdentifierMap, SyncState } from '@sync/core';
-import { type HandlerServer, serveHandlers } from '@sync/core/msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, IndomioClient, IndomioError, type IndomioSyncOptions, syncListings } from '../src/index.js';
-import { createIndomioHandlers, IndomioMockPortal } from '../src/msw/index.js';
-import { minimalProperty } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, IndomioError, type IndomioSyncOptions, syncListings } from '../src/index.js';
+import { minimalProperty, servedMock } from './helpers.js';
 
-const portal = new IndomioMockPortal();
-let server: HandlerServer;
-beforeAll(async () => {
-  server = await serveHandlers((url) => createIndomioHandlers({ portal, baseUrl: url }));
-});
-afterAll(() => server.close());
-afterEach(() => portal.reset());
-
-const client = () =>
-  new IndomioClient({
-    username: 'user',
-    password: 'secret',
-    source: 'crm',
-    baseUrl: server.url,
-    allowInsecureHttp: true,
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-  });
+const { portal, client } = servedMock();
 
 const agent = { id: 'agent-7', name: 'Giulia Bianchi Rossi', email: 'giulia@agency.example', phone: '+39 071 000' };
 

@@ -1,26 +1,9 @@
 import { InputValidationError, type Listing, MemoryIdentifierMap, REMOVED, SyncState } from '@sync/core';
-import { type HandlerServer, serveHandlers } from '@sync/core/msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { IndomioClient, type IndomioSyncOptions, syncListings } from '../src/index.js';
-import { createIndomioHandlers, IndomioMockPortal } from '../src/msw/index.js';
+import { describe, expect, it } from 'vitest';
+import { type IndomioSyncOptions, syncListings } from '../src/index.js';
+import { servedMock } from './helpers.js';
 
-const portal = new IndomioMockPortal();
-let server: HandlerServer;
-beforeAll(async () => {
-  server = await serveHandlers((url) => createIndomioHandlers({ portal, baseUrl: url }));
-});
-afterAll(() => server.close());
-afterEach(() => portal.reset());
-
-const client = () =>
-  new IndomioClient({
-    username: 'user',
-    password: 'secret',
-    source: 'crm',
-    baseUrl: server.url,
-    allowInsecureHttp: true,
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-  });
+const { portal, client } = servedMock();
 
 function listing(id: string, overrides: Partial<Listing> = {}): Listing {
   return {
