@@ -1,38 +1,14 @@
-import {
-  type CallOptions,
-  callOptions,
-  type HttpClient,
-  HttpError,
-  type IdentifierMap,
-  InputValidationError,
-  ownOption,
-  path,
-  type RequestOptions,
-  type SyncReport,
-} from '@sync/core';
-import { indomioErrorFrom } from '../errors.js';
+import { type CallOptions, InputValidationError, ownOption, path, type SyncReport } from '@sync/core';
 import { LISTING_KIND, PORTAL } from '../portal.js';
 import type { PartialUpdateInput } from '../schemas/partial.js';
 import type { Operation, PropertyInput } from '../schemas/property.js';
 import type { ServiceResponse } from '../schemas/service-response.js';
 import { type PropertiesSyncOptions, type SyncPropertyInput, syncProperties } from '../sync.js';
 import { propertyDocument, validateProperty } from '../xml/build.js';
-import { parseServiceResponse, readServiceResponse } from '../xml/parse.js';
 import { partialDocument, validatePartialUpdate } from '../xml/partial.js';
+import type { ResourceContext } from './context.js';
 import { RealtorsResource } from './realtors.js';
 import { sendXml } from './service-call.js';
-
-const XML_HEADERS = { 'content-type': 'application/xml; charset=utf-8' };
-
-/** What the resource needs of its client: the pipeline, the identifier map, and the answers the pipeline accepted. */
-export interface PropertiesContext {
-  /** The client's HTTP pipeline. */
-  readonly http: HttpClient;
-  /** Where `unique-id → idListing` is remembered. */
-  readonly idMap: IdentifierMap;
-  /** The `ServiceResponse` the pipeline's response check accepted for `request`, read only once. */
-  takeAnswer(request: RequestOptions): ServiceResponse | undefined;
-}
 
 /** Options of {@link PropertiesResource.put}. */
 export interface PutOptions extends CallOptions {
@@ -89,10 +65,10 @@ export interface DeleteResult {
 
 /** Listings on the portal: write, delete, and sync a whole set. */
 export class PropertiesResource {
-  readonly #client: PropertiesContext;
+  readonly #client: ResourceContext;
 
   /** @internal */
-  constructor(client: PropertiesContext) {
+  constructor(client: ResourceContext) {
     this.#client = client;
   }
 
@@ -271,46 +247,10 @@ export class PropertiesResource {
     itemId: string,
     options: CallOptions,
   ): Promise<ServiceResponse> {
-    const http = this.#client.http;
-    const urlPath = path`/ws/import/immobiliare/property/${id}`;
-    const context = { portal: PORTAL, operation, itemId, method, url: `${http.baseUrl}${urlPath}` };
-    try {
-      const request: RequestOptions = {
-        method,
-        path: urlPath,
-        body,
-        headers: body === undefined ? undefined : XML_HEADERS,
-        operation,
-        itemId,
-        responseType: 'text',
-        ...callOptions(options),
-      };
-      const res = await http.request<string>(request);
-      return (
-        this.#client.takeAnswer(request) ??
-        readServiceResponse(res.data, { ...context, status: res.status }, this.#client.http.redactor)
-      );
-    } catch (error) {
-      throw this.#fromHttpError(error, context);
-    }
-  }
-
-  #fromHttpError(error: unknown, context: Record<string, string>): unknown {
-    if (!(error instanceof HttpError) || typeof error.body !== 'string' || !error.body.includes('ServiceResponse')) {
-      return error;
-    }
-    let response: ServiceResponse;
-    try {
-      response = parseServiceResponse(error.body);
-    } catch {
-      return error;
-    }
-    return indomioErrorFrom(response, {
-      ...context,
-      status: error.status,
-      requestId: response.requestId ?? error.requestId,
-      retryable: error.retryable,
-      cause: error,
-    });
+    return sendXml(
+      this.#client,
+      { method, path: path`/ws/import/immobiliare/property/${id}`, body, operation, itemId },
+      options,
+    );
   }
 }

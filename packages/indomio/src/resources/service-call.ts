@@ -7,14 +7,14 @@ import type { ResourceContext } from './context.js';
 
 const XML_HEADERS = { 'content-type': 'application/xml; charset=utf-8' };
 
-/** One XML write of the import (realtors, partial updates), answered by a `ServiceResponse`. */
+/** One call of the import (listings, realtors, partial updates), answered by a `ServiceResponse`. */
 export interface XmlCall {
-  /** `PUT` for the import's writes. */
-  method: 'PUT';
+  /** `PUT` for the import's writes, `DELETE` for a listing's removal. */
+  method: 'PUT' | 'DELETE';
   /** Path below the base URL, already encoded. */
   path: string;
-  /** The XML document. */
-  body: string;
+  /** The XML document, for a write. */
+  body: string | undefined;
   /** Name of the call in errors and events, e.g. `realtors.put`. */
   operation: string;
   /** What the call is about, in errors and events. */
@@ -33,7 +33,7 @@ export async function sendXml(client: ResourceContext, call: XmlCall, options: C
     method: call.method,
     path: call.path,
     body: call.body,
-    headers: XML_HEADERS,
+    headers: call.body === undefined ? undefined : XML_HEADERS,
     operation: call.operation,
     itemId: call.itemId,
     responseType: 'text',
