@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { Listing } from '@sync/core';
 import { type HandlerServer, serveHandlers } from '@sync/core/msw';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -230,4 +231,24 @@ export function servedMock() {
     });
   };
   return { portal, client };
+}
+
+/** A canonical CRM listing of an apartment for sale in Jesi, with coordinates; `overrides` replace its fields. */
+export function crmListing(id: string, overrides: Partial<Listing> = {}): Listing {
+  return {
+    id,
+    offer: 'sale',
+    price: 140_000,
+    currency: 'EUR',
+    category: 'residential',
+    type: 'apartment',
+    area: 70,
+    address: { country: 'IT', city: 'Jesi', latitude: 43.52, longitude: 13.24 },
+    title: { it: 'Trilocale luminoso' },
+    description: { it: 'Trilocale luminoso in centro, vicino a parchi e scuole.' },
+    photos: [],
+    status: 'active',
+    updatedAt: '2024-05-01T10:00:00Z',
+    ...overrides,
+  };
 }

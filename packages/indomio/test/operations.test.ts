@@ -8,7 +8,7 @@ import {
   type IndomioSyncOptions,
   syncListings,
 } from '../src/index.js';
-import { minimalProperty, servedMock, validateAgainstXsd } from './helpers.js';
+import { crmListing, minimalProperty, servedMock, validateAgainstXsd } from './helpers.js';
 
 const { portal, client } = servedMock();
 
@@ -124,24 +124,7 @@ describe('properties.partial (<partial> root)', () => {
   });
 });
 
-function listing(id: string, overrides: Partial<Listing> = {}): Listing {
-  return {
-    id,
-    offer: 'sale',
-    price: 140_000,
-    currency: 'EUR',
-    category: 'residential',
-    type: 'apartment',
-    area: 70,
-    address: { country: 'IT', city: 'Jesi', latitude: 43.52, longitude: 13.24 },
-    title: { it: 'Trilocale luminoso' },
-    description: { it: 'Trilocale luminoso in centro, vicino a parchi e scuole.' },
-    photos: [],
-    status: 'active',
-    updatedAt: '2024-05-01T10:00:00Z',
-    ...overrides,
-  };
-}
+const listing = (id: string, overrides: Partial<Listing> = {}) => crmListing(id, overrides);
 
 describe('syncListings and @operation', () => {
   const options = (state: SyncState, more: Partial<IndomioSyncOptions> = {}): IndomioSyncOptions => ({

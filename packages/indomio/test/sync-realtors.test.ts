@@ -1,31 +1,13 @@
 import { type Listing, MemoryIdentifierMap, SyncState } from '@sync/core';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, IndomioError, type IndomioSyncOptions, syncListings } from '../src/index.js';
-import { minimalProperty, servedMock } from './helpers.js';
+import { crmListing, minimalProperty, servedMock } from './helpers.js';
 
 const { portal, client } = servedMock();
 
 const agent = { id: 'agent-7', name: 'Giulia Bianchi Rossi', email: 'giulia@agency.example', phone: '+39 071 000' };
 
-function listing(id: string, overrides: Partial<Listing> = {}): Listing {
-  return {
-    id,
-    offer: 'sale',
-    price: 140_000,
-    currency: 'EUR',
-    category: 'residential',
-    type: 'apartment',
-    area: 70,
-    address: { country: 'IT', city: 'Jesi', latitude: 43.52, longitude: 13.24 },
-    title: { it: 'Trilocale luminoso' },
-    description: { it: 'Trilocale luminoso in centro, vicino a parchi e scuole.' },
-    photos: [],
-    status: 'active',
-    updatedAt: '2024-05-01T10:00:00Z',
-    agent,
-    ...overrides,
-  };
-}
+const listing = (id: string, overrides: Partial<Listing> = {}) => crmListing(id, { agent, ...overrides });
 
 const options = (state: SyncState, more: Partial<IndomioSyncOptions> = {}): IndomioSyncOptions => ({
   state,

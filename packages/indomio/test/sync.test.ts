@@ -1,28 +1,11 @@
 import { InputValidationError, type Listing, MemoryIdentifierMap, REMOVED, SyncState } from '@sync/core';
 import { describe, expect, it } from 'vitest';
 import { type IndomioSyncOptions, syncListings } from '../src/index.js';
-import { servedMock } from './helpers.js';
+import { crmListing, servedMock } from './helpers.js';
 
 const { portal, client } = servedMock();
 
-function listing(id: string, overrides: Partial<Listing> = {}): Listing {
-  return {
-    id,
-    offer: 'sale',
-    price: 140_000,
-    currency: 'EUR',
-    category: 'residential',
-    type: 'apartment',
-    area: 70,
-    address: { country: 'IT', city: 'Jesi', latitude: 43.52, longitude: 13.24 },
-    title: { it: 'Trilocale luminoso' },
-    description: { it: 'Trilocale luminoso in centro, vicino a parchi e scuole.' },
-    photos: [],
-    status: 'active',
-    updatedAt: '2024-05-01T10:00:00Z',
-    ...overrides,
-  };
-}
+const listing = (id: string, overrides: Partial<Listing> = {}) => crmListing(id, overrides);
 
 const options = (state: SyncState): IndomioSyncOptions => ({
   state,

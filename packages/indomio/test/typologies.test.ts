@@ -14,26 +14,9 @@ import {
   validateProperty,
 } from '../src/index.js';
 import { createIndomioHandlers, DEFAULT_TYPOLOGIES, IndomioMockPortal } from '../src/msw/index.js';
-import { minimalProperty } from './helpers.js';
+import { crmListing, minimalProperty } from './helpers.js';
 
-function listing(overrides: Partial<Listing> = {}): Listing {
-  return {
-    id: 'crm-1',
-    offer: 'sale',
-    price: 140_000,
-    currency: 'EUR',
-    category: 'residential',
-    type: 'apartment',
-    area: 70,
-    address: { country: 'IT', city: 'Jesi', latitude: 43.52, longitude: 13.24 },
-    title: { it: 'Trilocale luminoso' },
-    description: { it: 'Trilocale luminoso in centro, vicino a parchi e scuole.' },
-    photos: [],
-    status: 'active',
-    updatedAt: '2024-05-01T10:00:00Z',
-    ...overrides,
-  };
-}
+const listing = (overrides: Partial<Listing> = {}) => crmListing('crm-1', overrides);
 
 const agency = { email: 'agency@example.com' };
 
