@@ -6,7 +6,7 @@ import { buildingXml, registrarDataXml } from './building.js';
 import { estatesXml } from './estates.js';
 import { extendedXml, extraFeaturesXml, featuresXml } from './features.js';
 import { locationXml, userXml } from './location.js';
-import { documentsXml, pictureList, videosXml } from './parts.js';
+import { contactInfosXml, documentsXml, pictureList, videosXml } from './parts.js';
 import { XmlWriter } from './writer.js';
 
 /** What {@link writeProcessable} reads: the fields a property and a project share. */
@@ -120,16 +120,7 @@ export function writeProperty(out: XmlWriter, p: Property): void {
   out.cdataElement('project-name', p.projectName);
   out.cdataElement('proposer', p.proposer);
   out.cdataElement('project-status', p.projectStatus);
-  if (p.contactInfos) {
-    out.start('contact-infos');
-    for (const c of p.contactInfos) {
-      out.start('contact-info');
-      out.attr('type', c.type);
-      out.text(c.value);
-      out.end('contact-info');
-    }
-    out.end('contact-infos');
-  }
+  contactInfosXml(out, p.contactInfos);
   out.end('property');
 }
 

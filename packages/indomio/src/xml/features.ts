@@ -7,6 +7,7 @@ import {
   decimal,
   decimalAmountXml,
   leafEntries,
+  linksXml,
   pictureList,
   textWith,
   writeLeaves,
@@ -336,17 +337,7 @@ export function extendedXml(out: XmlWriter, x: Extended): void {
     for (const u of x.buildingUsages) cdataOrEmptyText(out, 'building-usage', u.value, 'usage', u.usage);
     out.end('building-usages');
   }
-  if (x.links) {
-    out.start('links');
-    for (const l of x.links) {
-      out.start('link');
-      out.attr('url', l.url);
-      out.attr('type', l.type);
-      if (l.title !== '') out.cdata(l.title);
-      out.end('link');
-    }
-    out.end('links');
-  }
+  linksXml(out, x.links);
   if (x.views) {
     out.start('views');
     for (const v of x.views) out.textElement('view', v);

@@ -1,7 +1,9 @@
 // Pieces of markup that several elements of the import schema share: values with one
 // attribute, amounts, leaf tables and pictures. Every value goes through the `XmlWriter`.
 import type { Amount, Cost, DecimalAmount, LeafTable } from '../schemas/common.js';
+import type { Link } from '../schemas/extended.js';
 import type { Document, Picture, Video } from '../schemas/media.js';
+import type { ContactInfo } from '../schemas/property.js';
 import type { XmlValue, XmlWriter } from './writer.js';
 
 /** `xs:decimal` with at most 8 fraction digits and no exponent, as latitude and longitude need. */
@@ -140,4 +142,26 @@ export function videosXml(out: XmlWriter, list: readonly Video[] | undefined): v
   out.start('videos');
   for (const v of list) textWith(out, 'video', v.url, 'type', v.type);
   out.end('videos');
+}
+
+/** `links/link`, or nothing for `undefined`; a link with an empty title is written without text. */
+export function linksXml(out: XmlWriter, list: readonly Link[] | undefined): void {
+  if (!list) return;
+  out.start('links');
+  for (const l of list) {
+    out.start('link');
+    out.attr('url', l.url);
+    out.attr('type', l.type);
+    if (l.title !== '') out.cdata(l.title);
+    out.end('link');
+  }
+  out.end('links');
+}
+
+/** `contact-infos/contact-info`, or nothing for `undefined`. */
+export function contactInfosXml(out: XmlWriter, list: readonly ContactInfo[] | undefined): void {
+  if (!list) return;
+  out.start('contact-infos');
+  for (const c of list) textWith(out, 'contact-info', c.value, 'type', c.type);
+  out.end('contact-infos');
 }

@@ -19,7 +19,16 @@ import { buildingXml } from './building.js';
 import { customFieldsXml, estatesXml } from './estates.js';
 import { descriptionsXml, energyXml, extendedXml } from './features.js';
 import { locationXml } from './location.js';
-import { amountXml, cdataWith, decimalAmountXml, documentsXml, pictureList, textWith } from './parts.js';
+import {
+  amountXml,
+  cdataWith,
+  contactInfosXml,
+  decimalAmountXml,
+  documentsXml,
+  linksXml,
+  pictureList,
+  textWith,
+} from './parts.js';
 import { XmlWriter } from './writer.js';
 
 function lotXml(out: XmlWriter, lot: Lot): void {
@@ -148,24 +157,10 @@ export function writeAuction(out: XmlWriter, a: Auction): void {
     out.textElement('acquitted', a.legalFee.acquitted);
     out.end('legal-fee');
   }
-  if (a.links) {
-    out.start('links');
-    for (const l of a.links) {
-      out.start('link');
-      out.attr('url', l.url);
-      out.attr('type', l.type);
-      if (l.title !== '') out.cdata(l.title);
-      out.end('link');
-    }
-    out.end('links');
-  }
+  linksXml(out, a.links);
   customFieldsXml(out, a.customFields);
   out.textElement('fotoplan', a.fotoplan);
-  if (a.contactInfos) {
-    out.start('contact-infos');
-    for (const c of a.contactInfos) textWith(out, 'contact-info', c.value, 'type', c.type);
-    out.end('contact-infos');
-  }
+  contactInfosXml(out, a.contactInfos);
   out.end('auction');
 }
 
