@@ -2,7 +2,7 @@ import type { Agent } from '../schemas/agent.js';
 import { customFieldsXml } from './estates.js';
 import { descriptionsXml, openingTimesXml } from './features.js';
 import { locationXml } from './location.js';
-import { cdataWith } from './parts.js';
+import { cdataWith, langTextXml } from './parts.js';
 import { writeRealtors } from './realtor.js';
 import type { XmlWriter } from './writer.js';
 
@@ -48,14 +48,7 @@ export function agentXml(out: XmlWriter, agent: Agent): void {
   out.cdataElement('phone', agent.phone);
   out.cdataElement('mobile-phone', agent.mobilePhone);
   out.cdataElement('fax', agent.fax);
-  const d = agent.description;
-  if (d) {
-    out.start('description');
-    out.attr('language', d.language);
-    out.attr('native', d.native ? 'yes' : undefined);
-    out.cdata(d.value);
-    out.end('description');
-  }
+  langTextXml(out, 'description', agent.description);
   descriptionsXml(out, agent.descriptions);
   out.cdataElement('vat', agent.vat);
   out.cdataElement('fiscal-code', agent.fiscalCode);

@@ -1,6 +1,6 @@
 // Pieces of markup that several elements of the import schema share: values with one
 // attribute, amounts, leaf tables and pictures. Every value goes through the `XmlWriter`.
-import type { Amount, Cost, DecimalAmount, LeafTable } from '../schemas/common.js';
+import type { Amount, Cost, DecimalAmount, LangText, LeafTable } from '../schemas/common.js';
 import type { Link } from '../schemas/extended.js';
 import type { Document, Picture, Video } from '../schemas/media.js';
 import type { ContactInfo } from '../schemas/property.js';
@@ -164,4 +164,14 @@ export function contactInfosXml(out: XmlWriter, list: readonly ContactInfo[] | u
   out.start('contact-infos');
   for (const c of list) textWith(out, 'contact-info', c.value, 'type', c.type);
   out.end('contact-infos');
+}
+
+/** A text in one language (`@language`, `@native`, the text in CDATA) as `name`, or nothing. */
+export function langTextXml(out: XmlWriter, name: string, t: LangText | undefined): void {
+  if (!t) return;
+  out.start(name);
+  out.attr('language', t.language);
+  out.attr('native', t.native ? 'yes' : undefined);
+  out.cdata(t.value);
+  out.end(name);
 }

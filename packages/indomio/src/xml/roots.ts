@@ -25,6 +25,7 @@ import {
   contactInfosXml,
   decimalAmountXml,
   documentsXml,
+  langTextXml,
   linksXml,
   pictureList,
   textWith,
@@ -44,14 +45,7 @@ function lotXml(out: XmlWriter, lot: Lot): void {
   if (lot.bathrooms) textWith(out, 'bathrooms', lot.bathrooms.value, 'literal-value', lot.bathrooms.literal);
   if (lot.floor) textWith(out, 'floor', lot.floor.value ?? '', 'type', lot.floor.type);
   if (lot.garage) textWith(out, 'garage', lot.garage.value ?? '', 'type', lot.garage.type);
-  const d = lot.description;
-  if (d) {
-    out.start('description');
-    out.attr('language', d.language);
-    out.attr('native', d.native ? 'yes' : undefined);
-    out.cdata(d.value);
-    out.end('description');
-  }
+  langTextXml(out, 'description', lot.description);
   out.cdataElement('specification', lot.specification);
   pictureList(out, lot.pictures, 'pictures', 'picture');
   documentsXml(out, lot.documents);
