@@ -1,7 +1,7 @@
 import type { AuctionFeatures, Court } from '../schemas/auction.js';
 import { descriptionXml } from './features.js';
 import { locationXml } from './location.js';
-import { amountXml, decimalAmountXml, pictures } from './parts.js';
+import { amountXml, pictures } from './parts.js';
 import type { XmlWriter } from './writer.js';
 
 /** Writes `court`, the court of a judicial sale. */
@@ -69,13 +69,13 @@ export function auctionFeaturesXml(out: XmlWriter, a: AuctionFeatures): void {
     out.attr('status', e.status);
     out.attr('mode', e.mode);
     out.textElement('date', e.date);
-    decimalAmountXml(out, 'starting-price', e.startingPrice);
+    amountXml(out, 'starting-price', e.startingPrice);
     out.end('auction');
   }
   out.end('auctions');
   amountXml(out, 'starting-price', a.startingPrice);
   amountXml(out, 'minimum-bid', a.minimumBid);
-  decimalAmountXml(out, 'success-price', a.successPrice);
+  amountXml(out, 'success-price', a.successPrice);
   if (a.court) courtXml(out, a.court);
   const r = a.reference;
   if (r) {

@@ -1,17 +1,7 @@
 import { EXTENDED_LEAVES, type Extended } from '../schemas/extended.js';
 import { EXTRA_FEATURES_LEAVES, type ExtraFeatures, type ValueOrRatio } from '../schemas/extra-features.js';
 import type { Description, Features } from '../schemas/features.js';
-import {
-  amountXml,
-  costXml,
-  decimal,
-  decimalAmountXml,
-  leafEntries,
-  linksXml,
-  pictureList,
-  textWith,
-  writeLeaves,
-} from './parts.js';
+import { amountXml, costXml, decimal, leafEntries, linksXml, pictureList, textWith, writeLeaves } from './parts.js';
 import type { XmlWriter } from './writer.js';
 
 /** Writes `descriptions`, or nothing for `undefined`. */
@@ -120,7 +110,7 @@ const EXTRA_FEATURES_STEPS: readonly Step[] = [
     if (!b) return;
     out.start('business');
     out.textElement('type', b.type);
-    decimalAmountXml(out, 'last-year-turnover', b.lastYearTurnover);
+    amountXml(out, 'last-year-turnover', b.lastYearTurnover);
     out.textElement('open-for-years', b.openForYears);
     out.end('business');
   },
@@ -270,8 +260,8 @@ const EXTRA_FEATURES_STEPS: readonly Step[] = [
       descriptionsXml(out, w.descriptions);
       out.textElement('capacity-from', w.capacityFrom);
       out.textElement('capacity-to', w.capacityTo);
-      decimalAmountXml(out, 'rent-from', w.rentFrom);
-      decimalAmountXml(out, 'rent-to', w.rentTo);
+      amountXml(out, 'rent-from', w.rentFrom);
+      amountXml(out, 'rent-to', w.rentTo);
       out.end('workspace');
     }
     out.end('workspaces');

@@ -53,18 +53,8 @@ export function textWith(
   out.end(name);
 }
 
-/** A whole amount (`priceType`), or nothing. */
-export function amountXml(out: XmlWriter, name: string, a: Amount | undefined): void {
-  if (!a) return;
-  out.start(name);
-  out.attr('currency', a.currency);
-  out.attr('reserved', a.reserved);
-  out.text(a.value);
-  out.end(name);
-}
-
-/** An amount with decimals (`priceDecimalType`), or nothing. */
-export function decimalAmountXml(out: XmlWriter, name: string, a: DecimalAmount | undefined): void {
+/** An amount, whole (`priceType`) or with decimals (`priceDecimalType`), or nothing. */
+export function amountXml(out: XmlWriter, name: string, a: Amount | DecimalAmount | undefined): void {
   if (!a) return;
   out.start(name);
   out.attr('currency', a.currency);

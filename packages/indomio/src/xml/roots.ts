@@ -23,7 +23,6 @@ import {
   amountXml,
   cdataWith,
   contactInfosXml,
-  decimalAmountXml,
   documentsXml,
   langTextXml,
   linksXml,
@@ -99,10 +98,10 @@ export function writeAuction(out: XmlWriter, a: Auction): void {
   out.textElement('date-updated', a.dateUpdated);
   agentXml(out, a.agent);
   descriptionsXml(out, a.descriptions);
-  decimalAmountXml(out, 'starting-price', a.startingPrice);
-  decimalAmountXml(out, 'minimum-bid', a.minimumBid);
-  decimalAmountXml(out, 'minimum-bid-challenge', a.minimumBidChallenge);
-  decimalAmountXml(out, 'success-price', a.successPrice);
+  amountXml(out, 'starting-price', a.startingPrice);
+  amountXml(out, 'minimum-bid', a.minimumBid);
+  amountXml(out, 'minimum-bid-challenge', a.minimumBidChallenge);
+  amountXml(out, 'success-price', a.successPrice);
   if (a.court) courtXml(out, a.court);
   if (a.reference) {
     out.start('reference');
@@ -133,7 +132,7 @@ export function writeAuction(out: XmlWriter, a: Auction): void {
       out.attr('status', e.status);
       out.attr('mode', e.mode);
       out.textElement('date', e.date);
-      decimalAmountXml(out, 'starting-price', e.startingPrice);
+      amountXml(out, 'starting-price', e.startingPrice);
       out.end('event');
     }
     out.end('events');
