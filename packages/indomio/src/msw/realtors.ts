@@ -106,11 +106,9 @@ export class IndomioMockRealtors {
     this.#groups.set(agencyEmail.toLowerCase(), group);
   }
 
-  /** Adds a realtor to an agency as the portal's panel would; returns it with its portal id. */
-  add(agencyEmail: string, realtor: Partial<Omit<MockRealtor, 'id' | 'uuid' | 'writes'>>): MockRealtor {
-    const email = agencyEmail.toLowerCase();
-    if (!this.#agencies.agency(email)) throw new Error(`unknown agency ${agencyEmail}`);
-    const stored: MockRealtor = {
+  /** A realtor the portal has just created: new ids, nothing else known yet. */
+  #fresh(): MockRealtor {
+    return {
       id: this.#nextId++,
       uuid: randomUUID(),
       externalId: undefined,
@@ -123,9 +121,15 @@ export class IndomioMockRealtors {
       connections: [],
       owner: false,
       status: 'ACTIVE',
-      ...realtor,
       writes: 0,
     };
+  }
+
+  /** Adds a realtor to an agency as the portal's panel would; returns it with its portal id. */
+  add(agencyEmail: string, realtor: Partial<Omit<MockRealtor, 'id' | 'uuid' | 'writes'>>): MockRealtor {
+    const email = agencyEmail.toLowerCase();
+    if (!this.#agencies.agency(email)) throw new Error(`unknown agency ${agencyEmail}`);
+    const stored: MockRealtor = { ...this.#fresh(), ...realtor, writes: 0 };
     this.#of(email).set(stored.id, stored);
     return { ...stored };
   }
@@ -326,21 +330,7 @@ export class IndomioMockRealtors {
     if (!existing && r.externalId === undefined) {
       throw withExtra(new Refusal(ErrorCode.MISSING_REALTOR, `realtor ${r.id} not found`), extra);
     }
-    const target: MockRealtor = existing ?? {
-      id: this.#nextId++,
-      uuid: randomUUID(),
-      externalId: r.externalId,
-      firstName: undefined,
-      lastName: undefined,
-      email: undefined,
-      role: undefined,
-      avatar: undefined,
-      language: undefined,
-      connections: [],
-      owner: false,
-      status: 'ACTIVE',
-      writes: 0,
-    };
+    const target: MockRealtor = existing ?? { ...this.#fresh(), externalId: r.externalId };
     if (r.externalId !== undefined) target.externalId = r.externalId;
     if (r.firstName !== undefined) target.firstName = r.firstName;
     if (r.lastName !== undefined) target.lastName = r.lastName;
