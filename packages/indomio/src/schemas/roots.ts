@@ -26,31 +26,10 @@ import { EstatesSchema } from './estates.js';
 import { ExtendedSchema, LinkSchema } from './extended.js';
 import { DescriptionSchema, EmissionsClassSchema, EnergyClassSchema, SizeUnitSchema } from './features.js';
 import { LocationSchema } from './location.js';
-import { DocumentSchema, PictureSchema, VideoSchema } from './media.js';
+import { DocumentSchema, PictureSchema } from './media.js';
+import { PROCESSABLE_SHAPE } from './processable.js';
 import { ContactInfoSchema, PublishPortalSchema } from './property.js';
-import { UserSchema } from './user.js';
 import { OperationSchema, UuidSchema } from './xsd.js';
-
-/** What a project and a property share (the XSD's abstract `processable`). */
-const processable = {
-  operation: OperationSchema.default('write'),
-  id: long().optional(),
-  externalId: text().optional(),
-  uuid: UuidSchema.optional(),
-  padlock: z.enum(['open', 'closed', 'native']).optional(),
-  uniqueId: nonEmpty(),
-  publishedOn: DateTimeSchema.optional(),
-  dateUpdated: DateTimeSchema,
-  dateDeletion: DateTimeSchema.optional(),
-  agent: AgentSchema.optional(),
-  user: UserSchema.optional(),
-  location: LocationSchema,
-  pictures: z.array(PictureSchema).min(1).optional(),
-  videos: z.array(VideoSchema).min(1).max(5).optional(),
-  visits: int32().optional(),
-  estates: EstatesSchema.optional(),
-  fotoplan: uri().optional(),
-};
 
 /** One kind of unit of a project (`lots/lot`): its typology, price, size and counts. */
 export const LotSchema = z.strictObject({
@@ -126,7 +105,7 @@ function oneAdvertiser(payload: z.core.ParsePayload<{ agent?: unknown; user?: un
  */
 export const ProjectSchema = z
   .strictObject({
-    ...processable,
+    ...PROCESSABLE_SHAPE,
     referenceCode: text().max(255).optional(),
     publish: z.array(PublishPortalSchema).min(1).optional(),
     features: ProjectFeaturesSchema,
