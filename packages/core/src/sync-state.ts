@@ -58,7 +58,7 @@ export interface SyncRecordResult {
 }
 
 /** Fewest ids that `SyncState.portalIds` reads in one pass over the store rather than one by one. */
-const PORTAL_ID_PASS_MIN = 64;
+export const PORTAL_ID_PASS_MIN = 64;
 
 /**
  * What a continuous sync remembers for one portal: for each CRM item, the portal's id
@@ -105,14 +105,19 @@ export class SyncState {
   async portalIds(externalIds: readonly string[], known: number): Promise<Map<string, string | undefined>> {
     const out = new Map<string, string | undefined>();
     if (externalIds.length >= PORTAL_ID_PASS_MIN && externalIds.length * 4 >= known) {
-      const wanted = new Set(externalIds);
-      for await (const e of this.map.iterate(this.portal, this.kind)) {
-        if (wanted.has(e.externalId)) out.set(e.externalId, e.portalId);
-      }
+      const every = await this.everyPortalId();
+      for (const id of externalIds) if (every.has(id)) out.set(id, every.get(id));
       return out;
     }
     const ids = await Promise.all(externalIds.map((id) => this.portalId(id)));
     for (const [k, id] of externalIds.entries()) out.set(id, ids[k]);
+    return out;
+  }
+
+  /** Every portal id recorded, by CRM id: one pass over the store, page by page. */
+  async everyPortalId(): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for await (const e of this.map.iterate(this.portal, this.kind)) out.set(e.externalId, e.portalId);
     return out;
   }
 
@@ -204,19 +209,49 @@ export class SyncState {
     keyOf: (item: T) => string,
     contentOf: (item: T) => unknown = (item) => item,
   ): Promise<SyncPlan<T>> {
-    const version = nextVersion();
-    const known = await this.fingerprints();
+    const { version, fingerprints: known } = await this.planBasis();
     const plan: SyncPlan<T> = { changed: [], unchanged: [], removed: [], version, known: known.size };
     const seen = new Set<string>();
     for (const item of items) {
       const key = keyOf(item);
       seen.add(key);
-      const print = hash(contentOf(item));
-      const previous = known.get(key);
-      if (previous === print) plan.unchanged.push({ item, key });
-      else plan.changed.push({ item, key, fingerprint: print, isNew: previous === undefined || previous === REMOVED });
+      const change = compareContent(known, key, contentOf(item));
+      if (change) plan.changed.push({ item, key, ...change });
+      else plan.unchanged.push({ item, key });
     }
-    for (const [key, print] of known) if (!seen.has(key) && print !== REMOVED) plan.removed.push(key);
+    plan.removed = liveKeysMissing(known, seen);
     return plan;
   }
+
+  /**
+   * What a plan starts from: its version ({@link nextVersion}, taken before the state is read,
+   * see {@link SyncPlan.version}) and every fingerprint known. A round that compares its items
+   * part by part ({@link compareContent}) reads the state once, here.
+   */
+  async planBasis(): Promise<{ version: number; fingerprints: Map<string, string> }> {
+    const version = nextVersion();
+    return { version, fingerprints: await this.fingerprints() };
+  }
+}
+
+/**
+ * How an item's content compares with the fingerprint known for its key: `undefined` when it is
+ * unchanged, else its new fingerprint and whether the portal has no live copy (never sent, or removed).
+ */
+export function compareContent(
+  known: ReadonlyMap<string, string>,
+  key: string,
+  content: unknown,
+): { fingerprint: string; isNew: boolean } | undefined {
+  const print = hash(content);
+  const previous = known.get(key);
+  if (previous === print) return undefined;
+  return { fingerprint: print, isNew: previous === undefined || previous === REMOVED };
+}
+
+/** The keys with a live copy on the portal (fingerprint not {@link REMOVED}) that `seen` lacks. */
+export function liveKeysMissing(known: ReadonlyMap<string, string>, seen: ReadonlySet<string>): string[] {
+  const missing: string[] = [];
+  for (const [key, print] of known) if (!seen.has(key) && print !== REMOVED) missing.push(key);
+  return missing;
 }

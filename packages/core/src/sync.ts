@@ -2,12 +2,31 @@ import { z } from 'zod';
 import { type BatchProgress, runBatches, type WorkerOutcome } from './batch.js';
 import { InputValidationError } from './errors.js';
 import { checkOptions, ownOption, PositiveIntegerSchema } from './options.js';
-import { REMOVED, type SyncRecord, type SyncRecordResult, type SyncState } from './sync-state.js';
+import {
+  compareContent,
+  liveKeysMissing,
+  PORTAL_ID_PASS_MIN,
+  REMOVED,
+  type SyncRecord,
+  type SyncRecordResult,
+  type SyncState,
+} from './sync-state.js';
 
 /** Items recorded in one batch write of the state: a bulk request's worth (100 operations). */
 const RECORD_BATCH = 100;
-/** Record batches in flight at once at the end of a round. */
+/** Record batches in flight at once for a part of a round. */
 const RECORD_CONCURRENCY = 4;
+/**
+ * Items in a round's first part: few, so its first requests leave soon (a bulk request's
+ * worth: 100 operations); the later parts are larger, each prepared while the one before is sent.
+ */
+const FIRST_PART = 100;
+/** Items in each later part of a round. */
+const PART = 500;
+/** Items prepared between two turns of the event loop, so that requests under way progress meanwhile. */
+const PREPARE_BETWEEN_TURNS = 32;
+/** One turn of the event loop: timers, sockets and the state's answers get theirs. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** What a sync did with one item. */
 export type SyncAction = 'created' | 'updated' | 'unchanged' | 'removed' | 'failed' | 'skipped';
@@ -198,6 +217,9 @@ export function failureReason(error: Error): string {
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
+/** A write of the round before its portal id is read. */
+type PendingWrite<P> = { kind: 'upsert'; key: string; item: P; isNew: boolean } | { kind: 'remove'; key: string };
+
 /** A write of the round, with what the report says about it. */
 interface WriteTask<T, P> {
   /** Position in the report. */
@@ -209,6 +231,9 @@ interface WriteTask<T, P> {
   reason: string | undefined;
 }
 
+/** A write task before its portal id is read. */
+type PendingTask<T, P> = Omit<WriteTask<T, P>, 'write'> & { write: PendingWrite<P> };
+
 /**
  * One round of continuous sync, the mechanism under every portal package's sync call:
  * prepares each item (an item that cannot be prepared is reported failed), sends only
@@ -218,9 +243,14 @@ interface WriteTask<T, P> {
  * together — and reports every item. A failed item is not recorded, so the next round
  * sends it again; an item key given twice is reported failed the second time.
  *
- * Records carry the plan's version (record-if-newer) and a create's id is set-if-absent:
+ * The items go through in parts, in input order: a part's writes are sent (and, once
+ * acknowledged, recorded) while the next part is prepared, so a large round's first requests
+ * leave as soon as its first items are ready, and a round stopped part-way has recorded what
+ * the portal acknowledged so far. A bulk `write` is called once a part, one call at a time.
+ *
+ * Records carry the round's version (record-if-newer) and a create's id is set-if-absent:
  * workers sharing the state cannot overwrite a newer round's record, and the first id
- * recorded for an item wins. A bulk `write` records all its acknowledged writes in one batch.
+ * recorded for an item wins.
  *
  * @example
  * const report = await syncItems(rows, {
@@ -239,7 +269,7 @@ export async function syncItems<T, P = T>(
     portal: options?.state?.portal,
     operation: options?.operation ?? 'sync',
   });
-  const { state } = options;
+  const { state, signal } = options;
   const operation = options.operation ?? 'sync';
   const prepare = handlers.prepare
     ? (item: T) => (handlers.prepare as (item: T) => P)(item)
@@ -248,140 +278,85 @@ export async function syncItems<T, P = T>(
     ? (prepared: P) => (handlers.content as (prepared: P) => unknown)(prepared)
     : (prepared: P) => prepared;
 
+  const { version, fingerprints: known } = await state.planBasis();
   const outcomes: SyncOutcome<T>[] = [];
-  const prepared: Array<{ position: number; key: string; item: T; value: P }> = [];
-  const excluded = new Map<string, { position: number; item: T; reason: string }>();
-  const seen = new Set<string>();
-
   const fail = (position: number, key: string, item: T | undefined, error: Error) => {
     outcomes[position] = { key, action: 'failed', portalId: undefined, reason: failureReason(error), error, item };
   };
+  const skip = (position: number, key: string, item: T, action: 'skipped' | 'unchanged', reason: string) => {
+    outcomes[position] = { key, action, portalId: undefined, reason, error: undefined, item };
+  };
+
+  // First the keys, the duplicates and the exclusions, which are cheap: they settle what is
+  // removed, and so the round's total, before anything is prepared or sent.
+  const keys: Array<string | undefined> = [];
+  const exclusions = new Map<number, string>();
+  const seen = new Set<string>();
   items.forEach((item, position) => {
     const key = handlers.key(item);
     if (seen.has(key)) {
       const duplicate = new InputValidationError(
         [{ path: 'id', message: 'given twice in one sync', code: 'duplicate' }],
-        {
-          portal: state.portal,
-          operation,
-          itemId: key,
-        },
+        { portal: state.portal, operation, itemId: key },
       );
       fail(position, key, item, duplicate);
       return;
     }
     seen.add(key);
+    keys[position] = key;
     const exclusion = handlers.exclude?.(item);
-    if (exclusion !== undefined) {
-      excluded.set(key, { position, item, reason: exclusion });
-      return;
-    }
-    try {
-      prepared.push({ position, key, item, value: prepare(item) });
-    } catch (error) {
-      // What the portal has stays as it is: the key is in the input, so it is not removed.
-      fail(position, key, item, asError(error));
-    }
+    if (exclusion !== undefined) exclusions.set(position, exclusion);
   });
+  const missing = (ownOption(options, 'removeMissing') ?? true) ? liveKeysMissing(known, seen) : [];
+  const total = items.length + missing.length;
 
-  const plan = await state.plan(
-    prepared,
-    (p) => p.key,
-    (p) => content(p.value),
-  );
-  const byKey = new Map(prepared.map((p) => [p.key, p]));
-  const writes: Array<
-    Omit<WriteTask<T, P>, 'write'> & {
-      write: { kind: 'upsert'; key: string; item: P; isNew: boolean } | { kind: 'remove'; key: string };
-    }
-  > = [];
-  for (const change of plan.changed) {
-    const p = byKey.get(change.key);
-    if (!p) continue;
-    writes.push({
-      position: p.position,
-      write: { kind: 'upsert', key: p.key, item: p.value, isNew: change.isNew },
-      item: p.item,
-      fingerprint: change.fingerprint,
-      reason: undefined,
-    });
-  }
-  for (const { key } of plan.unchanged) {
-    const p = byKey.get(key);
-    if (p)
-      outcomes[p.position] = {
-        key,
-        action: 'unchanged',
-        portalId: undefined,
-        reason: UNCHANGED,
-        error: undefined,
-        item: p.item,
-      };
-  }
-  const live = new Set(plan.removed);
-  for (const [key, e] of excluded) {
-    if (live.has(key)) {
-      writes.push({
-        position: e.position,
-        write: { kind: 'remove', key },
-        item: e.item,
-        fingerprint: undefined,
-        reason: e.reason,
-      });
-    } else {
-      outcomes[e.position] = {
-        key,
-        action: 'skipped',
-        portalId: undefined,
-        reason: e.reason,
-        error: undefined,
-        item: e.item,
-      };
-    }
-  }
-  let position = items.length;
-  if (ownOption(options, 'removeMissing') ?? true) {
-    for (const key of plan.removed) {
-      if (seen.has(key)) continue;
-      writes.push({
-        position: position++,
-        write: { kind: 'remove', key },
-        item: undefined,
-        fingerprint: undefined,
-        reason: undefined,
-      });
-    }
-  }
-  writes.sort((a, b) => a.position - b.position);
-  const portalIds = await state.portalIds(
-    writes.map((w) => w.write.key),
-    plan.known,
-  );
-  const tasks: WriteTask<T, P>[] = writes.map((w) => ({
-    ...w,
-    write: { ...w.write, portalId: portalIds.get(w.write.key) } as SyncWrite<P>,
-  }));
-
-  // Progress covers every outcome of the round: the ones known already, then the writes.
-  const total = position;
-  const known = { done: 0, failed: 0, skipped: 0 };
-  for (const o of outcomes) {
-    if (!o) continue;
-    known.done++;
-    if (o.action === 'failed') known.failed++;
-    else known.skipped++;
-  }
-  const progress = (p: BatchProgress | undefined) =>
+  // Progress covers every outcome of the round: those settled without a write as they are
+  // known, then the writes, part after part.
+  const settledAside = { done: 0, failed: 0, skipped: 0 };
+  const sentBefore = { done: 0, succeeded: 0, failed: 0, skipped: 0, batchesDone: 0, batches: 0 };
+  let sending: BatchProgress | undefined;
+  const progress = () =>
     options.onProgress?.({
-      done: known.done + (p?.done ?? 0),
+      done: settledAside.done + sentBefore.done + (sending?.done ?? 0),
       total,
-      succeeded: p?.succeeded ?? 0,
-      failed: known.failed + (p?.failed ?? 0),
-      skipped: known.skipped + (p?.skipped ?? 0),
-      batchesDone: p?.batchesDone ?? 0,
-      batches: p?.batches ?? 0,
+      succeeded: sentBefore.succeeded + (sending?.succeeded ?? 0),
+      failed: settledAside.failed + sentBefore.failed + (sending?.failed ?? 0),
+      skipped: settledAside.skipped + sentBefore.skipped + (sending?.skipped ?? 0),
+      batchesDone: sentBefore.batchesDone + (sending?.batchesDone ?? 0),
+      batches: sentBefore.batches + (sending?.batches ?? 0),
     });
-  if (known.done > 0) progress(undefined);
+  const countAside = (from: number, to: number) => {
+    let counted = 0;
+    for (let k = from; k < to; k++) {
+      const o = outcomes[k];
+      if (!o) continue;
+      counted++;
+      settledAside.done++;
+      if (o.action === 'failed') settledAside.failed++;
+      else settledAside.skipped++;
+    }
+    return counted;
+  };
+
+  // Portal ids are read for each part's writes; once a round turns out to write a good share of
+  // what the state knows, every id is read in one pass instead, and kept for the rest of the round.
+  let everyId: Map<string, string> | undefined;
+  let classified = 0;
+  let written = 0;
+  const portalIdsOf = async (writeKeys: string[]): Promise<ReadonlyMap<string, string | undefined>> => {
+    if (everyId) return everyId;
+    const expected = classified > 0 ? (written / classified) * items.length + missing.length : writeKeys.length;
+    if (expected >= PORTAL_ID_PASS_MIN && expected * 4 >= known.size) {
+      everyId = await state.everyPortalId();
+      return everyId;
+    }
+    return state.portalIds(writeKeys, known.size);
+  };
+  const withPortalIds = async (writes: PendingTask<T, P>[]): Promise<WriteTask<T, P>[]> => {
+    if (writes.length === 0) return [];
+    const ids = await portalIdsOf(writes.map((w) => w.write.key));
+    return writes.map((w) => ({ ...w, write: { ...w.write, portalId: ids.get(w.write.key) } as SyncWrite<P> }));
+  };
 
   /** What the report shows for a write the portal acknowledged, and what the state records for it. */
   const acknowledged = (
@@ -425,7 +400,7 @@ export async function syncItems<T, P = T>(
     done: ReadonlyArray<{ task: WriteTask<T, P>; written: SyncWritten }>,
   ): Promise<SyncOutcome<T>[]> => {
     const entries = done.map(({ task, written }) => acknowledged(task, written));
-    const options = { version: plan.version };
+    const options = { version };
     const recordBatch = async (batch: SyncRecord[]): Promise<Array<SyncRecordResult | Error>> => {
       try {
         return await state.recordMany(batch, options);
@@ -473,44 +448,67 @@ export async function syncItems<T, P = T>(
     };
   };
 
-  if (handlers.write) {
-    let answers: ReadonlyArray<WorkerOutcome<SyncWritten>>;
-    if (tasks.length === 0) answers = [];
-    else if (options.signal?.aborted) answers = tasks.map(() => ({ status: 'skipped', reason: 'aborted' }));
-    else {
-      try {
-        answers = await handlers.write(
-          tasks.map((t) => t.write),
-          { signal: options.signal, onProgress: progress },
-        );
-      } catch (error) {
-        const err = asError(error);
-        answers = tasks.map(() => ({ status: 'failed', error: err }));
+  /** Records of acknowledged writes under way; awaited before the round reports. */
+  const recording: Promise<void>[] = [];
+  /** Sends one part's writes and settles each one's outcome; never rejects. */
+  const sendPart = async (tasks: WriteTask<T, P>[]): Promise<void> => {
+    if (tasks.length === 0) return;
+    const finish = (answers: ReadonlyArray<{ status: WorkerOutcome<unknown>['status'] }>) => {
+      sentBefore.done += answers.length;
+      for (const a of answers) sentBefore[a.status]++;
+      sentBefore.batchesDone += sending?.batchesDone ?? 0;
+      sentBefore.batches += sending?.batches ?? 0;
+      sending = undefined;
+    };
+    const onProgress = (p: BatchProgress) => {
+      sending = p;
+      progress();
+    };
+    if (handlers.write) {
+      let answers: ReadonlyArray<WorkerOutcome<SyncWritten>>;
+      if (signal?.aborted) answers = tasks.map(() => ({ status: 'skipped', reason: 'aborted' }));
+      else {
+        try {
+          answers = await handlers.write(
+            tasks.map((t) => t.write),
+            { signal, onProgress },
+          );
+        } catch (error) {
+          const err = asError(error);
+          answers = tasks.map(() => ({ status: 'failed', error: err }));
+        }
       }
-    }
-    const done: Array<{ task: WriteTask<T, P>; written: SyncWritten }> = [];
-    tasks.forEach((task, k) => {
-      const answer: WorkerOutcome<SyncWritten> = answers[k] ?? {
-        status: 'failed',
-        error: new Error(`the portal answered ${answers.length} outcomes for ${tasks.length} writes`),
-      };
-      if (answer.status === 'succeeded') done.push({ task, written: answer.value });
-      else outcomes[task.position] = unsettled(task, answer);
-    });
-    try {
-      const settled = await settle(done);
-      done.forEach(({ task }, k) => {
-        outcomes[task.position] = settled[k] as SyncOutcome<T>;
+      const done: Array<{ task: WriteTask<T, P>; written: SyncWritten }> = [];
+      const said = tasks.map((task, k): WorkerOutcome<SyncWritten> => {
+        const answer: WorkerOutcome<SyncWritten> = answers[k] ?? {
+          status: 'failed',
+          error: new Error(`the portal answered ${answers.length} outcomes for ${tasks.length} writes`),
+        };
+        if (answer.status === 'succeeded') done.push({ task, written: answer.value });
+        else outcomes[task.position] = unsettled(task, answer);
+        return answer;
       });
-    } catch (error) {
-      const err = asError(error);
-      for (const { task } of done) outcomes[task.position] = unsettled(task, { status: 'failed', error: err });
+      finish(said);
+      // Recorded while the next part is sent: the state's round trips are not the portal's.
+      recording.push(
+        settle(done).then(
+          (settled) => {
+            done.forEach(({ task }, k) => {
+              outcomes[task.position] = settled[k] as SyncOutcome<T>;
+            });
+          },
+          (error: unknown) => {
+            const err = asError(error);
+            for (const { task } of done) outcomes[task.position] = unsettled(task, { status: 'failed', error: err });
+          },
+        ),
+      );
+      return;
     }
-  } else {
     const { upsert, remove } = handlers;
     const report = await runBatches(
       tasks,
-      { size: 1, concurrency: options.concurrency ?? 4, signal: options.signal, onProgress: progress },
+      { size: 1, concurrency: options.concurrency ?? 4, signal, onProgress },
       async ([task], { signal }): Promise<Array<WorkerOutcome<SyncOutcome<T>>>> => {
         if (!task) return [];
         const { write } = task;
@@ -526,7 +524,80 @@ export async function syncItems<T, P = T>(
       outcomes[outcome.item.position] =
         outcome.status === 'succeeded' ? outcome.value : unsettled(outcome.item, outcome);
     }
+    finish(report.items);
+  };
+  // One part is sent at a time, in order, while the next is prepared.
+  let sent: Promise<void> = Promise.resolve();
+  const send = (tasks: WriteTask<T, P>[]) => {
+    sent = sent.then(() => sendPart(tasks));
+  };
+
+  /** The removals of keys the input no longer has: they come last, in the round's last part. */
+  const missingRemovals = (): PendingTask<T, P>[] =>
+    missing.map((key, k) => ({
+      position: items.length + k,
+      write: { kind: 'remove', key },
+      item: undefined,
+      fingerprint: undefined,
+      reason: undefined,
+    }));
+
+  // Then the items part by part: prepared, fingerprinted and compared, each part's writes handed
+  // to the portal before the next part is prepared.
+  try {
+    for (let from = 0, size = FIRST_PART; from < items.length; from += size, size = PART) {
+      const to = Math.min(items.length, from + size);
+      const writes: PendingTask<T, P>[] = [];
+      for (let position = from; position < to; position++) {
+        // The parts sent before wait on sockets and the state: let them go on while this one is prepared.
+        if (position > 0 && position % PREPARE_BETWEEN_TURNS === 0) await turn();
+        const key = keys[position];
+        if (key === undefined) continue;
+        const item = items[position] as T;
+        const exclusion = exclusions.get(position);
+        if (exclusion !== undefined) {
+          const print = known.get(key);
+          if (print !== undefined && print !== REMOVED) {
+            writes.push({ position, write: { kind: 'remove', key }, item, fingerprint: undefined, reason: exclusion });
+          } else skip(position, key, item, 'skipped', exclusion);
+          continue;
+        }
+        let value: P;
+        let change: ReturnType<typeof compareContent>;
+        try {
+          value = prepare(item);
+          change = compareContent(known, key, content(value));
+        } catch (error) {
+          // What the portal has stays as it is: the key is in the input, so it is not removed.
+          fail(position, key, item, asError(error));
+          continue;
+        }
+        if (!change) skip(position, key, item, 'unchanged', UNCHANGED);
+        else {
+          writes.push({
+            position,
+            write: { kind: 'upsert', key, item: value, isNew: change.isNew },
+            item,
+            fingerprint: change.fingerprint,
+            reason: undefined,
+          });
+        }
+      }
+      classified += to - from;
+      written += writes.length;
+      if (to === items.length) writes.push(...missingRemovals());
+      if (countAside(from, to) > 0) progress();
+      send(await withPortalIds(writes));
+    }
+    if (items.length === 0) send(await withPortalIds(missingRemovals()));
+  } catch (error) {
+    // The state could not be read: what is under way ends before the round fails.
+    await sent.catch(() => undefined);
+    await Promise.allSettled(recording);
+    throw error;
   }
+  await sent;
+  await Promise.all(recording);
 
   const count = (action: SyncAction) => outcomes.filter((o) => o.action === action).length;
   return {

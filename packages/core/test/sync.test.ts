@@ -412,7 +412,7 @@ describe('syncPortals', () => {
   it('reports every item failed on a portal whose round throws, and finishes the others', async () => {
     const ok = portal();
     const broken = new SyncState(new MemoryIdentifierMap(), 'broken');
-    broken.plan = async () => {
+    broken.fingerprints = async () => {
       throw new Error('the state store is down');
     };
     const [first, second] = await syncPortals(rows, [
@@ -444,5 +444,144 @@ describe('syncPortals', () => {
     );
     expect(report).toMatchObject({ skipped: 2, created: 0 });
     expect(p.calls).toEqual([]);
+  });
+});
+
+describe('syncItems: a large round goes part by part', () => {
+  const many = (n: number, price = 1) => Array.from({ length: n }, (_, i) => ({ id: `i${i}`, price }));
+
+  it('sends its first writes before the rest of the items are prepared, in input order, once each', async () => {
+    const state = new SyncState(new MemoryIdentifierMap(), 'bulk');
+    let prepared = 0;
+    const preparedAtCall: number[] = [];
+    const sent: string[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const handlers: BulkSyncHandlers<Item> = {
+      key: (i) => i.id,
+      prepare: (i) => {
+        prepared++;
+        return i;
+      },
+      async write(writes) {
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        preparedAtCall.push(prepared);
+        await new Promise((r) => setTimeout(r, 1));
+        for (const w of writes) sent.push(w.key);
+        inFlight--;
+        return writes.map((w) => ({ status: 'succeeded' as const, value: `R-${w.key}` }));
+      },
+    };
+    const items = many(1_600);
+    const report = await syncItems(items, handlers, { state });
+    expect(report.created).toBe(1_600);
+    // The first call came when only its part was prepared; the portal saw each item once, in order.
+    expect(preparedAtCall[0]).toBeLessThan(1_600);
+    expect(preparedAtCall.length).toBeGreaterThan(1);
+    expect(sent).toEqual(items.map((i) => i.id));
+    // One call at a time: a bulk portal's own concurrency holds across the round.
+    expect(mostInFlight).toBe(1);
+    expect((await state.fingerprints()).size).toBe(1_600);
+  });
+
+  it('has recorded the parts the portal acknowledged when the round is stopped part-way', async () => {
+    const state = new SyncState(new MemoryIdentifierMap(), 'bulk');
+    const controller = new AbortController();
+    const handlers: BulkSyncHandlers<Item> = {
+      key: (i) => i.id,
+      async write(writes) {
+        // The portal acknowledges the first part, and the round is then stopped.
+        controller.abort(new Error('lock lost'));
+        return writes.map((w) => ({ status: 'succeeded' as const, value: `R-${w.key}` }));
+      },
+    };
+    const report = await syncItems(many(1_200), handlers, { state, signal: controller.signal });
+    const created = report.items.filter((o) => o.action === 'created');
+    const skipped = report.items.filter((o) => o.action === 'skipped');
+    expect(created.length).toBeGreaterThan(0);
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(created.length + skipped.length).toBe(1_200);
+    expect(skipped.every((o) => o.reason === 'aborted')).toBe(true);
+    // What was acknowledged is recorded; what was not sent is not, so the next round sends it.
+    const prints = await state.fingerprints();
+    expect(prints.size).toBe(created.length);
+    for (const o of skipped) expect(prints.has(o.key)).toBe(false);
+  });
+
+  it('reads the portal ids of a round that rewrites most of what it knows in one pass over the state', async () => {
+    const inner = new MemoryIdentifierMap();
+    let passes = 0;
+    let reads = 0;
+    const map = new Proxy(inner, {
+      get(target, name) {
+        if (name === 'iterate') {
+          return (portal: string, kind: string) => {
+            if (kind === 'listing') passes++;
+            return target.iterate(portal, kind);
+          };
+        }
+        if (name === 'get') {
+          return (...args: Parameters<MemoryIdentifierMap['get']>) => {
+            reads++;
+            return target.get(...args);
+          };
+        }
+        const value = Reflect.get(target, name, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const state = new SyncState(map, 'bulk');
+    const handlers: BulkSyncHandlers<Item> = {
+      key: (i) => i.id,
+      async write(writes) {
+        return writes.map((w) => ({ status: 'succeeded' as const, value: w.portalId ?? `R-${w.key}` }));
+      },
+    };
+    await syncItems(many(1_600), handlers, { state });
+    passes = 0;
+    reads = 0;
+    // Every price changes: every write needs its id, read once for the whole round.
+    const report = await syncItems(many(1_600, 2), handlers, { state });
+    expect(report.updated).toBe(1_600);
+    expect(report.items.every((o) => o.portalId === `R-${o.key}`)).toBe(true);
+    expect(passes).toBe(1);
+    expect(reads).toBe(0);
+    // A round changing a few items reads just their ids.
+    passes = 0;
+    const few = many(1_600, 2).map((i, k) => (k % 400 === 0 ? { ...i, price: 3 } : i));
+    const small = await syncItems(few, handlers, { state });
+    expect(small.updated).toBe(4);
+    expect(passes).toBe(0);
+    expect(reads).toBe(4);
+  });
+
+  it('reports progress over the whole round: done never goes back and ends at the total', async () => {
+    const state = new SyncState(new MemoryIdentifierMap(), 'bulk');
+    const handlers: BulkSyncHandlers<Item> = {
+      key: (i) => i.id,
+      async write(writes, { onProgress }) {
+        for (let at = 100; at <= writes.length; at += 100) {
+          onProgress({
+            done: at,
+            total: writes.length,
+            succeeded: at,
+            failed: 0,
+            skipped: 0,
+            batchesDone: at / 100,
+            batches: writes.length / 100,
+          });
+        }
+        return writes.map((w) => ({ status: 'succeeded' as const, value: `R-${w.key}` }));
+      },
+    };
+    await syncItems(many(1_100), handlers, { state });
+    const seen: BatchProgress[] = [];
+    // Half unchanged, 100 removed: every outcome counted once.
+    const next = many(1_000).map((i, k) => (k % 2 ? { ...i, price: 5 } : i));
+    await syncItems(next, handlers, { state, onProgress: (p) => seen.push(p) });
+    expect(seen.every((p) => p.total === 1_100)).toBe(true);
+    for (let k = 1; k < seen.length; k++) expect(seen[k]?.done).toBeGreaterThanOrEqual(seen[k - 1]?.done as number);
+    expect(seen.at(-1)).toMatchObject({ done: 1_100, succeeded: 600, skipped: 500, failed: 0 });
   });
 });
