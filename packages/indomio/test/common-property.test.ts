@@ -4,14 +4,31 @@
 import { parseInput } from '@sync/core';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { CommonPropertySchema, PropertySchema, RARE_PROPERTY_FIELDS } from '../src/schemas/property.js';
+import { LISTING_AGENT_FIELDS } from '../src/schemas/agent.js';
+import { RARE_EXTRA_FEATURES } from '../src/schemas/extra-features.js';
+import {
+  CommonPropertySchema,
+  isCommonProperty,
+  PropertySchema,
+  RARE_PROPERTY_FIELDS,
+} from '../src/schemas/property.js';
 import { validateProperty } from '../src/xml/build.js';
 import { propertyOf } from './arbitrary.js';
 import { fullProperty, minimalProperty } from './helpers.js';
 
-const withoutRare = (p: object): Record<string, unknown> => {
-  const copy: Record<string, unknown> = { ...p };
+type Loose = Record<string, unknown>;
+const withoutRare = (p: object): Loose => {
+  const copy: Loose = { ...p };
   for (const key of RARE_PROPERTY_FIELDS) delete copy[key];
+  if (copy.agent) {
+    const agent = copy.agent as Loose;
+    copy.agent = Object.fromEntries(LISTING_AGENT_FIELDS.flatMap((key) => (key in agent ? [[key, agent[key]]] : [])));
+  }
+  if (copy.extraFeatures) {
+    const extra: Loose = { ...(copy.extraFeatures as Loose) };
+    for (const key of RARE_EXTRA_FEATURES) delete extra[key];
+    copy.extraFeatures = extra;
+  }
   return copy;
 };
 
@@ -20,6 +37,7 @@ it('gives the same result as the whole schema for listings without the rare fiel
   fc.assert(
     fc.property(propertyOf('some'), (generated) => {
       const p = withoutRare(generated);
+      expect(isCommonProperty(p)).toBe(true);
       const common = CommonPropertySchema.safeParse(p);
       const whole = PropertySchema.safeParse(p);
       expect(common.success).toBe(whole.success);
@@ -46,7 +64,11 @@ it('reports a refused listing with the issues of the whole schema', () => {
   for (const p of broken) {
     const expected = (() => {
       try {
-        parseInput(PropertySchema, p, { portal: 'indomio', operation: 'properties.validate', itemId: p.uniqueId });
+        parseInput(PropertySchema, p, {
+          portal: 'indomio',
+          operation: 'properties.validate',
+          itemId: (p as { uniqueId?: string }).uniqueId,
+        });
       } catch (error) {
         return error;
       }
