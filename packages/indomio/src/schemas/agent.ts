@@ -168,6 +168,8 @@ export type Agent = z.infer<typeof AgentSchema>;
 /**
  * The fields of the agency a listing usually carries: who it is and how to reach it. The rest
  * (its profile, offices, contracts, realtors) is rare in a listing.
+ *
+ * @internal Validation's fast path, not part of the API.
  */
 export const LISTING_AGENT_FIELDS = [
   'id',
@@ -182,7 +184,11 @@ export const LISTING_AGENT_FIELDS = [
   'logo',
 ] as const satisfies readonly (keyof Agent)[];
 
-/** {@link AgentSchema} with only the {@link LISTING_AGENT_FIELDS}: a twentieth of its validator. */
+/**
+ * {@link AgentSchema} with only the {@link LISTING_AGENT_FIELDS}: a twentieth of its validator.
+ *
+ * @internal Validation's fast path, not part of the API.
+ */
 export const ListingAgentSchema = AgentSchema.pick(
   Object.fromEntries(LISTING_AGENT_FIELDS.map((key) => [key, true])) as {
     [K in (typeof LISTING_AGENT_FIELDS)[number]]: true;

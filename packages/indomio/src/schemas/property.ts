@@ -233,6 +233,8 @@ export const PropertySchema = PropertyObjectSchema.check(checkGuideRules);
  * The fields most listings leave out: the groups of new constructions and auctions, the
  * portal's own ids, publication per portal, documents and the other media lists, the
  * registrar's data, the dates of expiry and deletion, a private advertiser.
+ *
+ * @internal Validation's fast path, not part of the API.
  */
 export const RARE_PROPERTY_FIELDS = [
   'id',
@@ -268,6 +270,8 @@ export const RARE_PROPERTY_FIELDS = [
  * and the same result from either, and this schema's generated validators are a fraction of
  * the size. Anything it refuses is validated again by the whole schema, whose issues are the
  * ones reported.
+ *
+ * @internal Validation's fast path, not part of the API.
  */
 export const CommonPropertySchema = PropertyObjectSchema.omit(
   Object.fromEntries(RARE_PROPERTY_FIELDS.map((key) => [key, true])) as {
@@ -289,7 +293,11 @@ export type Property = z.output<typeof PropertySchema>;
 
 const LISTING_AGENT_KEYS: ReadonlySet<string> = new Set(LISTING_AGENT_FIELDS);
 
-/** Whether {@link CommonPropertySchema} can validate `input` (it may still refuse it). */
+/**
+ * Whether {@link CommonPropertySchema} can validate `input` (it may still refuse it).
+ *
+ * @internal Validation's fast path, not part of the API.
+ */
 export function isCommonProperty(input: object): boolean {
   const p = input as Record<string, unknown>;
   for (const key of RARE_PROPERTY_FIELDS) if (p[key] !== undefined) return false;
