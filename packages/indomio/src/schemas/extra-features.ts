@@ -224,3 +224,38 @@ export const ExtraFeaturesSchema = z.strictObject({
 export type ExtraFeaturesInput = z.input<typeof ExtraFeaturesSchema>;
 /** The extra features. */
 export type ExtraFeatures = z.infer<typeof ExtraFeaturesSchema>;
+
+/**
+ * Extra features of particular kinds of listing: businesses, offices and coworking, rooms and
+ * flatmates, auctions' and new constructions' costs and commissions.
+ *
+ * @internal Validation's fast path, not part of the API.
+ */
+export const RARE_EXTRA_FEATURES = [
+  'business',
+  'freeConditions',
+  'officeSize',
+  'floorplannerUrl',
+  'billsIncluded',
+  'costs',
+  'flatmate',
+  'accommodationType',
+  'rentRoom',
+  'workspaces',
+  'openingTimes',
+  'vatApplied',
+  'agencyCommission',
+  'notaryCommission',
+  'bankGuarantee',
+] as const satisfies readonly (keyof ExtraFeatures)[];
+
+/**
+ * {@link ExtraFeaturesSchema} without the {@link RARE_EXTRA_FEATURES}: under half its validator.
+ *
+ * @internal Validation's fast path, not part of the API.
+ */
+export const CommonExtraFeaturesSchema = ExtraFeaturesSchema.omit(
+  Object.fromEntries(RARE_EXTRA_FEATURES.map((key) => [key, true])) as {
+    [K in (typeof RARE_EXTRA_FEATURES)[number]]: true;
+  },
+);

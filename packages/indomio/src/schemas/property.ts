@@ -1,12 +1,13 @@
 import { compiledPart } from '@sync/core';
 import { z } from 'zod';
 import { TYPOLOGY_SIZE_RULES } from '../typologies.js';
+import { LISTING_AGENT_FIELDS, ListingAgentSchema } from './agent.js';
 import { AuctionFeaturesSchema } from './auction.js';
 import { BuildingSchema, RegistrarDataSchema } from './building.js';
 import { DateTimeSchema, int32, long, nonEmpty, text } from './common.js';
 import { OwnershipTypeSchema } from './estates.js';
 import { ExtendedSchema } from './extended.js';
-import { ExtraFeaturesSchema } from './extra-features.js';
+import { CommonExtraFeaturesSchema, ExtraFeaturesSchema, RARE_EXTRA_FEATURES } from './extra-features.js';
 import { FeaturesSchema, type SizeTypeSchema } from './features.js';
 import { DocumentSchema, MAX_BLUEPRINTS, PictureSchema } from './media.js';
 import { PROCESSABLE_SHAPE } from './processable.js';
@@ -228,9 +229,85 @@ function checkGuideRules(payload: z.core.ParsePayload<PropertyShape>): void {
 // would keep (with the parsed listing) past the young generation in a long feed.
 export const PropertySchema = PropertyObjectSchema.check(checkGuideRules);
 
+/**
+ * The fields most listings leave out: the groups of new constructions and auctions, the
+ * portal's own ids, publication per portal, documents and the other media lists, the
+ * registrar's data, the dates of expiry and deletion, a private advertiser.
+ *
+ * @internal Validation's fast path, not part of the API.
+ */
+export const RARE_PROPERTY_FIELDS = [
+  'id',
+  'externalId',
+  'uuid',
+  'padlock',
+  'publishedOn',
+  'dateDeletion',
+  'user',
+  'videos',
+  'visits',
+  'estates',
+  'fotoplan',
+  'dateExpiration',
+  'publish',
+  'auctionFeatures',
+  'documents',
+  'blueprints',
+  'raw360s',
+  'registrarData',
+  'workStartDate',
+  'workEndDate',
+  'projectName',
+  'proposer',
+  'projectStatus',
+  'contactInfos',
+] as const satisfies readonly (keyof PropertyShape)[];
+
+/**
+ * {@link PropertySchema} for a listing without the {@link RARE_PROPERTY_FIELDS}, whose agency
+ * has only the {@link LISTING_AGENT_FIELDS} and whose extra features none of the
+ * {@link RARE_EXTRA_FEATURES} ({@link isCommonProperty}): such a listing gets the same checks
+ * and the same result from either, and this schema's generated validators are a fraction of
+ * the size. Anything it refuses is validated again by the whole schema, whose issues are the
+ * ones reported.
+ *
+ * @internal Validation's fast path, not part of the API.
+ */
+export const CommonPropertySchema = PropertyObjectSchema.omit(
+  Object.fromEntries(RARE_PROPERTY_FIELDS.map((key) => [key, true])) as {
+    [K in (typeof RARE_PROPERTY_FIELDS)[number]]: true;
+  },
+)
+  .extend({
+    agent: compiledPart(ListingAgentSchema).optional(),
+    extraFeatures: compiledPart(CommonExtraFeaturesSchema).optional(),
+  })
+  .check(checkGuideRules);
+
 /** A listing, as accepted (dates as `Date` or ISO strings, defaults optional). */
 export type PropertyInput = z.input<typeof PropertySchema>;
 /** A listing of an agency (`agent` given, no `user`), as accepted. */
 export type AgencyPropertyInput = PropertyInput & { agent: NonNullable<PropertyInput['agent']>; user?: undefined };
 /** A listing after validation: defaults applied, dates as `xs:dateTime` text. */
 export type Property = z.output<typeof PropertySchema>;
+
+const LISTING_AGENT_KEYS: ReadonlySet<string> = new Set(LISTING_AGENT_FIELDS);
+
+/**
+ * Whether {@link CommonPropertySchema} can validate `input` (it may still refuse it).
+ *
+ * @internal Validation's fast path, not part of the API.
+ */
+export function isCommonProperty(input: object): boolean {
+  const p = input as Record<string, unknown>;
+  for (const key of RARE_PROPERTY_FIELDS) if (p[key] !== undefined) return false;
+  const agent = p.agent;
+  if (typeof agent === 'object' && agent !== null) {
+    for (const key in agent) if (!LISTING_AGENT_KEYS.has(key)) return false;
+  }
+  const extra = p.extraFeatures as Record<string, unknown> | undefined;
+  if (typeof extra === 'object' && extra !== null) {
+    for (const key of RARE_EXTRA_FEATURES) if (extra[key] !== undefined) return false;
+  }
+  return true;
+}

@@ -37,16 +37,27 @@ export type XmlValue = string | number | boolean;
 const SMALL = 64;
 /**
  * Strings up to this length are copied by a loop over their characters, escaping as it goes;
- * longer ones, or any with a character beyond ASCII, go through `Buffer#write`, whose native
- * call costs more than copying a short string but less than copying a long one.
+ * longer ones, or any with a character beyond ASCII, are encoded by `Buffer#utf8Write`, whose
+ * native call costs more than copying a few characters but less than copying a few dozen.
  */
-const SHORT = 64;
+const TINY = 16;
+/**
+ * `Buffer#write` in UTF-8 without its checks of arguments, which cost as much as the native
+ * call itself for a string of a few dozen characters (Node's Buffers have it, though its
+ * types do not say so).
+ */
+const utf8Write: (this: Buffer, text: string, offset: number) => number =
+  (Buffer.prototype as unknown as { utf8Write?: (this: Buffer, text: string, offset: number) => number }).utf8Write ??
+  function (this: Buffer, text: string, offset: number): number {
+    return this.write(text, offset, 'utf8');
+  };
 /** Most bytes a character of a short string can take: `&quot;`. */
 const WIDEST = 6;
 
 /** For each ASCII code, the index in {@link REFERENCES} of what replaces it, 0 when it stays as it is. */
 function referenceTable(specials: string): Uint8Array {
-  const table = new Uint8Array(128);
+  // 256 entries, so a UTF-8 byte can be looked up too (those beyond ASCII are all 0).
+  const table = new Uint8Array(256);
   for (const c of specials) table[c.charCodeAt(0)] = REFERENCE_OF.indexOf(c) + 1;
   return table;
 }
@@ -242,13 +253,14 @@ export class XmlWriter {
   }
 
   /**
-   * Text with the characters `references` marks replaced by their references: a short ASCII
-   * string in one pass over its characters, any other through {@link escapeText} or
-   * {@link escapeAttribute} and `Buffer#write`.
+   * Text with the characters `references` marks replaced by their references: a tiny ASCII
+   * string in one pass over its characters; any other encoded natively, then looked over for
+   * characters to replace (the bytes of UTF-8 beyond ASCII never are); one that has some goes
+   * through {@link escapeText} or {@link escapeAttribute}.
    */
   private escaped(text: string, references: Uint8Array): void {
     const length = text.length;
-    if (length <= SHORT) {
+    if (length <= TINY) {
       this.room(length * WIDEST);
       const buffer = this.buffer;
       let at = this.at;
@@ -268,6 +280,19 @@ export class XmlWriter {
         return;
       }
       // Beyond ASCII: this string goes the general way, from its start.
+    } else if (length * 3 <= this.buffer.length || !this.spill) {
+      // UTF-8 needs at most 3 bytes per UTF-16 unit.
+      this.room(length * 3);
+      const buffer = this.buffer;
+      const at = this.at;
+      const end = at + utf8Write.call(buffer, text, at);
+      let b = at;
+      while (b < end && (references[buffer[b] as number] as number) === 0) b++;
+      if (b === end) {
+        this.at = end;
+        return;
+      }
+      // Something to replace: the bytes past `at` are written over.
     }
     this.put(references === TEXT_REFERENCES ? escapeText(text) : escapeAttribute(text));
   }
@@ -275,7 +300,7 @@ export class XmlWriter {
   /** Any text, as UTF-8. */
   private put(text: string): void {
     const length = text.length;
-    if (length <= SHORT) {
+    if (length <= TINY) {
       this.room(length * 3);
       const buffer = this.buffer;
       const at = this.at;
@@ -299,7 +324,7 @@ export class XmlWriter {
       return;
     }
     this.room(most);
-    this.at += this.buffer.write(text, this.at, 'utf8');
+    this.at += utf8Write.call(this.buffer, text, this.at);
   }
 
   /** Makes room for `bytes` more: hands over the chunk, or grows the Buffer. */
