@@ -226,7 +226,7 @@ export class SyncState {
   /**
    * What a plan starts from: its version ({@link nextVersion}, taken before the state is read,
    * see {@link SyncPlan.version}) and every fingerprint known. A round that compares its items
-   * part by part ({@link compareContent}) reads the state once, here.
+   * part by part reads the state once, here.
    */
   async planBasis(): Promise<{ version: number; fingerprints: Map<string, string> }> {
     const version = nextVersion();
