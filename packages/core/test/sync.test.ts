@@ -22,6 +22,19 @@ interface Item {
   price: number;
 }
 
+/** A map in memory whose methods `replace` gives are replaced (each given the map underneath). */
+function watchedMap(replace: (target: MemoryIdentifierMap) => Partial<Record<keyof MemoryIdentifierMap, unknown>>) {
+  const inner = new MemoryIdentifierMap();
+  const replaced = replace(inner);
+  return new Proxy(inner, {
+    get(target, name) {
+      if (Object.hasOwn(replaced, name)) return replaced[name as keyof MemoryIdentifierMap];
+      const value = Reflect.get(target, name, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** A portal in memory that assigns ids and can be told to refuse some items. */
 function portal() {
   const records = new Map<string, { key: string; price: number }>();
@@ -254,22 +267,15 @@ describe('syncItems: preparing, excluding, bulk writes', () => {
   });
 
   it('records a bulk round in batches, and one by one when a batch fails: only what the store refuses fails', async () => {
-    const inner = new MemoryIdentifierMap();
     const batchSizes: number[] = [];
-    const map = new Proxy(inner, {
-      get(target, name) {
-        if (name === 'setMany') {
-          return async (writes: Parameters<MemoryIdentifierMap['setMany']>[0]) => {
-            batchSizes.push(writes.length);
-            if (writes.length > 2) throw new Error('the store dropped the batch');
-            if (writes.some((w) => w.externalId === 'b')) throw new Error('the store refused b');
-            return target.setMany(writes);
-          };
-        }
-        const value = Reflect.get(target, name, target);
-        return typeof value === 'function' ? value.bind(target) : value;
+    const map = watchedMap((target) => ({
+      setMany: async (writes: Parameters<MemoryIdentifierMap['setMany']>[0]) => {
+        batchSizes.push(writes.length);
+        if (writes.length > 2) throw new Error('the store dropped the batch');
+        if (writes.some((w) => w.externalId === 'b')) throw new Error('the store refused b');
+        return target.setMany(writes);
       },
-    });
+    }));
     const state = new SyncState(map, 'bulk');
     const handlers: BulkSyncHandlers<Item> = {
       key: (i) => i.id,
@@ -510,27 +516,18 @@ describe('syncItems: a large round goes part by part', () => {
   });
 
   it('reads the portal ids of a round that rewrites most of what it knows in one pass over the state', async () => {
-    const inner = new MemoryIdentifierMap();
     let passes = 0;
     let reads = 0;
-    const map = new Proxy(inner, {
-      get(target, name) {
-        if (name === 'iterate') {
-          return (portal: string, kind: string) => {
-            if (kind === 'listing') passes++;
-            return target.iterate(portal, kind);
-          };
-        }
-        if (name === 'get') {
-          return (...args: Parameters<MemoryIdentifierMap['get']>) => {
-            reads++;
-            return target.get(...args);
-          };
-        }
-        const value = Reflect.get(target, name, target);
-        return typeof value === 'function' ? value.bind(target) : value;
+    const map = watchedMap((target) => ({
+      iterate: (portal: string, kind: string) => {
+        if (kind === 'listing') passes++;
+        return target.iterate(portal, kind);
       },
-    });
+      get: (...args: Parameters<MemoryIdentifierMap['get']>) => {
+        reads++;
+        return target.get(...args);
+      },
+    }));
     const state = new SyncState(map, 'bulk');
     const handlers: BulkSyncHandlers<Item> = {
       key: (i) => i.id,
