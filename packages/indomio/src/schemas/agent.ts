@@ -4,6 +4,7 @@ import {
   DateTimeSchema,
   email,
   int32,
+  keyMask,
   LangTextSchema,
   LanguageSchema,
   long,
@@ -189,8 +190,4 @@ export const LISTING_AGENT_FIELDS = [
  *
  * @internal Validation's fast path, not part of the API.
  */
-export const ListingAgentSchema = AgentSchema.pick(
-  Object.fromEntries(LISTING_AGENT_FIELDS.map((key) => [key, true])) as {
-    [K in (typeof LISTING_AGENT_FIELDS)[number]]: true;
-  },
-);
+export const ListingAgentSchema = AgentSchema.pick(keyMask(LISTING_AGENT_FIELDS));

@@ -162,3 +162,8 @@ export function leafShape<const T extends LeafTable>(table: T): LeafShape<T> {
   for (const [key, leaf] of Object.entries(table)) shape[key] = leaf[1].optional();
   return shape as LeafShape<T>;
 }
+
+/** The mask `pick` and `omit` take for `keys`: the fast path's schemas are the model's own, narrowed. */
+export function keyMask<K extends string>(keys: readonly K[]): { [P in K]: true } {
+  return Object.fromEntries(keys.map((key) => [key, true])) as { [P in K]: true };
+}

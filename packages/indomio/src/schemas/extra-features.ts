@@ -6,6 +6,7 @@ import {
   DecimalAmountSchema,
   double,
   int32,
+  keyMask,
   type LeafTable,
   leafShape,
   long,
@@ -254,8 +255,4 @@ export const RARE_EXTRA_FEATURES = [
  *
  * @internal Validation's fast path, not part of the API.
  */
-export const CommonExtraFeaturesSchema = ExtraFeaturesSchema.omit(
-  Object.fromEntries(RARE_EXTRA_FEATURES.map((key) => [key, true])) as {
-    [K in (typeof RARE_EXTRA_FEATURES)[number]]: true;
-  },
-);
+export const CommonExtraFeaturesSchema = ExtraFeaturesSchema.omit(keyMask(RARE_EXTRA_FEATURES));

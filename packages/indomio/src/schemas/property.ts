@@ -4,7 +4,7 @@ import { TYPOLOGY_SIZE_RULES } from '../typologies.js';
 import { LISTING_AGENT_FIELDS, ListingAgentSchema } from './agent.js';
 import { AuctionFeaturesSchema } from './auction.js';
 import { BuildingSchema, RegistrarDataSchema } from './building.js';
-import { DateTimeSchema, int32, long, nonEmpty, text } from './common.js';
+import { DateTimeSchema, int32, keyMask, long, nonEmpty, text } from './common.js';
 import { OwnershipTypeSchema } from './estates.js';
 import { ExtendedSchema } from './extended.js';
 import { CommonExtraFeaturesSchema, ExtraFeaturesSchema, RARE_EXTRA_FEATURES } from './extra-features.js';
@@ -273,11 +273,7 @@ export const RARE_PROPERTY_FIELDS = [
  *
  * @internal Validation's fast path, not part of the API.
  */
-export const CommonPropertySchema = PropertyObjectSchema.omit(
-  Object.fromEntries(RARE_PROPERTY_FIELDS.map((key) => [key, true])) as {
-    [K in (typeof RARE_PROPERTY_FIELDS)[number]]: true;
-  },
-)
+export const CommonPropertySchema = PropertyObjectSchema.omit(keyMask(RARE_PROPERTY_FIELDS))
   .extend({
     agent: compiledPart(ListingAgentSchema).optional(),
     extraFeatures: compiledPart(CommonExtraFeaturesSchema).optional(),
