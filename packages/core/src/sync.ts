@@ -189,9 +189,9 @@ export interface ItemSyncHandlers<T, P = T> extends SyncItemRules<T, P> {
 /** Handlers of a portal that takes many writes per request (it chunks them itself). */
 export interface BulkSyncHandlers<T, P = T> extends SyncItemRules<T, P> {
   /**
-   * Sends every write of the round and answers one outcome per write, in order (the
-   * value of an upsert is its {@link SyncWritten}). `onProgress` takes the totals over
-   * the writes after each request.
+   * Sends the writes of one part of the round and answers one outcome per write, in order
+   * (the value of an upsert is its {@link SyncWritten}). Called once per part, one call at a
+   * time. `onProgress` takes the totals over this call's writes after each request.
    */
   write(
     writes: ReadonlyArray<SyncWrite<P>>,
