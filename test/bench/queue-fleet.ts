@@ -18,8 +18,8 @@ import { Redis } from 'ioredis';
 import { startRedis } from '../../packages/core/test/support/services.ts';
 
 const AGENCIES = 8;
-/** Bulk calls per agency per round: 4 windows' worth, so the ceiling is set by the limit, not the start. */
-const CALLS = 120;
+/** Bulk calls per agency per round: 8 windows' worth, so the ceiling is set by the limit, not by what starts and ends a round. */
+const CALLS = 240;
 const PER_CALL = 10;
 const BULK = { limit: 30, windowMs: 2_000 };
 const LIMITS = { default: { limit: 1_000, windowMs: 2_000 }, bulk: BULK };
@@ -42,7 +42,7 @@ export interface BenchWorld {
 
 /**
  * Agencies of the warm-up round, which only brings every worker process to its steady state: a round of
- * the measured size, so the code a round of 1,200 listings runs is compiled as in a fleet that has run for
+ * the measured size, so the code such a round runs is compiled as in a fleet that has run for
  * a while.
  */
 const isWarmUp = (agency: string) => agency.includes('-warm');
